@@ -1,0 +1,235 @@
+package lucene
+
+import (
+	"strconv"
+	"strings"
+)
+
+// String prints n canonically: explicit AND, OR and NOT, parentheses
+// wherever Lucene's reading could differ, and escapes where text needs
+// them. Parsing the result gives an AST Equal to n under either default
+// operator.
+func String(n Node) string {
+	var b strings.Builder
+	write(&b, n)
+	return b.String()
+}
+
+func write(b *strings.Builder, n Node) {
+	switch n := n.(type) {
+	case *And:
+		for i, c := range n.Children {
+			if i > 0 {
+				b.WriteString(" AND ")
+			}
+			switch c.(type) {
+			case *Or, *And:
+				paren(b, c)
+			default:
+				write(b, c)
+			}
+		}
+	case *Or:
+		for i, c := range n.Children {
+			if i > 0 {
+				b.WriteString(" OR ")
+			}
+			switch c.(type) {
+			case *And, *Or, *Not: // `a OR NOT b` would read as `a AND NOT b`
+				paren(b, c)
+			default:
+				write(b, c)
+			}
+		}
+	case *Not:
+		b.WriteString("NOT ")
+		switch n.Child.(type) {
+		case *And, *Or, *Not:
+			paren(b, n.Child)
+		default:
+			write(b, n.Child)
+		}
+	case *Term:
+		field(b, n.Field)
+		if n.Text == "" {
+			b.WriteString(`""`) // unreachable from Parse: a term has text
+			return
+		}
+		b.WriteString(escapeTerm(n.Text))
+		switch {
+		case n.Fuzzy == FuzzyAuto:
+			b.WriteByte('~')
+		case n.Fuzzy >= 0:
+			b.WriteString("~" + strconv.Itoa(n.Fuzzy))
+		}
+		boost(b, n.Boost)
+	case *Phrase:
+		field(b, n.Field)
+		b.WriteString(quote(n.Text))
+		if n.Slop > 0 {
+			b.WriteString("~" + strconv.Itoa(n.Slop))
+		}
+		boost(b, n.Boost)
+	case *Wildcard:
+		field(b, n.Field)
+		b.WriteString(escapePattern(n.Pattern))
+		boost(b, n.Boost)
+	case *Regexp:
+		field(b, n.Field)
+		b.WriteString("/" + strings.ReplaceAll(n.Pattern, "/", `\/`) + "/")
+		boost(b, n.Boost)
+	case *Range:
+		field(b, n.Field)
+		// An open end prints with a square bracket, the usual `[10 TO *]`.
+		if n.From.Inclusive || n.From.Unbounded {
+			b.WriteByte('[')
+		} else {
+			b.WriteByte('{')
+		}
+		b.WriteString(bound(n.From) + " TO " + bound(n.To))
+		if n.To.Inclusive || n.To.Unbounded {
+			b.WriteByte(']')
+		} else {
+			b.WriteByte('}')
+		}
+	case *Exists:
+		b.WriteString("_exists_:" + escapeTerm(n.Field))
+	case *MatchAll:
+		b.WriteString("*:*")
+	}
+}
+
+func paren(b *strings.Builder, n Node) {
+	b.WriteByte('(')
+	write(b, n)
+	b.WriteByte(')')
+}
+
+func field(b *strings.Builder, f string) {
+	if f != "" {
+		b.WriteString(escapeTerm(f) + ":")
+	}
+}
+
+func boost(b *strings.Builder, v float64) {
+	if v > 0 {
+		b.WriteString("^" + strconv.FormatFloat(v, 'g', -1, 64))
+	}
+}
+
+func bound(v Bound) string {
+	if v.Unbounded {
+		return "*"
+	}
+	if v.Value == "" || v.Value == "TO" || strings.ContainsAny(v.Value, " \t\r\n\f\v]}\"\\*") {
+		return quote(v.Value)
+	}
+	return v.Value
+}
+
+func quote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// escapeTerm backslash-escapes whatever would end a term, start an
+// operator, or make it a wildcard.
+func escapeTerm(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if needsEscape(c, i == 0) {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	switch out {
+	case "AND", "OR", "NOT", "TO":
+		return `\` + out
+	}
+	if strings.HasPrefix(out, "&&") || strings.HasPrefix(out, "||") {
+		return `\` + out
+	}
+	return out
+}
+
+// escapePattern escapes a wildcard pattern, whose \\ \* \? escapes are
+// already in place.
+func escapePattern(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			b.WriteString(p[i : i+2])
+			i++
+		case c == '*' || c == '?':
+			b.WriteByte(c)
+		default:
+			if needsEscape(c, i == 0) {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func needsEscape(c byte, first bool) bool {
+	switch c {
+	case '+', '-', '/', '>', '<', '=':
+		return first
+	case '\f', '\v':
+		return true
+	}
+	return !isTermChar(c) && c < 0x80
+}
+
+// Equal reports whether a and b are the same query, ignoring positions.
+func Equal(a, b Node) bool {
+	switch a := a.(type) {
+	case *And:
+		b, ok := b.(*And)
+		return ok && equalList(a.Children, b.Children)
+	case *Or:
+		b, ok := b.(*Or)
+		return ok && equalList(a.Children, b.Children)
+	case *Not:
+		b, ok := b.(*Not)
+		return ok && Equal(a.Child, b.Child)
+	case *Term:
+		b, ok := b.(*Term)
+		return ok && a.Field == b.Field && a.Text == b.Text && a.Fuzzy == b.Fuzzy && a.Boost == b.Boost
+	case *Phrase:
+		b, ok := b.(*Phrase)
+		return ok && a.Field == b.Field && a.Text == b.Text && a.Slop == b.Slop && a.Boost == b.Boost
+	case *Wildcard:
+		b, ok := b.(*Wildcard)
+		return ok && a.Field == b.Field && a.Pattern == b.Pattern && a.Boost == b.Boost
+	case *Regexp:
+		b, ok := b.(*Regexp)
+		return ok && a.Field == b.Field && a.Pattern == b.Pattern && a.Boost == b.Boost
+	case *Range:
+		b, ok := b.(*Range)
+		return ok && a.Field == b.Field && a.From == b.From && a.To == b.To
+	case *Exists:
+		b, ok := b.(*Exists)
+		return ok && a.Field == b.Field
+	case *MatchAll:
+		_, ok := b.(*MatchAll)
+		return ok
+	}
+	return a == nil && b == nil
+}
+
+func equalList(a, b []Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}

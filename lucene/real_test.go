@@ -1,0 +1,70 @@
+package lucene
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/recheckgen/recheckgen/internal/fixtures"
+	"go.yaml.in/yaml/v3"
+)
+
+// realQueries reads every query string of elastic-recheck's real query
+// files and unit-test sets.
+func realQueries(t testing.TB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, pattern := range []string{"queries/*.yaml", "unit-queries/*/*.yaml"} {
+		files, err := filepath.Glob(filepath.Join(fixtures.Dir(t), pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct{ Query string }
+			if err := yaml.Unmarshal(data, &doc); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			out[f] = doc.Query
+		}
+	}
+	if len(out) < 61 {
+		t.Fatalf("found %d real queries, want at least the 61 of queries/", len(out))
+	}
+	return out
+}
+
+// TestRealQueriesRoundTrip: every real query parses under both default
+// operators, prints, and parses back to the same tree.
+func TestRealQueriesRoundTrip(t *testing.T) {
+	for file, q := range realQueries(t) {
+		for _, op := range []Operator{AND, OR} {
+			n, _, err := Parse(q, Options{DefaultOperator: op})
+			if err != nil {
+				t.Errorf("%s (%s): %v\n%s", filepath.Base(file), op, err, q)
+				continue
+			}
+			checkRoundTrip(t, q, n, op)
+		}
+	}
+}
+
+func checkRoundTrip(t testing.TB, src string, n Node, op Operator) {
+	t.Helper()
+	printed := String(n)
+	for _, op2 := range []Operator{AND, OR} {
+		back, _, err := Parse(printed, Options{DefaultOperator: op2})
+		if err != nil {
+			t.Fatalf("reparse of %q (printed from %q, %s) under %s: %v", printed, src, op, op2, err)
+		}
+		if !Equal(n, back) {
+			t.Fatalf("round trip changed the tree under %s:\n src     %q\n printed %q\n again   %q", op2, src, printed, String(back))
+		}
+		if again := String(back); again != printed {
+			t.Fatalf("print not idempotent: %q then %q", printed, again)
+		}
+	}
+}
