@@ -1,0 +1,127 @@
+// Package config reads recheckgen.yaml. One table of settings drives the
+// YAML keys, the command-line flags, the defaults and the documentation,
+// so every setting has a flag and none can drift from the others.
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/recheckgen/recheckgen/lucene"
+)
+
+// DefaultFile is the config file read when --config is not given.
+const DefaultFile = "recheckgen.yaml"
+
+// Config is every setting of a run.
+type Config struct {
+	// File is the config file read, or "" when none was.
+	File string
+
+	Site       Site
+	Dirs       Dirs
+	Query      Query
+	Window     Window
+	Backend    Backend
+	SQLite     SQLite
+	OpenSearch OpenSearch
+}
+
+// Site describes the published site.
+type Site struct {
+	Title   string
+	BaseURL string // absolute URL the site is served from, for feeds
+	RepoURL string // repository URL, for "edit this page" links
+	Branch  string // branch the edit links point to
+	RawHTML bool   // let markdown carry raw HTML (off: content is untrusted)
+}
+
+// Dirs are the directories a run reads and writes.
+type Dirs struct {
+	Queries string
+	Content string
+	Theme   string // a user theme overriding the built-in one file by file
+	Public  string
+}
+
+// Query says how query strings are read.
+type Query struct {
+	DefaultOperator lucene.Operator
+	Fields          []string
+}
+
+// Window is the span a report covers.
+type Window struct {
+	Length time.Duration
+	End    string // "now", "latest" or an RFC 3339 time
+	Bucket time.Duration
+}
+
+// Backend picks the log search backend.
+type Backend struct {
+	Type string // "sqlite" or "opensearch"
+}
+
+// SQLite configures the embedded log store.
+type SQLite struct {
+	Path   string   // database file
+	Ingest []string // build directories ingested before a run
+	Sample string   // where the built-in sample corpus is generated and ingested ("" off)
+	Globs  []string // log files read from a build directory
+}
+
+// OpenSearch configures a remote OpenSearch or Elasticsearch.
+type OpenSearch struct {
+	URLs        []string
+	Index       string
+	UserEnv     string // name of the variable holding the user
+	PasswordEnv string // name of the variable holding the password
+	CAFile      string
+	Insecure    bool
+	Timeout     time.Duration
+}
+
+// Backends lists the accepted backend types.
+var Backends = []string{"sqlite", "opensearch"}
+
+// Default is the configuration with no file and no flags.
+func Default() *Config {
+	return &Config{
+		Site: Site{Title: "recheckgen", Branch: "main"},
+		Dirs: Dirs{Queries: "queries", Content: "content", Public: "public"},
+		Query: Query{DefaultOperator: lucene.AND, Fields: []string{
+			"message", "tags", "filename", "module", "loglevel", "syslog_program",
+			"build_uuid", "build_short_uuid", "build_name", "build_status", "build_queue",
+			"build_branch", "build_change", "build_patchset", "build_ref", "build_node",
+			"project", "voting", "node_provider", "log_url", "@timestamp",
+		}},
+		Window:  Window{Length: 10 * 24 * time.Hour, End: "now", Bucket: time.Hour},
+		Backend: Backend{Type: "sqlite"},
+		SQLite: SQLite{Path: ".recheckgen/logs.db", Globs: []string{
+			"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}},
+		OpenSearch: OpenSearch{Index: "logstash-*", UserEnv: "RECHECKGEN_OPENSEARCH_USER",
+			PasswordEnv: "RECHECKGEN_OPENSEARCH_PASSWORD", Timeout: 30 * time.Second},
+	}
+}
+
+// WindowEnd resolves Window.End: the zero time for "latest" (the store
+// decides), now for "now", else the parsed time.
+func (c *Config) WindowEnd(now time.Time) (t time.Time, latest bool, err error) {
+	switch c.Window.End {
+	case "now", "":
+		return now, false, nil
+	case "latest":
+		return time.Time{}, true, nil
+	}
+	t, err = parseTime(c.Window.End)
+	return t, false, err
+}
+
+func parseTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("window end %q is not `now`, `latest` or a time such as 2026-11-20T10:00:00Z", s)
+}

@@ -1,0 +1,142 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/recheckgen/recheckgen/lucene"
+	"github.com/spf13/pflag"
+)
+
+func TestDecode(t *testing.T) {
+	c := Default()
+	dl := Decode(c, "recheckgen.yaml", []byte(`
+site:
+  title: My CI
+  base_url: https://ci.example.org/recheck/
+query:
+  default_operator: or
+  fields: [message, tags]
+window:
+  length: 14d
+  bucket: 6h
+  end: 2026-11-20T10:00:00Z
+backend:
+  type: opensearch
+  opensearch:
+    urls: [https://search.example.org:9200]
+    timeout: 45s
+`))
+	if len(dl) != 0 {
+		t.Fatalf("diagnostics: %v", dl)
+	}
+	if c.Site.Title != "My CI" || c.Query.DefaultOperator != lucene.OR || len(c.Query.Fields) != 2 ||
+		c.Window.Length != 14*24*time.Hour || c.Window.Bucket != 6*time.Hour ||
+		c.Backend.Type != "opensearch" || c.OpenSearch.Timeout != 45*time.Second || c.OpenSearch.URLs[0] != "https://search.example.org:9200" {
+		t.Errorf("decoded %+v", c)
+	}
+	if c.Dirs.Public != "public" || c.OpenSearch.Index != "logstash-*" {
+		t.Errorf("defaults lost: %+v", c)
+	}
+	end, latest, err := c.WindowEnd(time.Now())
+	if err != nil || latest || !end.Equal(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("WindowEnd = %v %v %v", end, latest, err)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	tests := []struct {
+		src       string
+		line, col int
+		msg       string
+	}{
+		{"site:\n  titel: x\n", 2, 3, "did you mean `title`"},
+		{"sites:\n  title: x\n", 1, 1, "did you mean `site`"},
+		{"site: x\n", 1, 7, "`site` must be a mapping"},
+		{"query:\n  default_operator: XOR\n", 2, 21, "must be AND or OR"},
+		{"window:\n  length: ten days\n", 2, 11, "invalid duration"},
+		{"window:\n  length: 10d\n  bucket: 7h\n", 2, 11, "whole number of 7h buckets"},
+		{"window:\n  end: yesterday\n", 2, 8, "not `now`, `latest` or a time"},
+		{"backend:\n  type: elastic\n", 2, 9, "unknown backend"},
+		{"backend:\n  type: opensearch\n", 2, 9, "needs at least one URL"},
+		{"backend:\n  opensearch:\n    urls: [ftp://x]\n", 3, 11, "must be an http(s) URL"},
+		{"site:\n  repo_url: javascript:alert(1)\n", 2, 13, "must be an http(s) URL"},
+		{"site:\n  raw_html: maybe\n", 2, 13, "must be true or false"},
+		{"dirs:\n  public: ''\n", 2, 11, "must name a directory"},
+	}
+	for _, tt := range tests {
+		dl := Decode(Default(), "recheckgen.yaml", []byte(tt.src))
+		if len(dl) == 0 {
+			t.Errorf("%q: no error", tt.src)
+			continue
+		}
+		d := dl[0]
+		if d.Line != tt.line || d.Col != tt.col || !strings.Contains(d.Message, tt.msg) {
+			t.Errorf("%q: got %d:%d %q, want %d:%d %q", tt.src, d.Line, d.Col, d.Message, tt.line, tt.col, tt.msg)
+		}
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "recheckgen.yaml")
+	if c, dl := Load(missing, true); len(dl) != 0 || c.File != "" {
+		t.Errorf("optional missing file: %v", dl)
+	}
+	if _, dl := Load(missing, false); dl.Errors() != 1 || !strings.Contains(dl[0].Message, "no such file") {
+		t.Errorf("required missing file: %v", dl)
+	}
+}
+
+// TestFlagsWin: a flag given on the command line beats the file, and a
+// flag left alone leaves the file's value.
+func TestFlagsWin(t *testing.T) {
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	apply := Flags(fs)
+	if err := fs.Parse([]string{"--site-title", "From flag", "--window", "3d", "--default-operator", "OR", "--fields", "message,tags"}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(file, []byte("site:\n  title: From file\n  repo_url: https://github.com/o/r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, dl := Load(file, false)
+	if len(dl) != 0 {
+		t.Fatal(dl)
+	}
+	apply(c)
+	if c.Site.Title != "From flag" || c.Site.RepoURL != "https://github.com/o/r" || c.Window.Length != 3*24*time.Hour ||
+		c.Query.DefaultOperator != lucene.OR || strings.Join(c.Query.Fields, " ") != "message tags" {
+		t.Errorf("got %+v", c)
+	}
+}
+
+// TestEverySettingHasAFlag keeps the table honest: each key decodes, each
+// flag parses, and names are unique.
+func TestEverySettingHasAFlag(t *testing.T) {
+	keys, flags := map[string]bool{}, map[string]bool{}
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	Flags(fs)
+	for _, s := range Settings {
+		if keys[s.Key] || flags[s.Flag] {
+			t.Errorf("duplicate setting %s / --%s", s.Key, s.Flag)
+		}
+		keys[s.Key], flags[s.Flag] = true, true
+		if fs.Lookup(s.Flag) == nil {
+			t.Errorf("no flag --%s", s.Flag)
+		}
+		if s.Usage == "" {
+			t.Errorf("%s has no usage text", s.Key)
+		}
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{10 * 24 * time.Hour: "10d", time.Hour: "1h", 90 * time.Minute: "1h30m", 30 * time.Second: "30s", 36 * time.Hour: "36h"} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -1,0 +1,148 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/recheckgen/recheckgen/lucene"
+	"github.com/recheckgen/recheckgen/yamlfile"
+	"github.com/spf13/pflag"
+)
+
+// Setting is one configurable value: its YAML key path, its flag, and
+// where it lives in a Config.
+type Setting struct {
+	Key   string // dotted YAML path, "site.title"
+	Flag  string // command-line flag, "site-title"
+	Usage string
+	ptr   func(*Config) any // *string, *bool, *[]string, *time.Duration or *lucene.Operator
+}
+
+// Settings is every setting, in the order the docs list them.
+var Settings = []Setting{
+	{"site.title", "site-title", "title shown on every page", func(c *Config) any { return &c.Site.Title }},
+	{"site.base_url", "base-url", "absolute URL the site is published at (for the feed); empty for relative links only", func(c *Config) any { return &c.Site.BaseURL }},
+	{"site.repo_url", "repo-url", "repository URL for \"edit this page\" links (https://github.com/OWNER/REPO)", func(c *Config) any { return &c.Site.RepoURL }},
+	{"site.branch", "branch", "branch that edit links point to", func(c *Config) any { return &c.Site.Branch }},
+	{"site.raw_html", "raw-html", "let runbook markdown carry raw HTML (off: it is dropped)", func(c *Config) any { return &c.Site.RawHTML }},
+	{"dirs.queries", "queries", "directory of known-bug query files", func(c *Config) any { return &c.Dirs.Queries }},
+	{"dirs.content", "content", "directory of markdown runbooks", func(c *Config) any { return &c.Dirs.Content }},
+	{"dirs.theme", "theme", "theme directory overriding the built-in theme file by file", func(c *Config) any { return &c.Dirs.Theme }},
+	{"dirs.public", "public", "output directory of the site (replaced whole on success)", func(c *Config) any { return &c.Dirs.Public }},
+	{"query.default_operator", "default-operator", "operator between terms written side by side: AND (as elastic-recheck's queries intend) or OR (Elasticsearch's own default)", func(c *Config) any { return &c.Query.DefaultOperator }},
+	{"query.fields", "fields", "known log field names; a query naming another gets a warning", func(c *Config) any { return &c.Query.Fields }},
+	{"window.length", "window", "how far back a report reaches (10d, 36h)", func(c *Config) any { return &c.Window.Length }},
+	{"window.end", "window-end", "end of the window: now, latest (newest build stored) or a time (2026-11-20T10:00:00Z)", func(c *Config) any { return &c.Window.End }},
+	{"window.bucket", "bucket", "width of a chart bucket", func(c *Config) any { return &c.Window.Bucket }},
+	{"backend.type", "backend", "log search backend: sqlite (embedded) or opensearch", func(c *Config) any { return &c.Backend.Type }},
+	{"backend.sqlite.path", "db", "SQLite log store file", func(c *Config) any { return &c.SQLite.Path }},
+	{"backend.sqlite.ingest", "ingest", "directories of CI build directories ingested into the store before a run", func(c *Config) any { return &c.SQLite.Ingest }},
+	{"backend.sqlite.sample", "sample", "generate the built-in sample corpus in this directory when missing, and ingest it (empty: off)", func(c *Config) any { return &c.SQLite.Sample }},
+	{"backend.sqlite.globs", "globs", "log files read from each build directory (slash patterns, ** for any depth; .gz is read too)", func(c *Config) any { return &c.SQLite.Globs }},
+	{"backend.opensearch.urls", "opensearch-url", "OpenSearch/Elasticsearch URLs", func(c *Config) any { return &c.OpenSearch.URLs }},
+	{"backend.opensearch.index", "index", "index pattern to search", func(c *Config) any { return &c.OpenSearch.Index }},
+	{"backend.opensearch.user_env", "user-env", "name of the environment variable holding the user", func(c *Config) any { return &c.OpenSearch.UserEnv }},
+	{"backend.opensearch.password_env", "password-env", "name of the environment variable holding the password", func(c *Config) any { return &c.OpenSearch.PasswordEnv }},
+	{"backend.opensearch.ca_file", "ca-file", "PEM file of CA certificates to trust", func(c *Config) any { return &c.OpenSearch.CAFile }},
+	{"backend.opensearch.insecure_skip_verify", "insecure-skip-verify", "do not verify the server's certificate (testing only)", func(c *Config) any { return &c.OpenSearch.Insecure }},
+	{"backend.opensearch.timeout", "timeout", "timeout of one request", func(c *Config) any { return &c.OpenSearch.Timeout }},
+}
+
+// Flags registers a flag for every setting whose flag name is in names
+// (all settings when names is empty) and returns a function that applies
+// the flags given on the command line to a loaded Config: flags win over
+// the file.
+func Flags(fs *pflag.FlagSet, names ...string) func(*Config) {
+	scratch := Default()
+	var bound []Setting
+	for _, s := range Settings {
+		if len(names) > 0 && !contains(names, s.Flag) {
+			continue
+		}
+		bound = append(bound, s)
+		switch p := s.ptr(scratch).(type) {
+		case *string:
+			fs.StringVar(p, s.Flag, *p, s.Usage)
+		case *bool:
+			fs.BoolVar(p, s.Flag, *p, s.Usage)
+		case *[]string:
+			fs.StringSliceVar(p, s.Flag, *p, s.Usage+" (comma-separated or repeated)")
+		case *time.Duration:
+			fs.Var((*durationValue)(p), s.Flag, s.Usage)
+		case *lucene.Operator:
+			fs.Var((*operatorValue)(p), s.Flag, s.Usage)
+		}
+	}
+	return func(c *Config) {
+		for _, s := range bound {
+			if fs.Changed(s.Flag) {
+				copyValue(s.ptr(c), s.ptr(scratch))
+			}
+		}
+	}
+}
+
+func copyValue(dst, src any) {
+	switch d := dst.(type) {
+	case *string:
+		*d = *src.(*string)
+	case *bool:
+		*d = *src.(*bool)
+	case *[]string:
+		*d = append([]string(nil), *src.(*[]string)...)
+	case *time.Duration:
+		*d = *src.(*time.Duration)
+	case *lucene.Operator:
+		*d = *src.(*lucene.Operator)
+	}
+}
+
+// durationValue is a flag accepting "10d" as well as Go durations.
+type durationValue time.Duration
+
+func (d *durationValue) String() string { return FormatDuration(time.Duration(*d)) }
+func (d *durationValue) Type() string   { return "duration" }
+func (d *durationValue) Set(s string) error {
+	v, err := yamlfile.ParseDuration(s)
+	if err == nil {
+		*d = durationValue(v)
+	}
+	return err
+}
+
+type operatorValue lucene.Operator
+
+func (o *operatorValue) String() string { return lucene.Operator(*o).String() }
+func (o *operatorValue) Type() string   { return "AND|OR" }
+func (o *operatorValue) Set(s string) error {
+	v, err := lucene.ParseOperator(s)
+	if err == nil {
+		*o = operatorValue(v)
+	}
+	return err
+}
+
+// FormatDuration writes whole days as "10d", else Go's form.
+func FormatDuration(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,123 @@
+// Package diag holds positioned diagnostics (file, line, column, message)
+// and writes them as text, JSON or GitHub workflow commands.
+package diag
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Severity says whether a diagnostic fails a check.
+type Severity int
+
+const (
+	Error Severity = iota
+	Warning
+)
+
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// MarshalText lets JSON show "error"/"warning".
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Diagnostic is one problem found in one file. Line and Col are 1-based;
+// 0 means unknown (a problem with the file as a whole).
+type Diagnostic struct {
+	File     string   `json:"file"`
+	Line     int      `json:"line,omitempty"`
+	Col      int      `json:"col,omitempty"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	// Excerpt is the source line with a caret under Col, for humans.
+	Excerpt string `json:"excerpt,omitempty"`
+}
+
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	b.WriteString(d.File)
+	if d.Line > 0 {
+		fmt.Fprintf(&b, ":%d", d.Line)
+		if d.Col > 0 {
+			fmt.Fprintf(&b, ":%d", d.Col)
+		}
+	}
+	fmt.Fprintf(&b, ": %s: %s", d.Severity, d.Message)
+	return b.String()
+}
+
+// Error lets a single diagnostic travel as an error.
+func (d Diagnostic) Error() string { return d.String() }
+
+// List is a set of diagnostics from one run.
+type List []Diagnostic
+
+// Errors counts the diagnostics with Severity Error.
+func (l List) Errors() int {
+	n := 0
+	for _, d := range l {
+		if d.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// Sort orders by file, line, column, so output is stable.
+func (l List) Sort() {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+}
+
+// Excerpt renders line with a caret under the 1-based byte column col. Tabs
+// are kept in the padding so the caret lines up in a terminal.
+func Excerpt(line string, col int) string {
+	line = strings.TrimRight(line, "\r\n")
+	if col < 1 {
+		return line
+	}
+	if col > len(line)+1 {
+		col = len(line) + 1
+	}
+	pad := make([]byte, 0, col)
+	for i := 0; i < col-1; i++ {
+		if line[i] == '\t' {
+			pad = append(pad, '\t')
+		} else {
+			pad = append(pad, ' ')
+		}
+	}
+	return line + "\n" + string(pad) + "^"
+}
+
+// LineCol converts a byte offset in src to a 1-based line and column, and
+// returns the text of that line.
+func LineCol(src string, off int) (line, col int, text string) {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(src) {
+		off = len(src)
+	}
+	start := strings.LastIndexByte(src[:off], '\n') + 1
+	end := strings.IndexByte(src[off:], '\n')
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += off
+	}
+	return strings.Count(src[:off], "\n") + 1, off - start + 1, src[start:end]
+}
