@@ -113,7 +113,7 @@ func field(b *strings.Builder, f string) {
 
 func boost(b *strings.Builder, v float64) {
 	if v > 0 {
-		b.WriteString("^" + strconv.FormatFloat(v, 'g', -1, 64))
+		b.WriteString("^" + strconv.FormatFloat(v, 'f', -1, 64))
 	}
 }
 

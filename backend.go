@@ -1,0 +1,87 @@
+package recheckgen
+
+import (
+	"context"
+	"sort"
+	"time"
+)
+
+// Backend is a log search backend: the embedded store or OpenSearch. Both
+// answer with the same meaning, so a report does not depend on which ran.
+type Backend interface {
+	// Search runs q over window w.
+	Search(ctx context.Context, q Query, w Window, opts SearchOptions) (*Match, error)
+	// FailedBuilds lists the failed builds that started in w.
+	FailedBuilds(ctx context.Context, w Window, f BuildFilter) ([]Build, error)
+	// Latest is the end of the newest build stored, for a window that
+	// ends at the newest data rather than now.
+	Latest(ctx context.Context) (time.Time, error)
+	Close() error
+}
+
+// SearchOptions tune one search.
+type SearchOptions struct {
+	// Recent is how many of the newest matching lines to return.
+	Recent int
+	// IncludeNonvoting counts non-voting jobs too (allow-nonvoting).
+	IncludeNonvoting bool
+}
+
+// BuildFilter narrows FailedBuilds.
+type BuildFilter struct {
+	Pipelines        []string // empty: every pipeline
+	IncludeNonvoting bool
+}
+
+// Match is what one query found in a window.
+type Match struct {
+	// Buckets holds, per build status, the number of distinct builds with
+	// a matching line in each bucket of the window (elastic-recheck's graph).
+	Buckets map[string][]int
+	// Builds are the distinct matching builds, newest first.
+	Builds []MatchedBuild
+	// First and Last are the times of the first and last matching line.
+	First, Last time.Time
+	// Recent are the newest matching lines, newest first.
+	Recent []Hit
+}
+
+// MatchedBuild is a build with a matching line.
+type MatchedBuild struct {
+	Build
+	First, Last time.Time // its first and last matching line
+	Lines       int       // how many of its lines matched
+}
+
+// Count tallies the matching builds by key, such as a build's job.
+func (m *Match) Count(key func(Build) string) map[string]int {
+	out := map[string]int{}
+	for _, b := range m.Builds {
+		out[key(b.Build)]++
+	}
+	return out
+}
+
+// Share is one value of a field and the part of the matching builds that
+// have it.
+type Share struct {
+	Value   string
+	Builds  int
+	Percent float64
+}
+
+// Shares is Count as a list, most frequent first, ties by value.
+func (m *Match) Shares(key func(Build) string) []Share {
+	counts := m.Count(key)
+	out := make([]Share, 0, len(counts))
+	for v, n := range counts {
+		out = append(out, Share{Value: v, Builds: n, Percent: 100 * float64(n) / float64(len(m.Builds))})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Builds != out[j].Builds {
+			return out[i].Builds > out[j].Builds
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}

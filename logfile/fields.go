@@ -1,0 +1,71 @@
+package logfile
+
+import "bytes"
+
+// Fields are the structured parts elastic-recheck's log pipeline pulled out
+// of a line: oslo.log's level and module (logger name), and syslog's
+// program. Empty when the line has none.
+type Fields struct {
+	Level   string // loglevel: DEBUG, INFO, WARNING, ERROR, CRITICAL, TRACE
+	Module  string // module: the oslo.log logger, "oslo_messaging.rpc.server"
+	Program string // syslog_program: "kernel", "systemd", "proxy-server"
+}
+
+var levels = [][]byte{[]byte("DEBUG"), []byte("INFO"), []byte("WARNING"), []byte("ERROR"), []byte("CRITICAL"), []byte("TRACE")}
+
+// ParseFields reads the fields of a line that starts with a timestamp.
+func ParseFields(line []byte) Fields {
+	switch {
+	case len(line) > 19 && isDigit(line[0]):
+		return osloFields(line)
+	case len(line) > 16 && line[0] >= 'A' && line[0] <= 'S':
+		return syslogFields(line)
+	}
+	return Fields{}
+}
+
+// osloFields reads "TIMESTAMP PID LEVEL MODULE ...".
+func osloFields(line []byte) Fields {
+	words := bytes.Fields(line[:min(len(line), 200)])
+	// words[0] date, [1] time, [2] pid, [3] level, [4] module
+	if len(words) < 5 || !allDigits(words[2]) {
+		return Fields{}
+	}
+	for _, l := range levels {
+		if bytes.Equal(words[3], l) {
+			return Fields{Level: string(l), Module: string(words[4])}
+		}
+	}
+	return Fields{}
+}
+
+// syslogFields reads "Mmm dd hh:mm:ss HOST PROGRAM[PID]: ...".
+func syslogFields(line []byte) Fields {
+	rest := line[15:]
+	words := bytes.Fields(rest[:min(len(rest), 200)])
+	if len(words) < 2 {
+		return Fields{}
+	}
+	prog := words[1]
+	if i := bytes.IndexAny(prog, "[:"); i >= 0 {
+		prog = prog[:i]
+	} else {
+		return Fields{}
+	}
+	if len(prog) == 0 {
+		return Fields{}
+	}
+	return Fields{Program: string(prog)}
+}
+
+func allDigits(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,146 @@
+package logfile
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"path"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxLine is the longest line kept; longer lines are cut there and counted.
+const MaxLine = 1 << 20
+
+// ErrBinary marks a file that is not text.
+var ErrBinary = errors.New("binary file (NUL bytes in its first 8 KiB)")
+
+// Stats counts what reading a file had to repair.
+type Stats struct {
+	Lines       int
+	Bytes       int64 // uncompressed bytes read
+	LongLines   int   // cut at MaxLine
+	InvalidUTF8 int   // lines whose invalid bytes became U+FFFD
+}
+
+// Each calls fn for every line of the file at p (gzip read transparently),
+// with 1-based line numbers and the line text without its line ending.
+// console.html markup is stripped. The text passed to fn is only valid
+// during the call. A truncated gzip stream returns an error after the
+// lines read before it.
+func Each(p string, fn func(lineno int, line []byte) error) (Stats, error) {
+	var st Stats
+	f, err := os.Open(p)
+	if err != nil {
+		return st, err
+	}
+	defer f.Close()
+	r, err := open(f)
+	if err != nil {
+		return st, err
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if head, _ := br.Peek(8 << 10); bytes.IndexByte(head, 0) >= 0 {
+		return st, ErrBinary
+	}
+	isHTML := strings.HasSuffix(strings.TrimSuffix(p, ".gz"), ".html")
+	var long []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			if len(long) < MaxLine {
+				long = append(long, chunk...)
+			}
+			st.Bytes += int64(len(chunk))
+			continue
+		}
+		st.Bytes += int64(len(chunk))
+		line := chunk
+		if long != nil {
+			line = append(long, chunk...)
+			long = nil
+		}
+		if len(line) > 0 {
+			if ferr := emit(&st, line, isHTML, fn); ferr != nil {
+				return st, ferr
+			}
+		}
+		if err == io.EOF {
+			return st, nil
+		}
+		if err != nil {
+			return st, err
+		}
+	}
+}
+
+func emit(st *Stats, line []byte, isHTML bool, fn func(int, []byte) error) error {
+	line = bytes.TrimRight(line, "\r\n")
+	if len(line) > MaxLine {
+		line = line[:MaxLine]
+		st.LongLines++
+	}
+	if !utf8.Valid(line) {
+		line = bytes.ToValidUTF8(line, []byte("\uFFFD"))
+		st.InvalidUTF8++
+	}
+	if isHTML {
+		line = stripTags(line)
+	}
+	st.Lines++
+	return fn(st.Lines, line)
+}
+
+// open returns a reader of the file's text, gunzipping when the file
+// starts with gzip's magic bytes whatever its name.
+func open(f *os.File) (io.Reader, error) {
+	br := bufio.NewReader(f)
+	magic, _ := br.Peek(2)
+	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		return zr, nil
+	}
+	return br, nil
+}
+
+// stripTags turns a line of Jenkins' console.html into its text.
+func stripTags(line []byte) []byte {
+	if bytes.IndexByte(line, '<') < 0 && bytes.IndexByte(line, '&') < 0 {
+		return line
+	}
+	var out []byte
+	in := false
+	for _, c := range line {
+		switch {
+		case c == '<':
+			in = true
+		case c == '>' && in:
+			in = false
+		case !in:
+			out = append(out, c)
+		}
+	}
+	return []byte(html.UnescapeString(string(out)))
+}
+
+// Names returns a log file's elastic-recheck filename (its slash path in
+// the build directory, without .gz) and tags (its base name, plus
+// "console" for the job's console log, which queries match as
+// tags:console).
+func Names(rel string) (filename string, tags []string) {
+	filename = strings.TrimSuffix(rel, ".gz")
+	base := path.Base(filename)
+	tags = []string{base}
+	if base == "job-output.txt" || base == "console.html" || base == "console.log" {
+		tags = append(tags, "console")
+	}
+	return filename, tags
+}

@@ -1,0 +1,147 @@
+package store
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"sync"
+
+	"modernc.org/sqlite"
+)
+
+// SQL functions for what FTS5 cannot express: Lucene's fuzzy, wildcard
+// and regular-expression terms. On the message they test each token, as
+// Elasticsearch tests each indexed term; on keyword fields, the whole value.
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("token_fuzzy", 3, tokenFunc(func(tok, arg string, n int64) bool {
+		return editDistance(tok, arg, int(n)) <= int(n)
+	}))
+	sqlite.MustRegisterDeterministicScalarFunction("token_glob", 2, tokenFunc(func(tok, pattern string, _ int64) bool {
+		ok, _ := path.Match(pattern, tok)
+		return ok
+	}))
+	sqlite.MustRegisterDeterministicScalarFunction("token_regexp", 2, tokenFunc(func(tok, pattern string, _ int64) bool {
+		re, err := compile(pattern)
+		return err == nil && re.MatchString(tok)
+	}))
+	sqlite.MustRegisterDeterministicScalarFunction("value_fuzzy", 3, valueFunc(func(v, arg string, n int64) (bool, error) {
+		return editDistance(v, arg, int(n)) <= int(n), nil
+	}))
+	sqlite.MustRegisterDeterministicScalarFunction("value_regexp", 2, valueFunc(func(v, pattern string, _ int64) (bool, error) {
+		re, err := compile(pattern)
+		if err != nil {
+			return false, err
+		}
+		return re.MatchString(v), nil
+	}))
+}
+
+type matcher func(value, arg string, n int64) bool
+
+func tokenFunc(m matcher) func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
+	return func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		msg, arg, n := text(args[0]), text(args[1]), int64Arg(args)
+		for _, tok := range Tokens(msg) {
+			if m(tok, arg, n) {
+				return int64(1), nil
+			}
+		}
+		return int64(0), nil
+	}
+}
+
+func valueFunc(m func(value, arg string, n int64) (bool, error)) func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
+	return func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		ok, err := m(text(args[0]), text(args[1]), int64Arg(args))
+		if ok {
+			return int64(1), err
+		}
+		return int64(0), err
+	}
+}
+
+func text(v driver.Value) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func int64Arg(args []driver.Value) int64 {
+	if len(args) > 2 {
+		if n, ok := args[2].(int64); ok {
+			return n
+		}
+	}
+	return 0
+}
+
+var regexps sync.Map // pattern → *regexp.Regexp or error
+
+// compile caches Lucene regular expressions as anchored RE2: Lucene's match
+// the whole term.
+func compile(pattern string) (*regexp.Regexp, error) {
+	if v, ok := regexps.Load(pattern); ok {
+		if re, ok := v.(*regexp.Regexp); ok {
+			return re, nil
+		}
+		return nil, v.(error)
+	}
+	re, err := regexp.Compile(`^(?:` + pattern + `)$`)
+	if err != nil {
+		err = fmt.Errorf("regular expression /%s/: %v", pattern, err)
+		regexps.Store(pattern, err)
+		return nil, err
+	}
+	regexps.Store(pattern, re)
+	return re, nil
+}
+
+// editDistance is the Damerau–Levenshtein (optimal string alignment)
+// distance between a and b, as Lucene's fuzzy query counts it; it stops
+// early and returns limit+1 once the distance must exceed limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			best = min(best, cur[j])
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+func sortedFields() []string {
+	f := Fields()
+	sort.Strings(f)
+	return f
+}

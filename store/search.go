@@ -1,0 +1,290 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+)
+
+// buildRow is a stored build with its row id.
+type buildRow struct {
+	id int64
+	b  recheckgen.Build
+}
+
+// builds returns the builds table, cached: a search touches many builds
+// and the table is small next to the lines.
+func (s *Store) buildMap(ctx context.Context) (map[int64]buildRow, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.builds != nil {
+		return s.builds, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, uuid, job, project, pipeline, branch, change, patchset, ref,
+		result, voting, provider, log_url, start_ms, end_ms FROM builds`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[int64]buildRow{}
+	for rows.Next() {
+		var r buildRow
+		var voting int
+		var start, end int64
+		b := &r.b
+		if err := rows.Scan(&r.id, &b.UUID, &b.Job, &b.Project, &b.Pipeline, &b.Branch, &b.Change, &b.Patchset,
+			&b.Ref, &b.Result, &voting, &b.Provider, &b.LogURL, &start, &end); err != nil {
+			return nil, err
+		}
+		b.Voting, b.Start, b.End = voting == 1, fromMillis(start), fromMillis(end)
+		m[r.id] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	s.builds = m
+	return m, nil
+}
+
+func (s *Store) invalidate() {
+	s.mu.Lock()
+	s.builds = nil
+	s.mu.Unlock()
+}
+
+// matchSQL is the statement listing the lines a condition matches in a
+// window.
+func matchSQL(w where, includeNonvoting bool) string {
+	var b strings.Builder
+	b.WriteString("SELECT l.id, l.build_id, l.ts_ms FROM lines l JOIN builds b ON b.id = l.build_id ")
+	if w.needsFile {
+		b.WriteString("JOIN files f ON f.id = l.file_id ")
+	}
+	b.WriteString("WHERE l.ts_ms >= ? AND l.ts_ms < ? ")
+	if !includeNonvoting {
+		b.WriteString("AND b.voting = 1 ")
+	}
+	b.WriteString("AND (" + w.sql + ")")
+	return b.String()
+}
+
+// Explain returns the SQL a query runs and its arguments (without the
+// window's), for `recheckgen explain`.
+func Explain(q recheckgen.Query, includeNonvoting bool) (string, []any, error) {
+	w, err := translate(q.Expr)
+	if err != nil {
+		return "", nil, err
+	}
+	return matchSQL(w, includeNonvoting), w.args, nil
+}
+
+// Search runs q over window win: it reads the matching lines' build and
+// time, counts distinct builds per status and bucket in Go, and fetches the
+// newest lines in full.
+func (s *Store) Search(ctx context.Context, q recheckgen.Query, win recheckgen.Window, opts recheckgen.SearchOptions) (*recheckgen.Match, error) {
+	if q.Expr == nil {
+		return nil, fmt.Errorf("query %s: not parsed", q.ID)
+	}
+	w, err := translate(q.Expr)
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", q.ID, err)
+	}
+	builds, err := s.buildMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	args := append([]any{win.Start.UnixMilli(), win.End.UnixMilli()}, w.args...)
+	rows, err := s.db.QueryContext(ctx, matchSQL(w, opts.IncludeNonvoting), args...)
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", q.ID, err)
+	}
+	defer rows.Close()
+	agg := newAggregate(win, builds, opts.Recent)
+	for rows.Next() {
+		var id, buildID, ts int64
+		if err := rows.Scan(&id, &buildID, &ts); err != nil {
+			return nil, fmt.Errorf("query %s: %w", q.ID, err)
+		}
+		agg.add(id, buildID, ts)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query %s: %w", q.ID, err)
+	}
+	m := agg.result()
+	if m.Recent, err = s.hits(ctx, agg.recent, builds); err != nil {
+		return nil, fmt.Errorf("query %s: %w", q.ID, err)
+	}
+	return m, nil
+}
+
+// aggregate folds matching lines into a Match.
+type aggregate struct {
+	win      recheckgen.Window
+	builds   map[int64]buildRow
+	byBuild  map[int64]*recheckgen.MatchedBuild
+	seen     map[[2]int64]bool // (build, bucket) pairs counted
+	buckets  map[string][]int
+	recent   []lineRef // newest first, at most n
+	n        int
+	first    int64
+	last     int64
+	anyLines bool
+}
+
+type lineRef struct{ id, ts int64 }
+
+func newAggregate(win recheckgen.Window, builds map[int64]buildRow, n int) *aggregate {
+	return &aggregate{win: win, builds: builds, byBuild: map[int64]*recheckgen.MatchedBuild{},
+		seen: map[[2]int64]bool{}, buckets: map[string][]int{}, n: n}
+}
+
+func (a *aggregate) add(id, buildID, ts int64) {
+	t := time.UnixMilli(ts).UTC()
+	mb := a.byBuild[buildID]
+	if mb == nil {
+		mb = &recheckgen.MatchedBuild{Build: a.builds[buildID].b, First: t, Last: t}
+		a.byBuild[buildID] = mb
+	}
+	mb.Lines++
+	if t.Before(mb.First) {
+		mb.First = t
+	}
+	if t.After(mb.Last) {
+		mb.Last = t
+	}
+	if k := a.win.BucketOf(t); k >= 0 && !a.seen[[2]int64{buildID, int64(k)}] {
+		a.seen[[2]int64{buildID, int64(k)}] = true
+		counts := a.buckets[mb.Result]
+		if counts == nil {
+			counts = make([]int, a.win.Buckets())
+			a.buckets[mb.Result] = counts
+		}
+		counts[k]++
+	}
+	if !a.anyLines || ts < a.first {
+		a.first = ts
+	}
+	if !a.anyLines || ts > a.last {
+		a.last = ts
+	}
+	a.anyLines = true
+	a.keepRecent(lineRef{id, ts})
+}
+
+// keepRecent keeps the n newest lines (ties: the later line id).
+func (a *aggregate) keepRecent(r lineRef) {
+	if a.n <= 0 {
+		return
+	}
+	newer := func(x, y lineRef) bool { return x.ts > y.ts || (x.ts == y.ts && x.id > y.id) }
+	if len(a.recent) == a.n && !newer(r, a.recent[a.n-1]) {
+		return
+	}
+	i := sort.Search(len(a.recent), func(i int) bool { return newer(r, a.recent[i]) })
+	if len(a.recent) < a.n {
+		a.recent = append(a.recent, lineRef{})
+	}
+	copy(a.recent[i+1:], a.recent[i:])
+	a.recent[i] = r
+}
+
+func (a *aggregate) result() *recheckgen.Match {
+	m := &recheckgen.Match{Buckets: a.buckets}
+	for _, mb := range a.byBuild {
+		m.Builds = append(m.Builds, *mb)
+	}
+	sort.Slice(m.Builds, func(i, j int) bool {
+		if !m.Builds[i].Last.Equal(m.Builds[j].Last) {
+			return m.Builds[i].Last.After(m.Builds[j].Last)
+		}
+		return m.Builds[i].UUID < m.Builds[j].UUID
+	})
+	if a.anyLines {
+		m.First, m.Last = time.UnixMilli(a.first).UTC(), time.UnixMilli(a.last).UTC()
+	}
+	return m
+}
+
+// hits loads the lines refs points to, in the same order.
+func (s *Store) hits(ctx context.Context, refs []lineRef, builds map[int64]buildRow) ([]recheckgen.Hit, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	ids := make([]any, len(refs))
+	for i, r := range refs {
+		ids[i] = r.id
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT l.id, l.build_id, f.name, l.lineno, l.ts_ms, l.message
+		FROM lines l JOIN files f ON f.id = l.file_id WHERE l.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[int64]recheckgen.Hit{}
+	for rows.Next() {
+		var id, buildID, ts int64
+		var h recheckgen.Hit
+		if err := rows.Scan(&id, &buildID, &h.File, &h.Line, &ts, &h.Message); err != nil {
+			return nil, err
+		}
+		h.Build, h.Time = builds[buildID].b, time.UnixMilli(ts).UTC()
+		byID[id] = h
+	}
+	out := make([]recheckgen.Hit, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, byID[r.id])
+	}
+	return out, rows.Err()
+}
+
+// FailedBuilds lists the failed builds that started in w, newest first.
+func (s *Store) FailedBuilds(ctx context.Context, w recheckgen.Window, f recheckgen.BuildFilter) ([]recheckgen.Build, error) {
+	builds, err := s.buildMap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []recheckgen.Build
+	for _, r := range builds {
+		b := r.b
+		if !b.Failed() || !w.Contains(b.Start) || (!f.IncludeNonvoting && !b.Voting) {
+			continue
+		}
+		if len(f.Pipelines) > 0 && !contains(f.Pipelines, b.Pipeline) {
+			continue
+		}
+		out = append(out, b)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Start.Equal(out[j].Start) {
+			return out[i].Start.After(out[j].Start)
+		}
+		return out[i].UUID < out[j].UUID
+	})
+	return out, nil
+}
+
+// Latest is the end of the newest build stored (its start when it has no
+// end); zero for an empty store.
+func (s *Store) Latest(ctx context.Context) (time.Time, error) {
+	var ms sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, "SELECT MAX(MAX(start_ms, end_ms)) FROM builds").Scan(&ms); err != nil {
+		return time.Time{}, err
+	}
+	return fromMillis(ms.Int64), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var _ recheckgen.Backend = (*Store)(nil)

@@ -1,0 +1,383 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/recheckgen/recheckgen/lucene"
+)
+
+// keywordCols maps elastic-recheck's exact-match fields to columns of
+// lines l, builds b and files f.
+var keywordCols = map[string]string{
+	"build_uuid":       "b.uuid",
+	"build_short_uuid": "substr(b.uuid, 1, 7)",
+	"build_name":       "b.job",
+	"build_status":     "b.result",
+	"build_queue":      "b.pipeline",
+	"build_branch":     "b.branch",
+	"build_change":     "b.change",
+	"build_patchset":   "b.patchset",
+	"build_ref":        "b.ref",
+	"project":          "b.project",
+	"node_provider":    "b.provider",
+	"build_node":       "b.provider",
+	"log_url":          "b.log_url",
+	"voting":           "b.voting",
+	"filename":         "f.name",
+	"loglevel":         "l.level",
+	"module":           "l.module",
+	"syslog_program":   "l.program",
+}
+
+// numericCols compare as numbers in ranges.
+var numericCols = map[string]bool{"build_change": true, "build_patchset": true, "voting": true}
+
+// Fields lists every field the store can search.
+func Fields() []string {
+	out := []string{"message", "tags", "@timestamp"}
+	for f := range keywordCols {
+		out = append(out, f)
+	}
+	return out
+}
+
+// UnsupportedError names a query construct the store cannot run.
+type UnsupportedError struct {
+	Construct string
+	Span      lucene.Span
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("the embedded store cannot run %s (at offset %d)", e.Construct, e.Span.Start)
+}
+
+// where is a SQL boolean expression and its arguments.
+type where struct {
+	sql       string
+	args      []any
+	needsFile bool // refers to f, so the query joins files
+}
+
+// translate turns a parsed query into a SQL condition over lines l,
+// builds b and files f, with Elasticsearch's meaning: message (and the
+// default field) matches tokens through the FTS index, case-insensitively;
+// other fields match exactly.
+func translate(n lucene.Node) (where, error) {
+	var w where
+	err := w.node(n)
+	return w, err
+}
+
+func (w *where) add(sql string, args ...any) {
+	w.sql += sql
+	w.args = append(w.args, args...)
+}
+
+func (w *where) node(n lucene.Node) error {
+	switch n := n.(type) {
+	case *lucene.And:
+		return w.list(n.Children, " AND ")
+	case *lucene.Or:
+		return w.list(n.Children, " OR ")
+	case *lucene.Not:
+		w.add("NOT (")
+		if err := w.node(n.Child); err != nil {
+			return err
+		}
+		w.add(")")
+		return nil
+	case *lucene.MatchAll:
+		w.add("1")
+		return nil
+	case *lucene.Exists:
+		return w.exists(n)
+	}
+	field := leafField(n)
+	switch {
+	case field == "" || field == "message":
+		return w.text(n)
+	case field == "tags":
+		return w.tags(n)
+	case field == "@timestamp":
+		return w.timestamp(n)
+	}
+	col, ok := keywordCols[field]
+	if !ok {
+		return &UnsupportedError{fmt.Sprintf("field `%s` (the store holds %s)", field, strings.Join(sortedFields(), ", ")), n.Pos()}
+	}
+	if strings.HasPrefix(col, "f.") {
+		w.needsFile = true
+	}
+	return w.keyword(n, col, numericCols[field])
+}
+
+func (w *where) list(children []lucene.Node, op string) error {
+	w.add("(")
+	for i, c := range children {
+		if i > 0 {
+			w.add(op)
+		}
+		if err := w.node(c); err != nil {
+			return err
+		}
+	}
+	w.add(")")
+	return nil
+}
+
+func leafField(n lucene.Node) string {
+	switch n := n.(type) {
+	case *lucene.Term:
+		return n.Field
+	case *lucene.Phrase:
+		return n.Field
+	case *lucene.Wildcard:
+		return n.Field
+	case *lucene.Regexp:
+		return n.Field
+	case *lucene.Range:
+		return n.Field
+	}
+	return ""
+}
+
+// text matches the message through FTS5 where it can, and through the
+// token functions (funcs.go) for wildcards, fuzzy terms and regular
+// expressions, which FTS5 has no operator for.
+func (w *where) text(n lucene.Node) error {
+	switch n := n.(type) {
+	case *lucene.Term:
+		if n.Fuzzy != -1 {
+			w.add("token_fuzzy(l.message, ?, ?)", strings.ToLower(n.Text), fuzziness(n))
+			return nil
+		}
+		return w.fts(phraseQuery(n.Text, 0))
+	case *lucene.Phrase:
+		return w.fts(phraseQuery(n.Text, n.Slop))
+	case *lucene.Wildcard:
+		if p, ok := simplePrefix(n.Pattern); ok {
+			return w.fts(`"` + p + `"*`)
+		}
+		w.add("token_glob(l.message, ?)", strings.ToLower(globPattern(n.Pattern)))
+		return nil
+	case *lucene.Regexp:
+		w.add("token_regexp(l.message, ?)", n.Pattern)
+		return nil
+	case *lucene.Range:
+		return &UnsupportedError{"a range on the text field `message`", n.Span}
+	}
+	return &UnsupportedError{fmt.Sprintf("%T on `message`", n), n.Pos()}
+}
+
+func (w *where) fts(q string) error {
+	if q == "" {
+		w.add("0") // no tokens: Elasticsearch matches nothing too
+		return nil
+	}
+	w.add("l.id IN (SELECT rowid FROM lines_fts WHERE lines_fts MATCH ?)", q)
+	return nil
+}
+
+// phraseQuery is the FTS5 query for text as a phrase of its tokens; with
+// slop, a NEAR group (unordered, unlike Lucene's, which charges for moves).
+func phraseQuery(text string, slop int) string {
+	toks := Tokens(text)
+	if len(toks) == 0 {
+		return ""
+	}
+	if slop <= 0 || len(toks) == 1 {
+		return `"` + strings.Join(toks, " ") + `"`
+	}
+	return `NEAR("` + strings.Join(toks, `" "`) + `", ` + strconv.Itoa(slop) + ")"
+}
+
+// Tokens splits text the way the FTS index does (unicode61 with `_` as a
+// token character): runs of letters, digits and `_`, lower-cased.
+func Tokens(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_')
+	})
+}
+
+// simplePrefix recognises `word*`: a single token with one trailing star,
+// which FTS5 runs as a prefix query.
+func simplePrefix(pattern string) (string, bool) {
+	p, ok := strings.CutSuffix(pattern, "*")
+	if !ok || p == "" {
+		return "", false
+	}
+	toks := Tokens(p)
+	if len(toks) != 1 || toks[0] != strings.ToLower(p) {
+		return "", false
+	}
+	return toks[0], true
+}
+
+func fuzziness(t *lucene.Term) int {
+	if t.Fuzzy != lucene.FuzzyAuto {
+		return t.Fuzzy
+	}
+	switch n := len([]rune(t.Text)); {
+	case n <= 2:
+		return 0
+	case n <= 5:
+		return 1
+	}
+	return 2
+}
+
+func (w *where) tags(n lucene.Node) error {
+	w.add("EXISTS (SELECT 1 FROM file_tags t WHERE t.file_id = l.file_id AND ")
+	if err := w.keyword(n, "t.tag", false); err != nil {
+		return err
+	}
+	w.add(")")
+	return nil
+}
+
+// keyword matches an exact-value column, as Elasticsearch's keyword fields.
+func (w *where) keyword(n lucene.Node, col string, numeric bool) error {
+	switch n := n.(type) {
+	case *lucene.Term:
+		if n.Fuzzy != -1 {
+			w.add("value_fuzzy("+col+", ?, ?)", n.Text, fuzziness(n))
+			return nil
+		}
+		w.add(col+" = ?", keywordValue(col, n.Text))
+	case *lucene.Phrase:
+		w.add(col+" = ?", keywordValue(col, n.Text))
+	case *lucene.Wildcard:
+		w.add(col+" GLOB ?", globPattern(n.Pattern))
+	case *lucene.Regexp:
+		w.add("value_regexp("+col+", ?)", n.Pattern)
+	case *lucene.Range:
+		return w.rangeCond(n, col, numeric)
+	default:
+		return &UnsupportedError{fmt.Sprintf("%T on a keyword field", n), n.Pos()}
+	}
+	return nil
+}
+
+// keywordValue maps voting's true/false to the stored 1/0.
+func keywordValue(col, v string) any {
+	if col == "b.voting" {
+		switch strings.ToLower(v) {
+		case "true", "1":
+			return 1
+		case "false", "0":
+			return 0
+		}
+	}
+	return v
+}
+
+func (w *where) rangeCond(n *lucene.Range, col string, numeric bool) error {
+	conds := []string{}
+	var args []any
+	for _, side := range []struct {
+		b      lucene.Bound
+		op, eq string
+	}{{n.From, ">", ">="}, {n.To, "<", "<="}} {
+		if side.b.Unbounded {
+			continue
+		}
+		op := side.op
+		if side.b.Inclusive {
+			op = side.eq
+		}
+		c, v := col, any(side.b.Value)
+		if numeric {
+			num, err := strconv.ParseFloat(side.b.Value, 64)
+			if err != nil {
+				return &UnsupportedError{fmt.Sprintf("range bound %q on a numeric field", side.b.Value), n.Span}
+			}
+			c, v = "CAST("+col+" AS REAL)", num
+		}
+		conds = append(conds, c+" "+op+" ?")
+		args = append(args, v)
+	}
+	if len(conds) == 0 {
+		w.add("1")
+		return nil
+	}
+	w.add("("+strings.Join(conds, " AND ")+")", args...)
+	return nil
+}
+
+func (w *where) timestamp(n lucene.Node) error {
+	r, ok := n.(*lucene.Range)
+	if !ok {
+		return &UnsupportedError{"a `@timestamp` condition other than a range", n.Pos()}
+	}
+	conv := *r
+	for _, b := range []*lucene.Bound{&conv.From, &conv.To} {
+		if b.Unbounded {
+			continue
+		}
+		t, err := parseBoundTime(b.Value)
+		if err != nil {
+			return &UnsupportedError{fmt.Sprintf("`@timestamp` bound %q (write a date or time such as 2026-11-20T10:00:00Z; date math is not supported)", b.Value), n.Pos()}
+		}
+		b.Value = strconv.FormatInt(t.UnixMilli(), 10)
+	}
+	return w.rangeCond(&conv, "l.ts_ms", true)
+}
+
+func parseBoundTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a time")
+}
+
+func (w *where) exists(n *lucene.Exists) error {
+	switch {
+	case n.Field == "message" || n.Field == "@timestamp":
+		w.add("1")
+	case n.Field == "tags":
+		w.add("EXISTS (SELECT 1 FROM file_tags t WHERE t.file_id = l.file_id)")
+	default:
+		col, ok := keywordCols[n.Field]
+		if !ok {
+			return &UnsupportedError{fmt.Sprintf("`_exists_` of field `%s`, which the store does not hold", n.Field), n.Span}
+		}
+		if strings.HasPrefix(col, "f.") {
+			w.needsFile = true
+		}
+		w.add("(" + col + " IS NOT NULL AND " + col + " <> '')")
+	}
+	return nil
+}
+
+// globPattern turns a Lucene wildcard pattern (with \*, \? and \\ escapes)
+// into an SQLite GLOB pattern.
+func globPattern(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			i++
+			b.WriteString(globLiteral(p[i]))
+		case c == '*' || c == '?':
+			b.WriteByte(c)
+		default:
+			b.WriteString(globLiteral(c))
+		}
+	}
+	return b.String()
+}
+
+func globLiteral(c byte) string {
+	switch c {
+	case '*', '?', '[':
+		return "[" + string(c) + "]"
+	}
+	return string(c)
+}

@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/logfile"
+)
+
+// insertBatch is how many lines one INSERT carries: fewer statements is
+// most of the speed of a bulk load.
+const insertBatch = 256
+
+const lineCols = 9
+
+// writer stores builds, one transaction each, on one connection.
+type writer struct {
+	conn   *sql.Conn
+	nextID int64
+}
+
+func (s *Store) newWriter(ctx context.Context) (*writer, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{conn: conn}
+	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM lines").Scan(&w.nextID); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *writer) close() { w.conn.Close() }
+
+// buildTx is the state of the build being written.
+type buildTx struct {
+	tx      *sql.Tx
+	buildID int64
+	fileID  int64
+	fileN   int
+	full    *sql.Stmt // the insertBatch-row INSERT
+}
+
+// store writes the build streamed on j.out. Problems with the input become
+// warnings in sum; only a database failure is returned.
+func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error) {
+	head, ok := <-j.out
+	if !ok {
+		return ctx.Err()
+	}
+	switch {
+	case head.err != nil:
+		sum.Failed++
+		sum.Warnings = append(sum.Warnings, describeBuildErr(j.dir, head.err))
+		return nil
+	case head.skip:
+		sum.Skipped++
+		return nil
+	}
+	tx, err := w.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	bt := &buildTx{tx: tx}
+	if bt.buildID, err = insertBuild(ctx, tx, head.build, j.dir); err != nil {
+		return fmt.Errorf("store build %s: %w", head.build.UUID, err)
+	}
+	if bt.full, err = tx.PrepareContext(ctx, insertLinesSQL(insertBatch)); err != nil {
+		return err
+	}
+	defer bt.full.Close()
+	files := 0
+	var lines int64
+	for it := range j.out {
+		switch {
+		case it.file != "":
+			if err = bt.startFile(ctx, it.file); err != nil {
+				return err
+			}
+			files++
+		case it.lines != nil:
+			if err = w.insertLines(ctx, bt, it.lines); err != nil {
+				return err
+			}
+			lines += int64(len(it.lines))
+			for _, l := range it.lines {
+				sum.Bytes += int64(len(l.message)) + 1
+			}
+		case it.fileEnd:
+			if _, err = tx.ExecContext(ctx, "UPDATE files SET lines = ? WHERE id = ?", bt.fileN, bt.fileID); err != nil {
+				return err
+			}
+		case it.warn != nil:
+			sum.Warnings = append(sum.Warnings, *it.warn)
+		}
+	}
+	if err = ctx.Err(); err != nil {
+		return err
+	}
+	if _, err = tx.ExecContext(ctx, "INSERT INTO lines_fts(rowid, message) SELECT id, message FROM lines WHERE build_id = ?", bt.buildID); err != nil {
+		return fmt.Errorf("index build %s: %w", head.build.UUID, err)
+	}
+	if err = tx.Commit(); err != nil {
+		return err
+	}
+	sum.Builds++
+	sum.Files += files
+	sum.Lines += lines
+	return nil
+}
+
+func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir string) (int64, error) {
+	// A forced re-ingest replaces the old rows, index entries first.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO lines_fts(lines_fts, rowid, message)
+		SELECT 'delete', l.id, l.message FROM lines l JOIN builds b ON b.id = l.build_id WHERE b.uuid = ?`, b.UUID); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM lines WHERE build_id IN (SELECT id FROM builds WHERE uuid = ?)`, b.UUID); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM builds WHERE uuid = ?`, b.UUID); err != nil {
+		return 0, err
+	}
+	voting := 0
+	if b.Voting {
+		voting = 1
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO builds (uuid, job, project, pipeline, branch, change, patchset, ref,
+		result, voting, provider, log_url, start_ms, end_ms, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.UUID, b.Job, b.Project, b.Pipeline, b.Branch, b.Change, b.Patchset, b.Ref, b.Result, voting,
+		b.Provider, b.LogURL, millis(b.Start), millis(b.End), dir)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func (bt *buildTx) startFile(ctx context.Context, rel string) error {
+	name, tags := logfile.Names(rel)
+	res, err := bt.tx.ExecContext(ctx, "INSERT INTO files (build_id, name) VALUES (?, ?)", bt.buildID, name)
+	if err != nil {
+		return err
+	}
+	if bt.fileID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	bt.fileN = 0
+	for _, t := range tags {
+		if _, err := bt.tx.ExecContext(ctx, "INSERT OR IGNORE INTO file_tags (tag, file_id) VALUES (?, ?)", t, bt.fileID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) insertLines(ctx context.Context, bt *buildTx, lines []lineRec) error {
+	for len(lines) > 0 {
+		n := min(len(lines), insertBatch)
+		args := make([]any, 0, n*lineCols)
+		for _, l := range lines[:n] {
+			args = append(args, w.nextID, bt.buildID, bt.fileID, l.lineno, l.ts,
+				nullable(l.fields.Level), nullable(l.fields.Module), nullable(l.fields.Program), l.message)
+			w.nextID++
+		}
+		var err error
+		if n == insertBatch {
+			_, err = bt.full.ExecContext(ctx, args...)
+		} else {
+			_, err = bt.tx.ExecContext(ctx, insertLinesSQL(n), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("store lines: %w", err)
+		}
+		bt.fileN += n
+		lines = lines[n:]
+	}
+	return nil
+}
+
+func insertLinesSQL(rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO lines (id, build_id, file_id, lineno, ts_ms, level, module, program, message) VALUES ")
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?)")
+	}
+	return b.String()
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
