@@ -59,6 +59,11 @@ const maxDepth = 100
 
 // Parse reads a query string. The error, when not nil, is an *Error.
 func Parse(src string, opts Options) (Node, []Warning, error) {
+	for i, r := range src {
+		if r == utf8.RuneError && !strings.HasPrefix(src[i:], "\uFFFD") {
+			return nil, nil, &Error{i, "the query is not valid UTF-8"}
+		}
+	}
 	p := &parser{src: src, op: opts.DefaultOperator}
 	p.skipSpace()
 	if p.eof() {

@@ -146,6 +146,7 @@ var errorCases = []errorCase{
 	{`age:>`, 0, "`>` needs a value"},
 	{`~a`, 0, "unexpected `~`"},
 	{`field:-x`, 6, "unexpected `-`"},
+	{"a caf\xe9", 5, "not valid UTF-8"},
 	{strings.Repeat("(", 200) + "a" + strings.Repeat(")", 200), 100, "nested more than 100 deep"},
 }
 

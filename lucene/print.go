@@ -3,6 +3,8 @@ package lucene
 import (
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // String prints n canonically: explicit AND, OR and NOT, parentheses
@@ -135,54 +137,62 @@ func quote(s string) string {
 // operator, or make it a wildcard.
 func escapeTerm(s string) string {
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if needsEscape(c, i == 0) {
+	for i, r := range s {
+		if needsEscape(r, i == 0) {
 			b.WriteByte('\\')
 		}
-		b.WriteByte(c)
+		b.WriteRune(r)
 	}
 	out := b.String()
 	switch out {
 	case "AND", "OR", "NOT", "TO":
 		return `\` + out
 	}
-	if strings.HasPrefix(out, "&&") || strings.HasPrefix(out, "||") {
-		return `\` + out
+	return escapeOperatorPrefix(out)
+}
+
+// escapeOperatorPrefix keeps a leading && or || from reading as an
+// operator.
+func escapeOperatorPrefix(s string) string {
+	if strings.HasPrefix(s, "&&") || strings.HasPrefix(s, "||") {
+		return `\` + s
 	}
-	return out
+	return s
 }
 
 // escapePattern escapes a wildcard pattern, whose \\ \* \? escapes are
 // already in place.
 func escapePattern(p string) string {
 	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		c := p[i]
+	escaped := false
+	for i, r := range p {
 		switch {
-		case c == '\\' && i+1 < len(p):
-			b.WriteString(p[i : i+2])
-			i++
-		case c == '*' || c == '?':
-			b.WriteByte(c)
+		case escaped:
+			b.WriteRune(r)
+			escaped = false
+		case r == '\\':
+			b.WriteRune(r)
+			escaped = true
+		case r == '*' || r == '?':
+			b.WriteRune(r)
 		default:
-			if needsEscape(c, i == 0) {
+			if needsEscape(r, i == 0) {
 				b.WriteByte('\\')
 			}
-			b.WriteByte(c)
+			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	return escapeOperatorPrefix(b.String())
 }
 
-func needsEscape(c byte, first bool) bool {
-	switch c {
-	case '+', '-', '/', '>', '<', '=':
+func needsEscape(r rune, first bool) bool {
+	switch {
+	case r == '+' || r == '-' || r == '/' || r == '>' || r == '<' || r == '=':
 		return first
-	case '\f', '\v':
+	case unicode.IsSpace(r):
 		return true
 	}
-	return !isTermChar(c) && c < 0x80
+	return r < utf8.RuneSelf && !isTermChar(byte(r))
 }
 
 // Equal reports whether a and b are the same query, ignoring positions.

@@ -118,6 +118,9 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 	}()
 	w, err := s.newWriter(ctx)
 	if err == nil {
+		if _, err = s.db.ExecContext(ctx, "INSERT INTO lines_fts(lines_fts, rank) VALUES('automerge', 0)"); err != nil {
+			return sum, err
+		}
 		for i, j := range jobs {
 			if err = w.store(ctx, j, &sum); err != nil {
 				break
@@ -127,6 +130,9 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 			}
 		}
 		w.close()
+	}
+	if err == nil && sum.Builds > 0 {
+		_, err = s.db.ExecContext(ctx, "INSERT INTO lines_fts(lines_fts) VALUES('optimize')")
 	}
 	cancel()
 	for _, j := range jobs { // let blocked readers finish

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/config"
+	"github.com/recheckgen/recheckgen/sample"
+	"github.com/recheckgen/recheckgen/store"
+)
+
+// openStore opens the embedded store and brings it up to date: it
+// generates the sample corpus when configured and missing, then ingests
+// the configured directories (incrementally: stored builds are skipped).
+func openStore(ctx context.Context, cfg *config.Config, e *env) (*store.Store, error) {
+	dirs := append([]string(nil), cfg.SQLite.Ingest...)
+	if cfg.SQLite.Sample != "" {
+		if err := ensureSample(cfg.SQLite.Sample, e); err != nil {
+			return nil, err
+		}
+		dirs = append(dirs, cfg.SQLite.Sample)
+	}
+	st, err := store.Open(ctx, cfg.SQLite.Path)
+	if err != nil {
+		return nil, err
+	}
+	if len(dirs) > 0 {
+		sum, err := st.Ingest(ctx, dirs, store.IngestOptions{Globs: cfg.SQLite.Globs, Progress: progressBar(e.stderr, "ingest")})
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		if sum.Builds > 0 || len(sum.Warnings) > 0 {
+			printIngest(e.stderr, sum, 5)
+		}
+	}
+	return st, nil
+}
+
+func ensureSample(dir string, e *env) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("sample corpus %s: %w", dir, err)
+	}
+	start := time.Now()
+	m, err := sample.Generate(dir, sample.DefaultOptions())
+	if err != nil {
+		return fmt.Errorf("generate sample corpus: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "generated the sample corpus: %d builds in %s (%.1fs)\n", len(m.Builds), dir, time.Since(start).Seconds())
+	return nil
+}
+
+// openBackend opens the configured backend.
+func openBackend(ctx context.Context, cfg *config.Config, e *env) (recheckgen.Backend, error) {
+	switch cfg.Backend.Type {
+	case "sqlite":
+		return openStore(ctx, cfg, e)
+	}
+	return nil, fmt.Errorf("backend %q is not available yet (tracked in issue #5)", cfg.Backend.Type)
+}
+
+// window resolves the configured window against the backend's data.
+func window(ctx context.Context, cfg *config.Config, b recheckgen.Backend) (recheckgen.Window, error) {
+	end, latest, err := cfg.WindowEnd(time.Now())
+	if err != nil {
+		return recheckgen.Window{}, err
+	}
+	if latest {
+		if end, err = b.Latest(ctx); err != nil {
+			return recheckgen.Window{}, err
+		}
+		if end.IsZero() {
+			return recheckgen.Window{}, errors.New("window end is `latest` but the store holds no builds: ingest some first")
+		}
+	}
+	return recheckgen.NewWindow(end, cfg.Window.Length, cfg.Window.Bucket)
+}
+
+func printIngest(w io.Writer, sum store.Summary, maxWarnings int) {
+	fmt.Fprintf(w, "ingested %d build(s), %d file(s), %d lines, %.1f MB in %.1fs (%.0f lines/s); %d already stored, %d failed, %d warning(s)\n",
+		sum.Builds, sum.Files, sum.Lines, float64(sum.Bytes)/1e6, sum.Elapsed.Seconds(),
+		float64(sum.Lines)/max(sum.Elapsed.Seconds(), 1e-9), sum.Skipped, sum.Failed, len(sum.Warnings))
+	for i, wn := range sum.Warnings {
+		if maxWarnings >= 0 && i == maxWarnings {
+			fmt.Fprintf(w, "  ... and %d more warning(s) (recheckgen ingest --verbose lists them all)\n", len(sum.Warnings)-i)
+			break
+		}
+		fmt.Fprintf(w, "  warning: %s\n", wn)
+	}
+}
