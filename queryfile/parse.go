@@ -8,7 +8,6 @@ import (
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/yamlfile"
-	"go.yaml.in/yaml/v3"
 )
 
 // parseQuery parses the Lucene string and maps its errors and warnings to
@@ -21,29 +20,52 @@ func parseQuery(doc *yamlfile.Doc, f yamlfile.Field, q *recheckgen.Query, opts O
 	if strings.TrimSpace(raw) == "" {
 		return diag.List{doc.At(f.Value, "`query` is empty")}
 	}
+	return parseLucene(raw, q, opts, func(off int, sev diag.Severity, msg string) diag.Diagnostic {
+		return doc.InValue(f.Value, off, sev, msg)
+	})
+}
+
+// ParseString reads a query given on the command line; positions in its
+// diagnostics are columns of the string, named file.
+func ParseString(file, raw string, opts Options) (recheckgen.Query, diag.List) {
+	q := recheckgen.Query{ID: file, File: file, Bug: recheckgen.BugRef{ID: file}}
+	if strings.TrimSpace(raw) == "" {
+		return q, diag.List{{File: file, Line: 1, Col: 1, Severity: diag.Error, Message: "the query is empty"}}
+	}
+	return q, parseLucene(raw, &q, opts, func(off int, sev diag.Severity, msg string) diag.Diagnostic {
+		line, col, text := diag.LineCol(raw, off)
+		return diag.Diagnostic{File: file, Line: line, Col: col, Severity: sev, Message: msg, Excerpt: diag.Excerpt(text, col)}
+	})
+}
+
+// at makes a diagnostic at a byte offset of the query string.
+type at func(off int, sev diag.Severity, msg string) diag.Diagnostic
+
+// parseLucene parses raw into q and reports syntax errors, warnings and
+// unknown fields through at.
+func parseLucene(raw string, q *recheckgen.Query, opts Options, at at) diag.List {
 	q.Raw = raw
 	expr, warns, err := lucene.Parse(raw, lucene.Options{DefaultOperator: opts.Operator})
-	var dl diag.List
 	if err != nil {
 		off, msg := 0, err.Error()
 		if le, ok := err.(*lucene.Error); ok {
 			off, msg = le.Offset, le.Msg
 		}
-		return append(dl, doc.InValue(f.Value, off, diag.Error, "query: "+msg))
+		return diag.List{at(off, diag.Error, "query: "+msg)}
 	}
 	q.Expr = expr
+	var dl diag.List
 	for _, w := range warns {
-		dl = append(dl, doc.InValue(f.Value, w.Span.Start, diag.Warning, "query: "+w.Msg))
+		dl = append(dl, at(w.Span.Start, diag.Warning, "query: "+w.Msg))
 	}
 	known := opts.Fields
 	if known == nil {
 		known = DefaultFields
 	}
-	dl = append(dl, unknownFields(doc, f.Value, expr, known)...)
-	return dl
+	return append(dl, unknownFields(expr, known, at)...)
 }
 
-func unknownFields(doc *yamlfile.Doc, val *yaml.Node, expr lucene.Node, known []string) diag.List {
+func unknownFields(expr lucene.Node, known []string, at at) diag.List {
 	var dl diag.List
 	seen := map[string]bool{}
 	for _, u := range lucene.Fields(expr) {
@@ -57,7 +79,7 @@ func unknownFields(doc *yamlfile.Doc, val *yaml.Node, expr lucene.Node, known []
 		} else {
 			msg += " (add it to `query.fields` in recheckgen.yaml if the index has it)"
 		}
-		dl = append(dl, doc.InValue(val, u.Span.Start, diag.Warning, msg))
+		dl = append(dl, at(u.Span.Start, diag.Warning, msg))
 	}
 	return dl
 }

@@ -89,8 +89,7 @@ func oneQuery(cfg *config.Config, bug string, args []string) (recheckgen.Query, 
 		}
 		return queryfile.Load(p, src, opts)
 	}
-	src, _ := json.Marshal(map[string]string{"query": args[0]}) // JSON is YAML: quoting for free
-	return queryfile.Load("command-line.yaml", src, opts)
+	return queryfile.ParseString("(command line)", args[0], opts)
 }
 
 var shareFields = []struct {

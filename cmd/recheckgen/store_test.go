@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// smallCorpus writes two build directories and returns the directory.
+func smallCorpus(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	for i, line := range []string{"ERROR boom happened", "all good"} {
+		dir := filepath.Join(root, fmt.Sprintf("b%d", i))
+		os.MkdirAll(dir, 0o755)
+		result := []string{"FAILURE", "SUCCESS"}[i]
+		os.WriteFile(filepath.Join(dir, "build.json"), []byte(fmt.Sprintf(
+			`{"uuid": "uuid%d", "job_name": "tempest-full-py3", "result": %q, "voting": true, "pipeline": "gate",
+			  "project": "openstack/nova", "start_time": "2026-11-20T10:00:00", "log_url": "https://logs.example.org/b%d/"}`, i, result, i)), 0o644)
+		os.WriteFile(filepath.Join(dir, "job-output.txt"), []byte("2026-11-20 10:05:00.000000 | "+line+"\n"), 0o644)
+	}
+	return root
+}
+
+func storeFlags(t *testing.T, corpus string) []string {
+	return []string{"--config", filepath.Join(t.TempDir(), "none.yaml"), "--db", filepath.Join(t.TempDir(), "logs.db"),
+		"--ingest", corpus, "--sample", "", "--window-end", "2026-11-21T00:00:00Z", "--queries", t.TempDir()}
+}
+
+func TestIngestCommand(t *testing.T) {
+	corpus := smallCorpus(t)
+	db := filepath.Join(t.TempDir(), "logs.db")
+	code, out, errOut := runCmd(t, "ingest", "--db", db, corpus)
+	if code != exitOK || !strings.Contains(out, "ingested 2 build(s), 2 file(s), 2 lines") {
+		t.Errorf("first ingest: %d %s %s", code, out, errOut)
+	}
+	code, out, _ = runCmd(t, "ingest", "--db", db, corpus)
+	if code != exitOK || !strings.Contains(out, "ingested 0 build(s)") || !strings.Contains(out, "2 already stored") {
+		t.Errorf("second ingest: %d %s", code, out)
+	}
+	if code, _, errOut := runCmd(t, "ingest", "--db", db); code != exitUsage || !strings.Contains(errOut, "name at least one directory") {
+		t.Errorf("no directory: %d %s", code, errOut)
+	}
+}
+
+func TestQueryCommand(t *testing.T) {
+	flags := storeFlags(t, smallCorpus(t))
+	// A missing named config must fail: drop --config for these runs.
+	flags = flags[2:]
+	code, out, errOut := runCmd(t, append([]string{"query"}, append(flags, `message:boom AND build_status:FAILURE`)...)...)
+	if code != exitOK || !strings.Contains(out, "total hits: 1 lines in 1 builds") || !strings.Contains(out, "100% tempest-full-py3") ||
+		!strings.Contains(out, "https://logs.example.org/b0/job-output.txt") {
+		t.Errorf("query: %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = runCmd(t, append([]string{"query", "--json"}, append(flags, `message:boom`)...)...)
+	var got struct {
+		Builds int
+		Shares map[string][]struct{ Value string }
+	}
+	if code != exitOK || json.Unmarshal([]byte(out), &got) != nil || got.Builds != 1 || got.Shares["build_status"][0].Value != "FAILURE" {
+		t.Errorf("query --json: %d %s", code, out)
+	}
+	code, _, errOut = runCmd(t, append([]string{"query"}, append(flags, `message:(boom`)...)...)
+	if code != exitFail || !strings.Contains(errOut, "(command line):1:9: error: query: `(` is never closed") {
+		t.Errorf("bad query: %d %s", code, errOut)
+	}
+	code, _, errOut = runCmd(t, append([]string{"query"}, append(flags, `message:[a TO b]`)...)...)
+	if code != exitFail || !strings.Contains(errOut, "cannot run a range on the text field") {
+		t.Errorf("unsupported query: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, append([]string{"query", "--bug", "404"}, flags...)...); code != exitFail || !strings.Contains(errOut, "no query file for bug 404") {
+		t.Errorf("missing bug: %d %s", code, errOut)
+	}
+}
+
+func TestExplainCommand(t *testing.T) {
+	code, out, errOut := runCmd(t, "explain", "--config", filepath.Join(t.TempDir(), "x.yaml"), `message:"a b" OR tags:x AND NOT build_name:y`)
+	_ = errOut
+	if code != exitFail { // the config named does not exist
+		t.Errorf("explain with a missing config: %d", code)
+	}
+	code, out, errOut = runCmd(t, "explain", `message:"a b" OR tags:x AND NOT build_name:y`)
+	for _, want := range []string{"canonical (default operator AND):\n  tags:x AND NOT build_name:y", "    NOT\n", "EXISTS (SELECT 1 FROM file_tags"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != exitOK || !strings.Contains(errOut, "is optional here") {
+		t.Errorf("explain: %d, warning %q", code, errOut)
+	}
+}
