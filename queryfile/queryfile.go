@@ -128,9 +128,9 @@ func Load(file string, src []byte, opts Options) (recheckgen.Query, diag.List) {
 	if f, ok := fields["query"]; ok {
 		dl = append(dl, parseQuery(doc, f, &q, opts)...)
 	}
-	if q.Bug.Tracker == recheckgen.NoTracker && dl.Errors() == 0 {
+	if q.Bug.Tracker == recheckgen.NoTracker && q.Title == "" && dl.Errors() == 0 {
 		dl = append(dl, diag.Diagnostic{File: file, Line: 1, Col: 1, Severity: diag.Warning,
-			Message: fmt.Sprintf("%q is not a Launchpad bug number and there is no `bug:` URL, so the bug page cannot link to a tracker", id)})
+			Message: fmt.Sprintf("%q is not a Launchpad bug number and there is no `bug:` URL or `title`, so the bug page can show only the file name", id)})
 	}
 	return q, dl
 }

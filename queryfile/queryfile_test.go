@@ -107,8 +107,11 @@ func TestRunbookResolver(t *testing.T) {
 }
 
 func TestNoTrackerWarning(t *testing.T) {
+	if _, dl := load(t, "my-bug.yaml", "query: a\ntitle: T\n"); len(dl) != 0 {
+		t.Errorf("a title is enough: %v", dl)
+	}
 	_, dl := load(t, "my-bug.yaml", "query: a\n")
-	if len(dl) != 1 || dl[0].Severity != diag.Warning || !strings.Contains(dl[0].Message, "no `bug:` URL") {
+	if len(dl) != 1 || dl[0].Severity != diag.Warning || !strings.Contains(dl[0].Message, "no `bug:` URL or `title`") {
 		t.Errorf("got %v", dl)
 	}
 }

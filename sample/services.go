@@ -168,22 +168,28 @@ func magnumLogs(out map[string]*clock, b BuildInfo, r *rand.Rand, failAt time.Ti
 func syslog(c *clock, b BuildInfo, failAt time.Time) {
 	n := 40 + c.r.IntN(80)
 	step := b.End.Sub(b.Start) / time.Duration(n+10)
-	oom := has(b, ModeOOM)
-	svc := has(b, ModeDevstackServiceFailed)
+	pending := has(b, ModeOOM) || has(b, ModeDevstackServiceFailed)
 	for i := 0; i < n; i++ {
-		if (oom || svc) && !c.t.Before(failAt) {
-			if oom {
-				c.line(time.Millisecond, fmt.Sprintf("kernel: [%d.%06d] qemu-system-x86 invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0", 4000+c.r.IntN(3000), c.r.IntN(1000000)))
-				c.line(time.Millisecond, fmt.Sprintf("kernel: [%d.%06d] Out of memory: Killed process %d (mysqld) total-vm:2466800kB", 4000+c.r.IntN(3000), c.r.IntN(1000000), 1000+c.r.IntN(9000)))
-			}
-			if svc {
-				c.line(time.Millisecond, "systemd[1]: devstack@n-cpu.service: Main process exited, code=exited, status=1/FAILURE")
-				c.line(time.Millisecond, "systemd[1]: devstack@n-cpu.service: Failed with result 'exit-code'.")
-			}
-			oom, svc = false, false
+		if pending && !c.t.Before(failAt) {
+			syslogFailure(c, b)
+			pending = false
 		}
 		c.line(step, c.pick("systemd[1]: Started Session 3 of User zuul.", "sudo[2041]:     zuul : PWD=/home/zuul ; USER=root ; COMMAND=/usr/bin/apt-get update",
 			"kernel: [  120.432100] br-ex: port 1(eth1) entered forwarding state", "ovs-vsctl[3321]: ovs|00001|vsctl|INFO|Called as ovs-vsctl -- --may-exist add-br br-int",
 			"dnsmasq[1402]: reading /etc/resolv.conf", "systemd[1]: Starting Daily apt download activities..."))
+	}
+	if pending {
+		syslogFailure(c, b)
+	}
+}
+
+func syslogFailure(c *clock, b BuildInfo) {
+	if has(b, ModeOOM) {
+		c.line(time.Millisecond, fmt.Sprintf("kernel: [%d.%06d] qemu-system-x86 invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0", 4000+c.r.IntN(3000), c.r.IntN(1000000)))
+		c.line(time.Millisecond, fmt.Sprintf("kernel: [%d.%06d] Out of memory: Killed process %d (mysqld) total-vm:2466800kB", 4000+c.r.IntN(3000), c.r.IntN(1000000), 1000+c.r.IntN(9000)))
+	}
+	if has(b, ModeDevstackServiceFailed) {
+		c.line(time.Millisecond, "systemd[1]: devstack@n-cpu.service: Main process exited, code=exited, status=1/FAILURE")
+		c.line(time.Millisecond, "systemd[1]: devstack@n-cpu.service: Failed with result 'exit-code'.")
 	}
 }
