@@ -65,9 +65,9 @@ func (m *Match) Count(key func(Build) string) map[string]int {
 // Share is one value of a field and the part of the matching builds that
 // have it.
 type Share struct {
-	Value   string
-	Builds  int
-	Percent float64
+	Value   string  `json:"value"`
+	Builds  int     `json:"builds"`
+	Percent float64 `json:"percent"`
 }
 
 // Shares is Count as a list, most frequent first, ties by value.

@@ -4,20 +4,20 @@ import "time"
 
 // Build is one CI job run, with elastic-recheck's field names in comments.
 type Build struct {
-	UUID     string // build_uuid
-	Job      string // build_name
-	Project  string // project
-	Pipeline string // build_queue
-	Branch   string // build_branch
-	Change   string // build_change
-	Patchset string // build_patchset
-	Ref      string // build_ref
-	Result   string // build_status: SUCCESS, FAILURE, ...
-	Voting   bool   // voting
-	Provider string // node_provider
-	LogURL   string // log_url
-	Start    time.Time
-	End      time.Time
+	UUID     string    `json:"uuid"`     // build_uuid
+	Job      string    `json:"job"`      // build_name
+	Project  string    `json:"project"`  // project
+	Pipeline string    `json:"pipeline"` // build_queue
+	Branch   string    `json:"branch"`   // build_branch
+	Change   string    `json:"change"`   // build_change
+	Patchset string    `json:"patchset"` // build_patchset
+	Ref      string    `json:"ref"`      // build_ref
+	Result   string    `json:"result"`   // build_status: SUCCESS, FAILURE, ...
+	Voting   bool      `json:"voting"`   // voting
+	Provider string    `json:"provider"` // node_provider
+	LogURL   string    `json:"log_url"`  // log_url
+	Start    time.Time `json:"start,omitzero"`
+	End      time.Time `json:"end,omitzero"`
 }
 
 // Failed says whether the result counts as a failure: everything but
@@ -32,9 +32,9 @@ func (b Build) Failed() bool {
 
 // Hit is one log line that matched a query.
 type Hit struct {
-	Build   Build
-	File    string // filename / tags
-	Line    int    // 1-based line number in File, 0 if unknown
-	Time    time.Time
-	Message string
+	Build   Build     `json:"build"`
+	File    string    `json:"file"` // filename / tags
+	Line    int       `json:"line"` // 1-based line number in File, 0 if unknown
+	Time    time.Time `json:"time"`
+	Message string    `json:"message"`
 }

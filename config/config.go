@@ -20,6 +20,7 @@ type Config struct {
 
 	Site       Site
 	Dirs       Dirs
+	Report     Report
 	Query      Query
 	Window     Window
 	Backend    Backend
@@ -34,6 +35,13 @@ type Site struct {
 	RepoURL string // repository URL, for "edit this page" links
 	Branch  string // branch the edit links point to
 	RawHTML bool   // let markdown carry raw HTML (off: content is untrusted)
+	ECharts string // the ECharts script copied into the site ("" for tables only)
+}
+
+// Report tunes the run.
+type Report struct {
+	Pipelines   []string // pipelines whose failures count as uncategorized (empty: all)
+	Concurrency int      // queries run at once
 }
 
 // Dirs are the directories a run reads and writes.
@@ -87,8 +95,9 @@ var Backends = []string{"sqlite", "opensearch"}
 // Default is the configuration with no file and no flags.
 func Default() *Config {
 	return &Config{
-		Site: Site{Title: "recheckgen", Branch: "main"},
-		Dirs: Dirs{Queries: "queries", Content: "content", Public: "public"},
+		Site:   Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js"},
+		Report: Report{Concurrency: 4},
+		Dirs:   Dirs{Queries: "queries", Content: "content", Public: "public"},
 		Query: Query{DefaultOperator: lucene.AND, Fields: []string{
 			"message", "tags", "filename", "module", "loglevel", "syslog_program",
 			"build_uuid", "build_short_uuid", "build_name", "build_status", "build_queue",

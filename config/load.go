@@ -94,6 +94,10 @@ func decodeValue(doc *yamlfile.Doc, f yamlfile.Field, p any) diag.List {
 		v, d := doc.Bool(f)
 		*p = v
 		return one(d)
+	case *int:
+		v, d := doc.Int(f)
+		*p = v
+		return one(d)
 	case *[]string:
 		v, dl := doc.Strings(f)
 		*p = v
@@ -185,6 +189,9 @@ func validate(c *Config, doc *yamlfile.Doc) diag.List {
 	}
 	if c.Window.Bucket <= 0 || c.Window.Length <= 0 || c.Window.Length%c.Window.Bucket != 0 {
 		bad("window.length", fmt.Sprintf("window %s must be a positive whole number of %s buckets", FormatDuration(c.Window.Length), FormatDuration(c.Window.Bucket)))
+	}
+	if c.Report.Concurrency < 1 {
+		bad("report.concurrency", "must be at least 1")
 	}
 	for key, dir := range map[string]string{"dirs.queries": c.Dirs.Queries, "dirs.content": c.Dirs.Content, "dirs.public": c.Dirs.Public} {
 		if strings.TrimSpace(dir) == "" {

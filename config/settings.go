@@ -16,7 +16,7 @@ type Setting struct {
 	Key   string // dotted YAML path, "site.title"
 	Flag  string // command-line flag, "site-title"
 	Usage string
-	ptr   func(*Config) any // *string, *bool, *[]string, *time.Duration or *lucene.Operator
+	ptr   func(*Config) any // *string, *bool, *int, *[]string, *time.Duration or *lucene.Operator
 }
 
 // Settings is every setting, in the order the docs list them.
@@ -26,6 +26,9 @@ var Settings = []Setting{
 	{"site.repo_url", "repo-url", "repository URL for \"edit this page\" links (https://github.com/OWNER/REPO)", func(c *Config) any { return &c.Site.RepoURL }},
 	{"site.branch", "branch", "branch that edit links point to", func(c *Config) any { return &c.Site.Branch }},
 	{"site.raw_html", "raw-html", "let runbook markdown carry raw HTML (off: it is dropped)", func(c *Config) any { return &c.Site.RawHTML }},
+	{"site.echarts", "echarts", "ECharts script served by the site (npm ci installs it); empty or missing: charts show as tables", func(c *Config) any { return &c.Site.ECharts }},
+	{"report.pipelines", "pipelines", "pipelines whose failed builds the uncategorized page lists (empty: all)", func(c *Config) any { return &c.Report.Pipelines }},
+	{"report.concurrency", "concurrency", "queries run at once against the backend", func(c *Config) any { return &c.Report.Concurrency }},
 	{"dirs.queries", "queries", "directory of known-bug query files", func(c *Config) any { return &c.Dirs.Queries }},
 	{"dirs.content", "content", "directory of markdown runbooks", func(c *Config) any { return &c.Dirs.Content }},
 	{"dirs.theme", "theme", "theme directory overriding the built-in theme file by file", func(c *Config) any { return &c.Dirs.Theme }},
@@ -66,6 +69,8 @@ func Flags(fs *pflag.FlagSet, names ...string) func(*Config) {
 			fs.StringVar(p, s.Flag, *p, s.Usage)
 		case *bool:
 			fs.BoolVar(p, s.Flag, *p, s.Usage)
+		case *int:
+			fs.IntVar(p, s.Flag, *p, s.Usage)
 		case *[]string:
 			fs.StringSliceVar(p, s.Flag, *p, s.Usage+" (comma-separated or repeated)")
 		case *time.Duration:
@@ -89,6 +94,8 @@ func copyValue(dst, src any) {
 		*d = *src.(*string)
 	case *bool:
 		*d = *src.(*bool)
+	case *int:
+		*d = *src.(*int)
 	case *[]string:
 		*d = append([]string(nil), *src.(*[]string)...)
 	case *time.Duration:

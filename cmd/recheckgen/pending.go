@@ -17,7 +17,5 @@ func pending(name string, issue int) func(*pflag.FlagSet) func([]string, *env) i
 	}
 }
 
-var buildCmd = &command{name: "build", summary: "run every query and render the static site into public/", usage: "[flags]",
-	help: "Build runs every known-bug query against the backend and renders the site.", setup: pending("build", 4)}
 var serveCmd = &command{name: "serve", summary: "preview public/ on 127.0.0.1, rebuilding on change", usage: "[--addr 127.0.0.1:8000]",
 	help: "Serve previews the built site and rebuilds it when content or queries change.", setup: pending("serve", 4)}

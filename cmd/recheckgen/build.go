@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/batch"
+	"github.com/recheckgen/recheckgen/config"
+	"github.com/recheckgen/recheckgen/diag"
+	"github.com/recheckgen/recheckgen/project"
+	"github.com/recheckgen/recheckgen/report"
+	"github.com/recheckgen/recheckgen/site"
+	"github.com/spf13/pflag"
+)
+
+// exitPartial: the site was built, but some queries failed.
+const exitPartial = 3
+
+var buildCmd = &command{
+	name:    "build",
+	summary: "run every query and render the static site into public/",
+	usage:   "[flags]",
+	help: `
+Build is the main job. It loads the queries and runbooks (as check does),
+opens the backend (the embedded store ingests its configured directories
+first, generating the sample corpus when configured), runs every query over
+the window, computes the report, and renders the site into public/.
+
+The site is written into a temporary directory beside public/ and swapped in
+only when complete: a failed build leaves the previous site untouched.
+
+Exit status: 0 when the site was built; 1 when nothing was published (bad
+queries or config, or the backend failed); 3 when the site was built but
+some queries failed (they are marked on their pages and listed on stderr).
+
+Examples:
+  recheckgen build
+  recheckgen build --window 3d --public /tmp/site
+  recheckgen build --backend opensearch --opensearch-url https://search.example.org:9200
+`,
+	setup: func(fs *pflag.FlagSet) func([]string, *env) int {
+		load := configFlags(fs)
+		return func(args []string, e *env) int {
+			if len(args) > 0 {
+				fmt.Fprintf(e.stderr, "recheckgen build: unexpected argument %q\n", args[0])
+				return exitUsage
+			}
+			cfg, dl := load()
+			if dl.Errors() > 0 {
+				return printDiags(e, dl)
+			}
+			return build(context.Background(), cfg, e)
+		}
+	},
+}
+
+func build(ctx context.Context, cfg *config.Config, e *env) int {
+	start := time.Now()
+	p, dl := project.Load(cfg)
+	if len(dl) > 0 {
+		_ = diag.Write(e.stderr, "text", dl)
+	}
+	if dl.Errors() > 0 {
+		fmt.Fprintln(e.stderr, "recheckgen build: nothing published: fix the errors above (recheckgen check lists them)")
+		return exitFail
+	}
+	b, err := openBackend(ctx, cfg, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %v\n", err)
+		return exitFail
+	}
+	defer b.Close()
+	in, failed, err := gather(ctx, cfg, p, b, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %v\n", err)
+		return exitFail
+	}
+	pages := 0
+	err = site.Publish(cfg.Dirs.Public, func(dir string) error {
+		pages, err = site.Render(dir, in)
+		return err
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(e.stderr, "built %s: %d pages, %d known bugs, %d uncategorized failures (%.0f%% classified) in %.1fs\n",
+		cfg.Dirs.Public, pages, len(in.Report.Bugs), in.Report.Uncategorized.Failed-in.Report.Uncategorized.Classified,
+		100*in.Report.Uncategorized.Rate, time.Since(start).Seconds())
+	if len(failed) > 0 {
+		for _, f := range failed {
+			fmt.Fprintf(e.stderr, "query failed: %s\n", f)
+		}
+		return exitPartial
+	}
+	return exitOK
+}
+
+// gather runs the queries and computes what the site shows.
+func gather(ctx context.Context, cfg *config.Config, p *project.Project, b recheckgen.Backend, e *env) (site.Input, []string, error) {
+	win, err := window(ctx, cfg, b)
+	if err != nil {
+		return site.Input{}, nil, err
+	}
+	results := batch.Run(ctx, b, p.Queries, win, batch.Options{Concurrency: cfg.Report.Concurrency, Recent: 10})
+	var failed []string
+	for _, r := range results {
+		if r.Err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %v", r.Query.File, r.Err))
+		}
+	}
+	if len(results) > 0 && len(failed) == len(results) {
+		return site.Input{}, nil, fmt.Errorf("every query failed; the first: %s", failed[0])
+	}
+	builds, err := b.FailedBuilds(ctx, win, recheckgen.BuildFilter{Pipelines: cfg.Report.Pipelines})
+	if err != nil {
+		return site.Input{}, nil, err
+	}
+	rep := report.Make(win, results, builds, report.DefaultOptions(time.Now()))
+	latest, _ := b.Latest(ctx)
+	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.UnixMilli()), Window: win,
+		Queries: p.Queries, Content: p.Content}
+	in.EChartsJS, in.EChartsLicense = echarts(cfg, e)
+	return in, failed, nil
+}
+
+// echarts reads the ECharts script and its licence (the npm package's
+// LICENSE, beside dist/), or says how to get them: without the script the
+// site still builds and every chart shows as its table.
+func echarts(cfg *config.Config, e *env) (script, license []byte) {
+	if cfg.Site.ECharts == "" {
+		return nil, nil
+	}
+	script, err := os.ReadFile(cfg.Site.ECharts)
+	if errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(e.stderr, "warning: %s not found: charts will show as tables (run `npm ci` to install ECharts)\n", cfg.Site.ECharts)
+		return nil, nil
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "warning: %v: charts will show as tables\n", err)
+		return nil, nil
+	}
+	license, _ = os.ReadFile(filepath.Join(filepath.Dir(cfg.Site.ECharts), "..", "LICENSE"))
+	return script, license
+}

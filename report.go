@@ -1,0 +1,71 @@
+package recheckgen
+
+import "time"
+
+// Report is the result of one run: every known bug's numbers over the
+// window, the failures no query explains, and the queries that found
+// nothing. It is what the site renders and what data/report.json holds.
+type Report struct {
+	Generated time.Time `json:"generated"`
+	Window    struct {
+		Start  time.Time `json:"start"`
+		End    time.Time `json:"end"`
+		Bucket string    `json:"bucket"`
+	} `json:"window"`
+	Bugs          []BugReport   `json:"bugs"`
+	Uncategorized Uncategorized `json:"uncategorized"`
+	// Stale are the ids of queries with no hit in the window.
+	Stale []string `json:"stale"`
+	// Failed are the ids of queries the backend could not run.
+	Failed []string `json:"failed"`
+}
+
+// BugReport is one known bug over the window.
+type BugReport struct {
+	ID             string   `json:"id"`
+	Title          string   `json:"title"`
+	Tracker        Tracker  `json:"tracker,omitempty"`
+	BugID          string   `json:"bug_id"`
+	URL            string   `json:"url,omitempty"`
+	Query          string   `json:"query"`
+	Tags           []string `json:"tags,omitempty"`
+	Runbook        string   `json:"runbook,omitempty"`
+	SuppressGraph  bool     `json:"suppress_graph"`
+	AllowNonvoting bool     `json:"allow_nonvoting"`
+
+	// Fails and Fails24 count distinct failed builds with a matching line
+	// in the window and in its last 24 hours.
+	Fails   int `json:"fails"`
+	Fails24 int `json:"fails24"`
+	// Builds counts every distinct matching build, whatever its result.
+	Builds int `json:"builds"`
+	// Spike says the last 24 hours ran well above the window's daily rate.
+	Spike bool `json:"spike"`
+	// Buckets: per build status, distinct builds per bucket of the window.
+	Buckets  map[string][]int `json:"buckets,omitempty"`
+	Jobs     []Share          `json:"jobs"`
+	Projects []Share          `json:"projects"`
+	First    time.Time        `json:"first_seen,omitzero"`
+	Last     time.Time        `json:"last_seen,omitzero"`
+	Recent   []Hit            `json:"recent"`
+	// Error is why the backend could not run the query ("" when it ran).
+	Error string `json:"error,omitempty"`
+}
+
+// Uncategorized are the failed builds of the window no query matches.
+type Uncategorized struct {
+	// Rate is the share of failed builds some query explains, 0..1.
+	Rate       float64            `json:"rate"`
+	Failed     int                `json:"failed"`
+	Classified int                `json:"classified"`
+	Jobs       []UncategorizedJob `json:"jobs"`
+}
+
+// UncategorizedJob is one job's failures.
+type UncategorizedJob struct {
+	Job        string  `json:"job"`
+	Failed     int     `json:"failed"`
+	Classified int     `json:"classified"`
+	Rate       float64 `json:"rate"`
+	Builds     []Build `json:"builds"` // the unexplained ones, newest first
+}
