@@ -1,0 +1,110 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var (
+	end = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	win = recheckgen.Window{Start: end.Add(-4 * 24 * time.Hour), End: end, Bucket: 6 * time.Hour}
+)
+
+func build(uuid, job, result string, start time.Time) recheckgen.Build {
+	return recheckgen.Build{UUID: uuid, Job: job, Project: "openstack/nova", Result: result, Voting: true, Start: start}
+}
+
+func matched(b recheckgen.Build, last time.Time) recheckgen.MatchedBuild {
+	return recheckgen.MatchedBuild{Build: b, First: b.Start, Last: last, Lines: 1}
+}
+
+// fixture: four failed builds and a success; bug "spiky" hits three
+// failures in the last day, "steady" one older failure and the success,
+// "quiet" nothing, "broken" fails to run.
+func fixture() ([]Result, []recheckgen.Build) {
+	f1 := build("f1", "tempest-full-py3", "FAILURE", end.Add(-2*time.Hour))
+	f2 := build("f2", "tempest-full-py3", "FAILURE", end.Add(-5*time.Hour))
+	f3 := build("f3", "nova-live-migration", "TIMED_OUT", end.Add(-20*time.Hour))
+	f4 := build("f4", "nova-live-migration", "FAILURE", end.Add(-70*time.Hour))
+	ok := build("s1", "tempest-full-py3", "SUCCESS", end.Add(-80*time.Hour))
+	buckets := func(k map[int]int) []int {
+		out := make([]int, win.Buckets())
+		for i, n := range k {
+			out[i] = n
+		}
+		return out
+	}
+	spiky := &recheckgen.Match{
+		Buckets: map[string][]int{"FAILURE": buckets(map[int]int{15: 2}), "TIMED_OUT": buckets(map[int]int{12: 1})},
+		Builds:  []recheckgen.MatchedBuild{matched(f1, f1.Start), matched(f2, f2.Start), matched(f3, f3.Start)},
+		First:   f3.Start, Last: f1.Start,
+		Recent:  []recheckgen.Hit{{Build: f1, File: "job-output.txt", Line: 7, Time: f1.Start, Message: "boom"}},
+	}
+	steady := &recheckgen.Match{
+		Buckets: map[string][]int{"FAILURE": buckets(map[int]int{4: 1}), "SUCCESS": buckets(map[int]int{2: 1})},
+		Builds:  []recheckgen.MatchedBuild{matched(f4, f4.Start), matched(ok, ok.Start)},
+		First:   ok.Start, Last: f4.Start,
+	}
+	results := []Result{
+		{Query: recheckgen.Query{ID: "steady", Title: "Steady", Raw: "message:b", Bug: recheckgen.BugFromID("steady")}, Match: steady},
+		{Query: recheckgen.Query{ID: "quiet", Raw: "message:nothing", Bug: recheckgen.BugFromID("1000001")}, Match: &recheckgen.Match{Buckets: map[string][]int{}}},
+		{Query: recheckgen.Query{ID: "spiky", Title: "Spiky", Raw: "message:a", Tags: []string{"nova"}, Bug: recheckgen.BugFromID("spiky")}, Match: spiky},
+		{Query: recheckgen.Query{ID: "broken", Raw: "message:x", Bug: recheckgen.BugFromID("broken")}, Err: errors.New("the backend said no")},
+	}
+	return results, []recheckgen.Build{f1, f2, f3, f4, build("f5", "tempest-full-py3", "FAILURE", end.Add(-30*time.Hour))}
+}
+
+func TestMake(t *testing.T) {
+	results, failed := fixture()
+	r := Make(win, results, failed, DefaultOptions(end))
+	var order []string
+	for _, b := range r.Bugs {
+		order = append(order, b.ID)
+	}
+	if got := order; len(got) != 4 || got[0] != "spiky" || got[1] != "steady" {
+		t.Errorf("order %v: want spiky (3 in 24 h) first, then steady", got)
+	}
+	spiky, steady := r.Bugs[0], r.Bugs[1]
+	if spiky.Fails != 3 || spiky.Fails24 != 3 || !spiky.Spike {
+		t.Errorf("spiky: fails %d, fails24 %d, spike %v", spiky.Fails, spiky.Fails24, spiky.Spike)
+	}
+	if steady.Fails != 1 || steady.Fails24 != 0 || steady.Builds != 2 || steady.Spike {
+		t.Errorf("steady: %+v", steady)
+	}
+	if len(r.Stale) != 1 || r.Stale[0] != "quiet" || len(r.Failed) != 1 || r.Failed[0] != "broken" {
+		t.Errorf("stale %v failed %v", r.Stale, r.Failed)
+	}
+	u := r.Uncategorized
+	if u.Failed != 5 || u.Classified != 4 || u.Rate != 0.8 || len(u.Jobs) != 2 || u.Jobs[0].Job != "tempest-full-py3" || len(u.Jobs[0].Builds) != 1 || u.Jobs[0].Builds[0].UUID != "f5" {
+		t.Errorf("uncategorized %+v", u)
+	}
+	golden(t, "testdata/report.golden.json", r)
+	golden(t, "testdata/graph.golden.json", MakeGraph(r, win, end.Add(-time.Hour).UnixMilli()))
+}
+
+func golden(t *testing.T, path string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		os.WriteFile(path, got, 0o644)
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs; got:\n%s", path, got)
+	}
+}
