@@ -1,0 +1,93 @@
+// Package browser starts headless Chromium for end-to-end tests and
+// records what a reader would see go wrong: console errors, uncaught
+// exceptions and JavaScript dialogs.
+package browser
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// Log is what the page reported.
+type Log struct {
+	mu      sync.Mutex
+	Errors  []string
+	Dialogs []string
+}
+
+func (l *Log) add(list *[]string, s string) {
+	l.mu.Lock()
+	*list = append(*list, s)
+	l.mu.Unlock()
+}
+
+// Snapshot returns copies of the errors and dialogs so far.
+func (l *Log) Snapshot() (errs, dialogs []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.Errors...), append([]string(nil), l.Dialogs...)
+}
+
+// Path finds Chromium. Without one the test is skipped, unless
+// RECHECKGEN_REQUIRE_BROWSER=1 (CI sets it after installing Chromium).
+func Path(t testing.TB) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("RECHECKGEN_REQUIRE_BROWSER") == "1" {
+		t.Fatal("no Chromium found and RECHECKGEN_REQUIRE_BROWSER=1")
+	}
+	t.Skip("no Chromium found (apt-get install chromium)")
+	return ""
+}
+
+// New starts a browser tab for the test, closed when it ends.
+func New(t testing.TB) (context.Context, *Log) {
+	t.Helper()
+	exe := Path(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	log := &Log{}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				msg := string(ev.Type)
+				for _, a := range ev.Args {
+					msg += " " + string(a.Value)
+				}
+				log.add(&log.Errors, msg)
+			}
+		case *runtime.EventExceptionThrown:
+			msg := ev.ExceptionDetails.Text
+			if ev.ExceptionDetails.Exception != nil {
+				msg += " " + ev.ExceptionDetails.Exception.Description
+			}
+			log.add(&log.Errors, msg)
+		case *page.EventJavascriptDialogOpening:
+			log.add(&log.Dialogs, ev.Message)
+			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	})
+	if err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx, log
+}
