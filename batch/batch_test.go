@@ -1,0 +1,120 @@
+package batch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/lucene"
+	"github.com/recheckgen/recheckgen/queryfile"
+	"github.com/recheckgen/recheckgen/report"
+	"github.com/recheckgen/recheckgen/sample"
+	"github.com/recheckgen/recheckgen/store"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// fake answers searches slowly, failing the query whose id is "bad", and
+// records the most searches it saw at once.
+type fake struct {
+	running, peak atomic.Int32
+}
+
+func (f *fake) Search(ctx context.Context, q recheckgen.Query, w recheckgen.Window, o recheckgen.SearchOptions) (*recheckgen.Match, error) {
+	n := f.running.Add(1)
+	defer f.running.Add(-1)
+	for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); p = f.peak.Load() {
+	}
+	time.Sleep(10 * time.Millisecond)
+	if q.ID == "bad" {
+		return nil, errors.New("rejected")
+	}
+	return &recheckgen.Match{Builds: []recheckgen.MatchedBuild{{Build: recheckgen.Build{UUID: q.ID, Voting: !o.IncludeNonvoting}}}}, nil
+}
+func (f *fake) FailedBuilds(context.Context, recheckgen.Window, recheckgen.BuildFilter) ([]recheckgen.Build, error) {
+	return nil, nil
+}
+func (f *fake) Latest(context.Context) (time.Time, error) { return time.Time{}, nil }
+func (f *fake) Close() error                              { return nil }
+
+func TestRun(t *testing.T) {
+	qs := []recheckgen.Query{{ID: "a"}, {ID: "bad"}, {ID: "c", AllowNonvoting: true}, {ID: "d"}, {ID: "e"}, {ID: "f"}}
+	f := &fake{}
+	var calls atomic.Int32
+	res := Run(context.Background(), f, qs, recheckgen.Window{}, Options{Concurrency: 2, Done: func(done, total int) { calls.Add(1) }})
+	for i, r := range res {
+		if r.Query.ID != qs[i].ID {
+			t.Errorf("result %d is for %s", i, r.Query.ID)
+		}
+		if (r.Err != nil) != (qs[i].ID == "bad") {
+			t.Errorf("%s: err %v", qs[i].ID, r.Err)
+		}
+	}
+	if res[2].Match.Builds[0].Voting || !res[0].Match.Builds[0].Voting {
+		t.Error("allow-nonvoting did not reach the backend as IncludeNonvoting")
+	}
+	if p := f.peak.Load(); p != 2 {
+		t.Errorf("peak concurrency %d, want 2", p)
+	}
+	if calls.Load() != int32(len(qs)) {
+		t.Errorf("progress called %d times", calls.Load())
+	}
+}
+
+// TestSampleReport: the report of the repository's queries over the
+// sample corpus, with a fixed window, matches testdata/sample-report.json.
+func TestSampleReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ingests the sample corpus")
+	}
+	tmp := t.TempDir()
+	if _, err := sample.Generate(filepath.Join(tmp, "sample"), sample.DefaultOptions()); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(tmp, "logs.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	globs := []string{"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}
+	if _, err := st.Ingest(context.Background(), []string{filepath.Join(tmp, "sample")}, store.IngestOptions{Globs: globs}); err != nil {
+		t.Fatal(err)
+	}
+	qs, dl := queryfile.LoadDir(filepath.Join("..", "queries"), queryfile.Options{Operator: lucene.AND})
+	if dl.Errors() > 0 {
+		t.Fatal(dl)
+	}
+	end := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
+	win, _ := recheckgen.NewWindow(end, 10*24*time.Hour, time.Hour)
+	results := Run(context.Background(), st, qs, win, Options{Recent: 3})
+	failed, err := st.FailedBuilds(context.Background(), win, recheckgen.BuildFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := report.Make(win, results, failed, report.DefaultOptions(end))
+	for i := range rep.Bugs { // the golden file keeps the counts, not every bucket
+		rep.Bugs[i].Buckets = nil
+	}
+	for i := range rep.Uncategorized.Jobs {
+		rep.Uncategorized.Jobs[i].Builds = rep.Uncategorized.Jobs[i].Builds[:min(2, len(rep.Uncategorized.Jobs[i].Builds))]
+	}
+	got, _ := json.MarshalIndent(rep, "", " ")
+	path := filepath.Join("testdata", "sample-report.json")
+	if *update {
+		os.WriteFile(path, got, 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs: run go test ./batch -update and review the diff", path)
+	}
+}
