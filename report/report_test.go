@@ -46,7 +46,7 @@ func fixture() ([]Result, []recheckgen.Build) {
 		Buckets: map[string][]int{"FAILURE": buckets(map[int]int{15: 2}), "TIMED_OUT": buckets(map[int]int{12: 1})},
 		Builds:  []recheckgen.MatchedBuild{matched(f1, f1.Start), matched(f2, f2.Start), matched(f3, f3.Start)},
 		First:   f3.Start, Last: f1.Start,
-		Recent:  []recheckgen.Hit{{Build: f1, File: "job-output.txt", Line: 7, Time: f1.Start, Message: "boom"}},
+		Recent: []recheckgen.Hit{{Build: f1, File: "job-output.txt", Line: 7, Time: f1.Start, Message: "boom"}},
 	}
 	steady := &recheckgen.Match{
 		Buckets: map[string][]int{"FAILURE": buckets(map[int]int{4: 1}), "SUCCESS": buckets(map[int]int{2: 1})},

@@ -90,19 +90,19 @@ func read(t *testing.T, dir, rel string) string {
 func TestPages(t *testing.T) {
 	dir := render(t, hostileInput(t))
 	checks := map[string][]string{
-		"index.html":             {`href="bugs/1234567.html"`, "Title &#34;&#39;&gt;&lt;script&gt;", `<svg class="spark"`, `href="tags/devstack.html"`, "67%"},
-		"bugs/1234567.html":      {`class="chart"`, "data-chart=", `href="../runbooks/gate.html#reading"`, `href="https://github.com/o/r/edit/main/queries/1234567.yaml"`, `href="https://logs.example.org/u2/logs/x.txt"`, `<script src="../assets/echarts.min.js">`, "<details class=\"chart-table\">", "2026-11-20 10:00"},
-		"uncategorized.html":     {"other&#34;&#39;&gt;", `href="https://logs.example.org/u3/"`},
-		"runbooks/gate.html":     {`<nav class="toc"`, `href="#reading"`, `href="#details"`, `href="other.html#top"`, `class="chroma"`, `href="../bugs/1234567.html"`, "Known bugs pointing here", `https://github.com/o/r/edit/main/`},
-		"runbooks/index.html":    {`href="gate.html"`, `href="other.html"`},
-		"tags/index.html":        {`href="devstack.html"`},
-		"tags/devstack.html":     {`href="../bugs/1234567.html"`, `href="../runbooks/gate.html"`},
-		"404.html":               {"Page not found"},
-		"search.html":            {`id="search-page-results"`},
-		"assets/echarts.min.js":  {"echarts"},
-		"assets/chroma.css":      {"prefers-color-scheme: dark"},
-		"data/graph.json":        {`"number": "1234567"`},
-		"feed.xml":               {"https://example.org/site/bugs/1234567.html"},
+		"index.html":            {`href="bugs/1234567.html"`, "Title &#34;&#39;&gt;&lt;script&gt;", `<svg class="spark"`, `href="tags/devstack.html"`, "67%"},
+		"bugs/1234567.html":     {`class="chart"`, "data-chart=", `href="../runbooks/gate.html#reading"`, `href="https://github.com/o/r/edit/main/queries/1234567.yaml"`, `href="https://logs.example.org/u2/logs/x.txt"`, `<script src="../assets/echarts.min.js">`, "<details class=\"chart-table\">", "2026-11-20 10:00"},
+		"uncategorized.html":    {"other&#34;&#39;&gt;", `href="https://logs.example.org/u3/"`},
+		"runbooks/gate.html":    {`<nav class="toc"`, `href="#reading"`, `href="#details"`, `href="other.html#top"`, `class="chroma"`, `href="../bugs/1234567.html"`, "Known bugs pointing here", `https://github.com/o/r/edit/main/`},
+		"runbooks/index.html":   {`href="gate.html"`, `href="other.html"`},
+		"tags/index.html":       {`href="devstack.html"`},
+		"tags/devstack.html":    {`href="../bugs/1234567.html"`, `href="../runbooks/gate.html"`},
+		"404.html":              {"Page not found"},
+		"search.html":           {`id="search-page-results"`},
+		"assets/echarts.min.js": {"echarts"},
+		"assets/chroma.css":     {"prefers-color-scheme: dark"},
+		"data/graph.json":       {`"number": "1234567"`},
+		"feed.xml":              {"https://example.org/site/bugs/1234567.html"},
 	}
 	for rel, wants := range checks {
 		html := read(t, dir, rel)
