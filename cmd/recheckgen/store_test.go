@@ -92,3 +92,33 @@ func TestExplainCommand(t *testing.T) {
 		t.Errorf("explain: %d, warning %q", code, errOut)
 	}
 }
+
+// TestBuildExitCodes: a query the backend cannot run still gives a site,
+// marked, with exit 3; bad query files publish nothing and keep the old
+// site.
+func TestBuildExitCodes(t *testing.T) {
+	tmp := t.TempDir()
+	queries, public := filepath.Join(tmp, "queries"), filepath.Join(tmp, "public")
+	os.MkdirAll(queries, 0o755)
+	os.WriteFile(filepath.Join(queries, "boom.yaml"), []byte("title: Boom\nquery: message:boom\n"), 0o644)
+	os.WriteFile(filepath.Join(queries, "ranged.yaml"), []byte("title: Ranged\nquery: message:[a TO b]\n"), 0o644)
+	args := []string{"build", "--db", filepath.Join(tmp, "logs.db"), "--ingest", smallCorpus(t), "--sample", "",
+		"--window-end", "2026-11-21T00:00:00Z", "--queries", queries, "--content", filepath.Join(tmp, "none"),
+		"--public", public, "--echarts", ""}
+	code, _, errOut := runCmd(t, args...)
+	if code != exitPartial || !strings.Contains(errOut, "query failed: "+filepath.Join(queries, "ranged.yaml")) {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitPartial, errOut)
+	}
+	page, err := os.ReadFile(filepath.Join(public, "bugs", "ranged.html"))
+	if err != nil || !strings.Contains(string(page), "could not run this query") {
+		t.Errorf("failed bug page: %v", err)
+	}
+	os.WriteFile(filepath.Join(queries, "broken.yaml"), []byte("query: (unclosed\n"), 0o644)
+	code, _, errOut = runCmd(t, args...)
+	if code != exitFail || !strings.Contains(errOut, "nothing published") {
+		t.Errorf("bad query file: exit %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(public, "bugs", "ranged.html")); err != nil {
+		t.Error("the previous site was not kept")
+	}
+}
