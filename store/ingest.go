@@ -118,13 +118,7 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 	}()
 	w, err := s.newWriter(ctx)
 	if err == nil {
-		// Each build's commit writes an index segment; merging them as
-		// they come costs more than one merge at the end.
-		for _, setting := range []string{"INSERT INTO lines_fts(lines_fts, rank) VALUES('automerge', 0)", "INSERT INTO lines_fts(lines_fts, rank) VALUES('crisismerge', 2000)"} {
-			if _, err = s.db.ExecContext(ctx, setting); err != nil {
-				return sum, err
-			}
-		}
+
 		for i, j := range jobs {
 			if err = w.store(ctx, j, &sum); err != nil {
 				break
@@ -136,7 +130,7 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 		w.close()
 	}
 	if err == nil && sum.Builds > 0 {
-		_, err = s.db.ExecContext(ctx, "INSERT INTO lines_fts(lines_fts) VALUES('optimize')")
+		err = s.index(ctx)
 	}
 	cancel()
 	for _, j := range jobs { // let blocked readers finish

@@ -10,10 +10,6 @@ import (
 	"github.com/recheckgen/recheckgen/logfile"
 )
 
-// insertBatch is how many lines one INSERT carries: fewer statements is
-// most of the speed of a bulk load.
-const insertBatch = 256
-
 const lineCols = 9
 
 // writer stores builds, one transaction each, on one connection.
@@ -43,7 +39,49 @@ type buildTx struct {
 	buildID int64
 	fileID  int64
 	fileN   int
-	full    *sql.Stmt // the insertBatch-row INSERT
+	stmts   // prepared once per build: parsing SQL costs more than running it
+}
+
+type stmts struct {
+	lines                [len(batchSizes)]*sql.Stmt // INSERTs of batchSizes rows
+	file, tag, fileLines *sql.Stmt
+}
+
+// batchSizes are the row counts of the prepared line INSERTs: a file's
+// lines go in the biggest that fit, the rest in smaller ones.
+var batchSizes = [...]int{256, 64, 16, 4, 1}
+
+func (st *stmts) prepare(ctx context.Context, tx *sql.Tx) error {
+	for i, n := range batchSizes {
+		stmt, err := tx.PrepareContext(ctx, insertLinesSQL(n))
+		if err != nil {
+			return err
+		}
+		st.lines[i] = stmt
+	}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&st.file, "INSERT INTO files (build_id, name) VALUES (?, ?)"},
+		{&st.tag, "INSERT OR IGNORE INTO file_tags (tag, file_id) VALUES (?, ?)"},
+		{&st.fileLines, "UPDATE files SET lines = ? WHERE id = ?"},
+	} {
+		stmt, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			return err
+		}
+		*p.dst = stmt
+	}
+	return nil
+}
+
+func (st *stmts) close() {
+	for _, s := range append(st.lines[:], st.file, st.tag, st.fileLines) {
+		if s != nil {
+			s.Close()
+		}
+	}
 }
 
 // store writes the build streamed on j.out. Problems with the input become
@@ -75,10 +113,10 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 	if bt.buildID, err = insertBuild(ctx, tx, head.build, j.dir); err != nil {
 		return fmt.Errorf("store build %s: %w", head.build.UUID, err)
 	}
-	if bt.full, err = tx.PrepareContext(ctx, insertLinesSQL(insertBatch)); err != nil {
+	defer bt.close()
+	if err = bt.prepare(ctx, tx); err != nil {
 		return err
 	}
-	defer bt.full.Close()
 	files := 0
 	var lines int64
 	for it := range j.out {
@@ -97,7 +135,7 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 				sum.Bytes += int64(len(l.message)) + 1
 			}
 		case it.fileEnd:
-			if _, err = tx.ExecContext(ctx, "UPDATE files SET lines = ? WHERE id = ?", bt.fileN, bt.fileID); err != nil {
+			if _, err = bt.fileLines.ExecContext(ctx, bt.fileN, bt.fileID); err != nil {
 				return err
 			}
 		case it.warn != nil:
@@ -106,9 +144,6 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 	}
 	if err = ctx.Err(); err != nil {
 		return err
-	}
-	if _, err = tx.ExecContext(ctx, "INSERT INTO lines_fts(rowid, message) SELECT id, message FROM lines WHERE build_id = ?", bt.buildID); err != nil {
-		return fmt.Errorf("index build %s: %w", head.build.UUID, err)
 	}
 	if err = tx.Commit(); err != nil {
 		return err
@@ -120,9 +155,11 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 }
 
 func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir string) (int64, error) {
-	// A forced re-ingest replaces the old rows, index entries first.
+	// A forced re-ingest replaces the old rows, index entries first (only
+	// those indexed: FTS5 must be told exactly what it holds).
 	if _, err := tx.ExecContext(ctx, `INSERT INTO lines_fts(lines_fts, rowid, message)
-		SELECT 'delete', l.id, l.message FROM lines l JOIN builds b ON b.id = l.build_id WHERE b.uuid = ?`, b.UUID); err != nil {
+		SELECT 'delete', l.id, l.message FROM lines l JOIN builds b ON b.id = l.build_id
+		WHERE b.uuid = ? AND l.id <= (SELECT value FROM meta WHERE key = 'indexed')`, b.UUID); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM lines WHERE build_id IN (SELECT id FROM builds WHERE uuid = ?)`, b.UUID); err != nil {
@@ -147,7 +184,7 @@ func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir strin
 
 func (bt *buildTx) startFile(ctx context.Context, rel string) error {
 	name, tags := logfile.Names(rel)
-	res, err := bt.tx.ExecContext(ctx, "INSERT INTO files (build_id, name) VALUES (?, ?)", bt.buildID, name)
+	res, err := bt.file.ExecContext(ctx, bt.buildID, name)
 	if err != nil {
 		return err
 	}
@@ -156,7 +193,7 @@ func (bt *buildTx) startFile(ctx context.Context, rel string) error {
 	}
 	bt.fileN = 0
 	for _, t := range tags {
-		if _, err := bt.tx.ExecContext(ctx, "INSERT OR IGNORE INTO file_tags (tag, file_id) VALUES (?, ?)", t, bt.fileID); err != nil {
+		if _, err := bt.tag.ExecContext(ctx, t, bt.fileID); err != nil {
 			return err
 		}
 	}
@@ -165,19 +202,18 @@ func (bt *buildTx) startFile(ctx context.Context, rel string) error {
 
 func (w *writer) insertLines(ctx context.Context, bt *buildTx, lines []lineRec) error {
 	for len(lines) > 0 {
-		n := min(len(lines), insertBatch)
+		i := 0
+		for batchSizes[i] > len(lines) {
+			i++
+		}
+		n, stmt := batchSizes[i], bt.lines[i]
 		args := make([]any, 0, n*lineCols)
 		for _, l := range lines[:n] {
 			args = append(args, w.nextID, bt.buildID, bt.fileID, l.lineno, l.ts,
 				nullable(l.fields.Level), nullable(l.fields.Module), nullable(l.fields.Program), l.message)
 			w.nextID++
 		}
-		var err error
-		if n == insertBatch {
-			_, err = bt.full.ExecContext(ctx, args...)
-		} else {
-			_, err = bt.tx.ExecContext(ctx, insertLinesSQL(n), args...)
-		}
+		_, err := stmt.ExecContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("store lines: %w", err)
 		}
