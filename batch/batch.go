@@ -19,11 +19,24 @@ type Options struct {
 	Done func(done, total int)
 }
 
+// Batcher is a backend that runs many queries in one round trip
+// (OpenSearch's _msearch): Run hands it groups of BatchSize queries.
+type Batcher interface {
+	BatchSize() int
+	SearchAll(ctx context.Context, qs []recheckgen.Query, w recheckgen.Window, opts func(recheckgen.Query) recheckgen.SearchOptions) ([]*recheckgen.Match, []error)
+}
+
 // Run runs qs over win and returns one result per query, in qs's order.
 // Only voting jobs count unless a query allows non-voting ones.
 func Run(ctx context.Context, b recheckgen.Backend, qs []recheckgen.Query, win recheckgen.Window, opts Options) []report.Result {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
+	}
+	searchOpts := func(q recheckgen.Query) recheckgen.SearchOptions {
+		return recheckgen.SearchOptions{Recent: opts.Recent, IncludeNonvoting: q.AllowNonvoting}
+	}
+	if bb, ok := b.(Batcher); ok {
+		return runBatches(ctx, bb, qs, win, opts, searchOpts)
 	}
 	out := make([]report.Result, len(qs))
 	sem := make(chan struct{}, opts.Concurrency)
@@ -35,11 +48,41 @@ func Run(ctx context.Context, b recheckgen.Backend, qs []recheckgen.Query, win r
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			m, err := b.Search(ctx, q, win, recheckgen.SearchOptions{Recent: opts.Recent, IncludeNonvoting: q.AllowNonvoting})
+			m, err := b.Search(ctx, q, win, searchOpts(q))
 			out[i] = report.Result{Query: q, Match: m, Err: err}
 			if opts.Done != nil {
 				mu.Lock()
 				done++
+				opts.Done(done, len(qs))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// runBatches sends groups of queries, up to Concurrency groups at once.
+func runBatches(ctx context.Context, b Batcher, qs []recheckgen.Query, win recheckgen.Window, opts Options, so func(recheckgen.Query) recheckgen.SearchOptions) []report.Result {
+	out := make([]report.Result, len(qs))
+	size := max(b.BatchSize(), 1)
+	sem := make(chan struct{}, opts.Concurrency)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for start := 0; start < len(qs); start += size {
+		group := qs[start:min(start+size, len(qs))]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ms, errs := b.SearchAll(ctx, group, win, so)
+			for i, q := range group {
+				out[start+i] = report.Result{Query: q, Match: ms[i], Err: errs[i]}
+			}
+			if opts.Done != nil {
+				mu.Lock()
+				done += len(group)
 				opts.Done(done, len(qs))
 				mu.Unlock()
 			}

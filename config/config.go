@@ -41,7 +41,8 @@ type Site struct {
 // Report tunes the run.
 type Report struct {
 	Pipelines   []string // pipelines whose failures count as uncategorized (empty: all)
-	Concurrency int      // queries run at once
+	Concurrency int      // queries (or batches of them) run at once
+	Batch       int      // queries per OpenSearch _msearch request
 }
 
 // Dirs are the directories a run reads and writes.
@@ -96,7 +97,7 @@ var Backends = []string{"sqlite", "opensearch"}
 func Default() *Config {
 	return &Config{
 		Site:   Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js"},
-		Report: Report{Concurrency: 4},
+		Report: Report{Concurrency: 4, Batch: 50},
 		Dirs:   Dirs{Queries: "queries", Content: "content", Public: "public"},
 		Query: Query{DefaultOperator: lucene.AND, Fields: []string{
 			"message", "tags", "filename", "module", "loglevel", "syslog_program",

@@ -193,6 +193,9 @@ func validate(c *Config, doc *yamlfile.Doc) diag.List {
 	if c.Report.Concurrency < 1 {
 		bad("report.concurrency", "must be at least 1")
 	}
+	if c.Report.Batch < 1 {
+		bad("report.batch", "must be at least 1")
+	}
 	for key, dir := range map[string]string{"dirs.queries": c.Dirs.Queries, "dirs.content": c.Dirs.Content, "dirs.public": c.Dirs.Public} {
 		if strings.TrimSpace(dir) == "" {
 			bad(key, "must name a directory")

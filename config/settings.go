@@ -29,6 +29,7 @@ var Settings = []Setting{
 	{"site.echarts", "echarts", "ECharts script served by the site (npm ci installs it); empty or missing: charts show as tables", func(c *Config) any { return &c.Site.ECharts }},
 	{"report.pipelines", "pipelines", "pipelines whose failed builds the uncategorized page lists (empty: all)", func(c *Config) any { return &c.Report.Pipelines }},
 	{"report.concurrency", "concurrency", "queries run at once against the backend", func(c *Config) any { return &c.Report.Concurrency }},
+	{"report.batch", "batch", "queries sent in one OpenSearch _msearch request", func(c *Config) any { return &c.Report.Batch }},
 	{"dirs.queries", "queries", "directory of known-bug query files", func(c *Config) any { return &c.Dirs.Queries }},
 	{"dirs.content", "content", "directory of markdown runbooks", func(c *Config) any { return &c.Dirs.Content }},
 	{"dirs.theme", "theme", "theme directory overriding the built-in theme file by file", func(c *Config) any { return &c.Dirs.Theme }},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/config"
+	"github.com/recheckgen/recheckgen/opensearch"
 	"github.com/recheckgen/recheckgen/sample"
 	"github.com/recheckgen/recheckgen/store"
 )
@@ -62,8 +63,14 @@ func openBackend(ctx context.Context, cfg *config.Config, e *env) (recheckgen.Ba
 	switch cfg.Backend.Type {
 	case "sqlite":
 		return openStore(ctx, cfg, e)
+	case "opensearch":
+		o := cfg.OpenSearch
+		return opensearch.New(opensearch.Config{URLs: o.URLs, Index: o.Index, CAFile: o.CAFile, Insecure: o.Insecure,
+			Timeout: o.Timeout, Operator: cfg.Query.DefaultOperator, Batch: cfg.Report.Batch,
+			// Secrets come from the environment only, by the names the config gives.
+			User: os.Getenv(o.UserEnv), Password: os.Getenv(o.PasswordEnv)})
 	}
-	return nil, fmt.Errorf("backend %q is not available yet (tracked in issue #5)", cfg.Backend.Type)
+	return nil, fmt.Errorf("unknown backend %q", cfg.Backend.Type)
 }
 
 // window resolves the configured window against the backend's data.

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBuildWithOpenSearch: the same build command against an
+// OpenSearch-compatible server (a replay on 127.0.0.1) publishes the site,
+// and the credentials named in the config never reach public/.
+func TestBuildWithOpenSearch(t *testing.T) {
+	var sawAuth bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		sawAuth = sawAuth || (ok && user == "ci-reader" && pass == "s3cret-value")
+		body, _ := io.ReadAll(r.Body)
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/_msearch"):
+			n := 0
+			for sc := bufio.NewScanner(strings.NewReader(string(body))); sc.Scan(); n++ {
+			}
+			items := make([]string, n/2)
+			for i := range items {
+				items[i] = `{"hits": {"hits": [{"_source": {"message": "Timed out waiting for a reply", "@timestamp": "2026-11-20T10:00:00Z", "filename": "job-output.txt",
+					"build_uuid": "u1", "build_name": "tempest-full-py3", "build_status": "FAILURE", "log_url": "https://logs.example.org/u1/"}}]},
+					"aggregations": {"first": {"value": 1795168800000}, "last": {"value": 1795168800000},
+					"builds": {"buckets": [{"key": "u1", "doc_count": 1, "first": {"value": 1795168800000}, "last": {"value": 1795168800000},
+						"build": {"hits": {"hits": [{"_source": {"build_name": "tempest-full-py3", "build_status": "FAILURE", "project": "openstack/nova"}}]}}}]},
+					"hist": {"buckets": [{"key": 1795168800000, "status": {"buckets": [{"key": "FAILURE", "builds": {"value": 1}}]}}]}}}`
+			}
+			w.Write([]byte(`{"responses": [` + strings.Join(items, ",") + `]}`))
+		default:
+			w.Write([]byte(`{"aggregations": {"builds": {"buckets": []}, "last": {"value": 1795168800000}}}`))
+		}
+	}))
+	defer srv.Close()
+	tmp := t.TempDir()
+	queries, public := filepath.Join(tmp, "queries"), filepath.Join(tmp, "public")
+	os.MkdirAll(queries, 0o755)
+	os.WriteFile(filepath.Join(queries, "rpc.yaml"), []byte("title: RPC timeout\nquery: message:\"Timed out waiting for a reply\"\n"), 0o644)
+	t.Setenv("RECHECKGEN_OPENSEARCH_USER", "ci-reader")
+	t.Setenv("RECHECKGEN_OPENSEARCH_PASSWORD", "s3cret-value")
+	code, _, errOut := runCmd(t, "build", "--config", filepath.Join(tmp, "none.yaml"), "--backend", "opensearch", "--opensearch-url", srv.URL,
+		"--window-end", "2026-11-21T00:00:00Z", "--queries", queries, "--content", filepath.Join(tmp, "none"), "--public", public, "--echarts", "")
+	if code != exitFail || !strings.Contains(errOut, "read config") {
+		t.Fatalf("a named config that is missing must fail first: %d %s", code, errOut)
+	}
+	code, _, errOut = runCmd(t, "build", "--backend", "opensearch", "--opensearch-url", srv.URL,
+		"--window-end", "2026-11-21T00:00:00Z", "--queries", queries, "--content", filepath.Join(tmp, "none"), "--public", public, "--echarts", "")
+	if code != exitOK {
+		t.Fatalf("build: exit %d\n%s", code, errOut)
+	}
+	page, err := os.ReadFile(filepath.Join(public, "bugs", "rpc.html"))
+	if err != nil || !strings.Contains(string(page), "tempest-full-py3") || !strings.Contains(string(page), "https://logs.example.org/u1/job-output.txt") {
+		t.Errorf("bug page from OpenSearch: %v", err)
+	}
+	if !sawAuth {
+		t.Error("the server never saw the credentials from the environment")
+	}
+	filepath.Walk(public, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			data, _ := os.ReadFile(p)
+			if strings.Contains(string(data), "s3cret-value") || strings.Contains(string(data), "ci-reader") {
+				t.Errorf("%s holds a credential", p)
+			}
+		}
+		return nil
+	})
+}

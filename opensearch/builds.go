@@ -1,0 +1,102 @@
+package opensearch
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+)
+
+// FailedBuilds lists the failed builds of w with a composite aggregation on
+// the build uuid, a page at a time, so no build list is ever truncated.
+func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf recheckgen.BuildFilter) ([]recheckgen.Build, error) {
+	f := c.cfg.Fields
+	filter := []any{
+		obj{"range": obj{f.Timestamp: obj{"gte": w.Start.UnixMilli(), "lt": w.End.UnixMilli(), "format": "epoch_millis"}}},
+		obj{"exists": obj{"field": f.BuildStatus}},
+		obj{"bool": obj{"must_not": obj{"terms": obj{f.BuildStatus: []string{"SUCCESS", "SKIPPED"}}}}},
+	}
+	if !bf.IncludeNonvoting {
+		filter = append(filter, obj{"term": obj{f.Voting: f.VotingValue}})
+	}
+	if len(bf.Pipelines) > 0 {
+		filter = append(filter, obj{"terms": obj{f.Pipeline: bf.Pipelines}})
+	}
+	var out []recheckgen.Build
+	var after any
+	for page := 1; ; page++ {
+		comp := obj{"size": 1000, "sources": []any{obj{"uuid": obj{"terms": obj{"field": f.BuildUUID}}}}}
+		if after != nil {
+			comp["after"] = after
+		}
+		body, _ := json.Marshal(obj{"size": 0, "query": obj{"bool": obj{"filter": filter}},
+			"aggs": obj{"builds": obj{"composite": comp, "aggs": obj{
+				"first": obj{"min": obj{"field": f.Timestamp}},
+				"build": obj{"top_hits": obj{"size": 1, "_source": c.sourceFields(false)}}}}}})
+		data, err := c.post(ctx, "/_search", "application/json", body)
+		if err != nil {
+			return nil, fmt.Errorf("failed builds, page %d: %w", page, err)
+		}
+		var resp struct {
+			Aggs struct {
+				Builds struct {
+					AfterKey json.RawMessage `json:"after_key"`
+					Buckets  []struct {
+						Key   struct{ UUID string } `json:"key"`
+						First value                 `json:"first"`
+						Build struct {
+							Hits struct {
+								Hits []hit `json:"hits"`
+							} `json:"hits"`
+						} `json:"build"`
+					} `json:"buckets"`
+				} `json:"builds"`
+			} `json:"aggregations"`
+		}
+		if err := json.Unmarshal(data, &resp); err != nil {
+			return nil, fmt.Errorf("failed builds, page %d: invalid response JSON: %v", page, err)
+		}
+		for _, b := range resp.Aggs.Builds.Buckets {
+			var bl recheckgen.Build
+			if len(b.Build.Hits.Hits) > 0 {
+				bl = c.build(b.Build.Hits.Hits[0].Source)
+			}
+			bl.UUID, bl.Start = b.Key.UUID, b.First.time() // documents carry no start: the first line stands in
+			out = append(out, bl)
+		}
+		if len(resp.Aggs.Builds.Buckets) == 0 || len(resp.Aggs.Builds.AfterKey) == 0 || string(resp.Aggs.Builds.AfterKey) == "null" {
+			break
+		}
+		after = resp.Aggs.Builds.AfterKey
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Start.Equal(out[j].Start) {
+			return out[i].Start.After(out[j].Start)
+		}
+		return out[i].UUID < out[j].UUID
+	})
+	return out, nil
+}
+
+// Latest is the time of the newest document.
+func (c *Client) Latest(ctx context.Context) (time.Time, error) {
+	body, _ := json.Marshal(obj{"size": 0, "aggs": obj{"last": obj{"max": obj{"field": c.cfg.Fields.Timestamp}}}})
+	data, err := c.post(ctx, "/_search", "application/json", body)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("newest document: %w", err)
+	}
+	var resp struct {
+		Aggs struct {
+			Last value `json:"last"`
+		} `json:"aggregations"`
+	}
+	if err := json.Unmarshal(data, &resp); err != nil {
+		return time.Time{}, fmt.Errorf("newest document: invalid response JSON: %v", err)
+	}
+	return resp.Aggs.Last.time(), nil
+}
+
+var _ recheckgen.Backend = (*Client)(nil)
