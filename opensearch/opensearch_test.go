@@ -143,7 +143,11 @@ func TestFaults(t *testing.T) {
 		}, ok, 2, []string{"", ""}},
 		{"always 503", func(n int, w http.ResponseWriter) bool { w.WriteHeader(503); return true }, ok, 5,
 			[]string{"batch 1 (a … b): server answered 503", "gave up after 5 attempts"}},
-		{"400 is not retried", func(n int, w http.ResponseWriter) bool { w.WriteHeader(400); w.Write([]byte(`{"error":"bad"}`)); return true }, ok, 1,
+		{"400 is not retried", func(n int, w http.ResponseWriter) bool {
+			w.WriteHeader(400)
+			w.Write([]byte(`{"error":"bad"}`))
+			return true
+		}, ok, 1,
 			[]string{"server answered 400 Bad Request", "server answered 400"}},
 		{"truncated JSON", func(n int, w http.ResponseWriter) bool { w.Write([]byte(`{"responses": [{"aggr`)); return true }, ok, 1,
 			[]string{"batch 1 (a … b): invalid response JSON", "invalid response JSON"}},
