@@ -88,6 +88,14 @@ type OpenSearch struct {
 	CAFile      string
 	Insecure    bool
 	Timeout     time.Duration
+	// Fields names the index's fields (elastic-recheck's names by default).
+	Fields OpenSearchFields
+}
+
+// OpenSearchFields are the index's field names for what recheckgen reads.
+type OpenSearchFields struct {
+	Message, Timestamp, BuildUUID, BuildName, BuildStatus, Voting, LogURL,
+	Project, Pipeline, Branch, Filename, Provider, VotingValue string
 }
 
 // Backends lists the accepted backend types.
@@ -110,7 +118,10 @@ func Default() *Config {
 		SQLite: SQLite{Path: ".recheckgen/logs.db", Globs: []string{
 			"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}},
 		OpenSearch: OpenSearch{Index: "logstash-*", UserEnv: "RECHECKGEN_OPENSEARCH_USER",
-			PasswordEnv: "RECHECKGEN_OPENSEARCH_PASSWORD", Timeout: 30 * time.Second},
+			PasswordEnv: "RECHECKGEN_OPENSEARCH_PASSWORD", Timeout: 30 * time.Second,
+			Fields: OpenSearchFields{Message: "message", Timestamp: "@timestamp", BuildUUID: "build_uuid", BuildName: "build_name",
+				BuildStatus: "build_status", Voting: "voting", LogURL: "log_url", Project: "project", Pipeline: "build_queue",
+				Branch: "build_branch", Filename: "filename", Provider: "node_provider", VotingValue: "1"}},
 	}
 }
 

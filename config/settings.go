@@ -53,6 +53,32 @@ var Settings = []Setting{
 	{"backend.opensearch.timeout", "timeout", "timeout of one request", func(c *Config) any { return &c.OpenSearch.Timeout }},
 }
 
+// The field map's settings: backend.opensearch.fields.<name>, --field-<name>.
+func init() {
+	for _, f := range []struct {
+		name, usage string
+		ptr         func(*Config) *string
+	}{
+		{"message", "the log line's text", func(c *Config) *string { return &c.OpenSearch.Fields.Message }},
+		{"timestamp", "the line's time", func(c *Config) *string { return &c.OpenSearch.Fields.Timestamp }},
+		{"build_uuid", "the build's uuid (a keyword field: it is aggregated)", func(c *Config) *string { return &c.OpenSearch.Fields.BuildUUID }},
+		{"build_name", "the job name", func(c *Config) *string { return &c.OpenSearch.Fields.BuildName }},
+		{"build_status", "the build result (keyword)", func(c *Config) *string { return &c.OpenSearch.Fields.BuildStatus }},
+		{"voting", "whether the job votes", func(c *Config) *string { return &c.OpenSearch.Fields.Voting }},
+		{"voting_value", "how the index writes a voting job: 1 or true", func(c *Config) *string { return &c.OpenSearch.Fields.VotingValue }},
+		{"log_url", "the build's log URL", func(c *Config) *string { return &c.OpenSearch.Fields.LogURL }},
+		{"project", "the project", func(c *Config) *string { return &c.OpenSearch.Fields.Project }},
+		{"pipeline", "the pipeline", func(c *Config) *string { return &c.OpenSearch.Fields.Pipeline }},
+		{"branch", "the branch", func(c *Config) *string { return &c.OpenSearch.Fields.Branch }},
+		{"filename", "the log file's name", func(c *Config) *string { return &c.OpenSearch.Fields.Filename }},
+		{"node_provider", "the node's cloud provider", func(c *Config) *string { return &c.OpenSearch.Fields.Provider }},
+	} {
+		ptr := f.ptr
+		Settings = append(Settings, Setting{Key: "backend.opensearch.fields." + f.name, Flag: "field-" + strings.ReplaceAll(f.name, "_", "-"),
+			Usage: "index field: " + f.usage, ptr: func(c *Config) any { return ptr(c) }})
+	}
+}
+
 // Flags registers a flag for every setting whose flag name is in names
 // (all settings when names is empty) and returns a function that applies
 // the flags given on the command line to a loaded Config: flags win over
