@@ -26,6 +26,7 @@ type BugReport struct {
 	Title          string   `json:"title"`
 	Tracker        Tracker  `json:"tracker,omitempty"`
 	BugID          string   `json:"bug_id"`
+	Status         string   `json:"status,omitempty"` // the tracker's, when it was asked
 	URL            string   `json:"url,omitempty"`
 	Query          string   `json:"query"`
 	Tags           []string `json:"tags,omitempty"`

@@ -21,6 +21,7 @@ type Config struct {
 	Site       Site
 	Dirs       Dirs
 	Report     Report
+	Tracker    Tracker
 	Query      Query
 	Window     Window
 	Backend    Backend
@@ -36,6 +37,13 @@ type Site struct {
 	Branch  string // branch the edit links point to
 	RawHTML bool   // let markdown carry raw HTML (off: content is untrusted)
 	ECharts string // the ECharts script copied into the site ("" for tables only)
+}
+
+// Tracker says whether and how bug titles are fetched.
+type Tracker struct {
+	Offline bool          // never ask the trackers
+	Cache   string        // file of answers kept between runs
+	Timeout time.Duration // per lookup
 }
 
 // Report tunes the run.
@@ -104,9 +112,10 @@ var Backends = []string{"sqlite", "opensearch"}
 // Default is the configuration with no file and no flags.
 func Default() *Config {
 	return &Config{
-		Site:   Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js"},
-		Report: Report{Concurrency: 4, Batch: 50},
-		Dirs:   Dirs{Queries: "queries", Content: "content", Public: "public"},
+		Site:    Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js"},
+		Report:  Report{Concurrency: 4, Batch: 50},
+		Tracker: Tracker{Cache: ".recheckgen/trackers.json", Timeout: 10 * time.Second},
+		Dirs:    Dirs{Queries: "queries", Content: "content", Public: "public"},
 		Query: Query{DefaultOperator: lucene.AND, Fields: []string{
 			"message", "tags", "filename", "module", "loglevel", "syslog_program",
 			"build_uuid", "build_short_uuid", "build_name", "build_status", "build_queue",

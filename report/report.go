@@ -137,3 +137,15 @@ func uncategorized(failed []recheckgen.Build, classified map[string]bool) rechec
 	}
 	return u
 }
+
+// Titles replaces each bug's title with its tracker's, where info knows
+// it, and records the tracker's status: a query's own title is for when
+// the tracker cannot be asked.
+func Titles(r *recheckgen.Report, info func(recheckgen.BugRef) (title, status string, ok bool)) {
+	for i := range r.Bugs {
+		b := &r.Bugs[i]
+		if title, status, ok := info(recheckgen.BugRef{Tracker: b.Tracker, ID: b.BugID, URL: b.URL}); ok {
+			b.Title, b.Status = title, status
+		}
+	}
+}

@@ -108,3 +108,22 @@ func golden(t *testing.T, path string, v any) {
 		t.Errorf("%s differs; got:\n%s", path, got)
 	}
 }
+
+func TestTitles(t *testing.T) {
+	results, failed := fixture()
+	r := Make(win, results, failed, DefaultOptions(end))
+	Titles(r, func(b recheckgen.BugRef) (string, string, bool) {
+		if b.ID == "1000001" {
+			return "From Launchpad", "Triaged", true
+		}
+		return "", "", false
+	})
+	for _, b := range r.Bugs {
+		switch {
+		case b.ID == "quiet" && (b.Title != "From Launchpad" || b.Status != "Triaged"):
+			t.Errorf("quiet: %q %q", b.Title, b.Status)
+		case b.ID == "steady" && b.Title != "Steady":
+			t.Errorf("a bug the tracker does not know keeps its title: %q", b.Title)
+		}
+	}
+}

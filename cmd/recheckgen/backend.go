@@ -66,7 +66,7 @@ func openBackend(ctx context.Context, cfg *config.Config, e *env) (recheckgen.Ba
 	case "opensearch":
 		o := cfg.OpenSearch
 		return opensearch.New(opensearch.Config{URLs: o.URLs, Index: o.Index, CAFile: o.CAFile, Insecure: o.Insecure,
-			Fields: opensearch.Fields(o.Fields),
+			Fields:  opensearch.Fields(o.Fields),
 			Timeout: o.Timeout, Operator: cfg.Query.DefaultOperator, Batch: cfg.Report.Batch,
 			// Secrets come from the environment only, by the names the config gives.
 			User: os.Getenv(o.UserEnv), Password: os.Getenv(o.PasswordEnv)})

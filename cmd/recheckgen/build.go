@@ -16,6 +16,7 @@ import (
 	"github.com/recheckgen/recheckgen/project"
 	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/site"
+	"github.com/recheckgen/recheckgen/tracker"
 	"github.com/spf13/pflag"
 )
 
@@ -123,6 +124,9 @@ func gather(ctx context.Context, cfg *config.Config, p *project.Project, b reche
 		return site.Input{}, nil, err
 	}
 	rep := report.Make(win, results, builds, report.DefaultOptions(time.Now()))
+	if !cfg.Tracker.Offline {
+		titles(ctx, cfg, p, rep)
+	}
 	latest, _ := b.Latest(ctx)
 	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.UnixMilli()), Window: win,
 		Queries: p.Queries, Content: p.Content}
@@ -148,4 +152,19 @@ func echarts(cfg *config.Config, e *env) (script, license []byte) {
 	}
 	license, _ = os.ReadFile(filepath.Join(filepath.Dir(cfg.Site.ECharts), "..", "LICENSE"))
 	return script, license
+}
+
+// titles asks the trackers for the bugs' titles and statuses; a tracker
+// that does not answer only leaves the query's own title.
+func titles(ctx context.Context, cfg *config.Config, p *project.Project, rep *recheckgen.Report) {
+	f := &tracker.Fetcher{CacheFile: cfg.Tracker.Cache, Timeout: cfg.Tracker.Timeout}
+	var bugs []recheckgen.BugRef
+	for _, q := range p.Queries {
+		bugs = append(bugs, q.Bug)
+	}
+	info := f.Lookup(ctx, bugs)
+	report.Titles(rep, func(b recheckgen.BugRef) (string, string, bool) {
+		in, ok := info[tracker.Key(b)]
+		return in.Title, in.Status, ok
+	})
 }

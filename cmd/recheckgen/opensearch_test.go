@@ -46,12 +46,12 @@ func TestBuildWithOpenSearch(t *testing.T) {
 	os.WriteFile(filepath.Join(queries, "rpc.yaml"), []byte("title: RPC timeout\nquery: message:\"Timed out waiting for a reply\"\n"), 0o644)
 	t.Setenv("RECHECKGEN_OPENSEARCH_USER", "ci-reader")
 	t.Setenv("RECHECKGEN_OPENSEARCH_PASSWORD", "s3cret-value")
-	code, _, errOut := runCmd(t, "build", "--config", filepath.Join(tmp, "none.yaml"), "--backend", "opensearch", "--opensearch-url", srv.URL,
+	code, _, errOut := runCmd(t, "build", "--offline", "--config", filepath.Join(tmp, "none.yaml"), "--backend", "opensearch", "--opensearch-url", srv.URL,
 		"--window-end", "2026-11-21T00:00:00Z", "--queries", queries, "--content", filepath.Join(tmp, "none"), "--public", public, "--echarts", "")
 	if code != exitFail || !strings.Contains(errOut, "read config") {
 		t.Fatalf("a named config that is missing must fail first: %d %s", code, errOut)
 	}
-	code, _, errOut = runCmd(t, "build", "--backend", "opensearch", "--opensearch-url", srv.URL,
+	code, _, errOut = runCmd(t, "build", "--offline", "--backend", "opensearch", "--opensearch-url", srv.URL,
 		"--window-end", "2026-11-21T00:00:00Z", "--queries", queries, "--content", filepath.Join(tmp, "none"), "--public", public, "--echarts", "")
 	if code != exitOK {
 		t.Fatalf("build: exit %d\n%s", code, errOut)

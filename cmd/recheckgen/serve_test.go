@@ -22,6 +22,7 @@ func TestServe(t *testing.T) {
 	cfg.Dirs.Queries, cfg.Dirs.Content, cfg.Dirs.Public = filepath.Join(tmp, "queries"), filepath.Join(tmp, "content"), filepath.Join(tmp, "public")
 	cfg.SQLite.Path, cfg.SQLite.Ingest, cfg.Site.ECharts = filepath.Join(tmp, "logs.db"), []string{smallCorpus(t)}, ""
 	cfg.Window.End = "2026-11-21T00:00:00Z"
+	cfg.Tracker.Offline = true
 	os.MkdirAll(cfg.Dirs.Queries, 0o755)
 	os.WriteFile(filepath.Join(cfg.Dirs.Queries, "boom.yaml"), []byte("title: Boom\nquery: message:boom\n"), 0o644)
 

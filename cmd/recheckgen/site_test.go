@@ -21,7 +21,7 @@ func buildSample(t *testing.T) (public string, rep recheckgen.Report) {
 	root, _ := filepath.Abs(filepath.Join("..", ".."))
 	tmp := t.TempDir()
 	public = filepath.Join(tmp, "public")
-	code, out, errOut := runCmd(t, "build", "--config", filepath.Join(root, "recheckgen.yaml"),
+	code, out, errOut := runCmd(t, "build", "--offline", "--config", filepath.Join(root, "recheckgen.yaml"),
 		"--queries", filepath.Join(root, "queries"), "--content", filepath.Join(root, "content"),
 		"--public", public, "--db", filepath.Join(tmp, "logs.db"), "--sample", filepath.Join(tmp, "sample"),
 		"--echarts", filepath.Join(root, "node_modules", "echarts", "dist", "echarts.min.js"))

@@ -102,7 +102,7 @@ func TestBuildExitCodes(t *testing.T) {
 	os.MkdirAll(queries, 0o755)
 	os.WriteFile(filepath.Join(queries, "boom.yaml"), []byte("title: Boom\nquery: message:boom\n"), 0o644)
 	os.WriteFile(filepath.Join(queries, "ranged.yaml"), []byte("title: Ranged\nquery: message:[a TO b]\n"), 0o644)
-	args := []string{"build", "--db", filepath.Join(tmp, "logs.db"), "--ingest", smallCorpus(t), "--sample", "",
+	args := []string{"build", "--offline", "--db", filepath.Join(tmp, "logs.db"), "--ingest", smallCorpus(t), "--sample", "",
 		"--window-end", "2026-11-21T00:00:00Z", "--queries", queries, "--content", filepath.Join(tmp, "none"),
 		"--public", public, "--echarts", ""}
 	code, _, errOut := runCmd(t, args...)
