@@ -140,3 +140,21 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEListsEverySetting keeps the README's configuration table true.
+func TestREADMEListsEverySetting(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	for _, s := range Settings {
+		key, flag := s.Key, s.Flag
+		if strings.HasPrefix(key, "backend.opensearch.fields.") {
+			key, flag = "backend.opensearch.fields.<name>", "field-<name>"
+		}
+		if !strings.Contains(readme, "| `"+key+"` | `--"+flag+"` |") {
+			t.Errorf("README's configuration table lacks %s (--%s)", key, flag)
+		}
+	}
+}
