@@ -49,8 +49,18 @@ type BugReport struct {
 	First    time.Time        `json:"first_seen,omitzero"`
 	Last     time.Time        `json:"last_seen,omitzero"`
 	Recent   []Hit            `json:"recent"`
+	// History is failed builds per day, oldest first: the window's days,
+	// and before them the days carried forward from earlier reports, so
+	// the trend reaches back further than the backend keeps logs.
+	History []DayCount `json:"history"`
 	// Error is why the backend could not run the query ("" when it ran).
 	Error string `json:"error,omitempty"`
+}
+
+// DayCount is one UTC day's count.
+type DayCount struct {
+	Day   string `json:"day"` // 2026-11-20
+	Fails int    `json:"fails"`
 }
 
 // Uncategorized are the failed builds of the window no query matches.

@@ -51,6 +51,8 @@ type Report struct {
 	Pipelines   []string // pipelines whose failures count as uncategorized (empty: all)
 	Concurrency int      // queries (or batches of them) run at once
 	Batch       int      // queries per OpenSearch _msearch request
+	Previous    string   // an earlier report.json (path or http(s) URL) whose history is carried forward
+	HistoryDays int      // days of history kept
 }
 
 // Dirs are the directories a run reads and writes.
@@ -113,7 +115,7 @@ var Backends = []string{"sqlite", "opensearch"}
 func Default() *Config {
 	return &Config{
 		Site:    Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js"},
-		Report:  Report{Concurrency: 4, Batch: 50},
+		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90},
 		Tracker: Tracker{Cache: ".recheckgen/trackers.json", Timeout: 10 * time.Second},
 		Dirs:    Dirs{Queries: "queries", Content: "content", Public: "public"},
 		Query: Query{DefaultOperator: lucene.AND, Fields: []string{

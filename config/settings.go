@@ -30,6 +30,8 @@ var Settings = []Setting{
 	{"report.pipelines", "pipelines", "pipelines whose failed builds the uncategorized page lists (empty: all)", func(c *Config) any { return &c.Report.Pipelines }},
 	{"report.concurrency", "concurrency", "queries run at once against the backend", func(c *Config) any { return &c.Report.Concurrency }},
 	{"report.batch", "batch", "queries sent in one OpenSearch _msearch request", func(c *Config) any { return &c.Report.Batch }},
+	{"report.previous", "previous", "an earlier report.json (a path, or the published site's data/report.json URL) whose daily history is carried forward", func(c *Config) any { return &c.Report.Previous }},
+	{"report.history_days", "history-days", "days of daily history kept in the report", func(c *Config) any { return &c.Report.HistoryDays }},
 	{"tracker.offline", "offline", "do not fetch bug titles from the trackers (the query's title or the bug id shows)", func(c *Config) any { return &c.Tracker.Offline }},
 	{"tracker.cache", "tracker-cache", "file caching tracker answers between runs", func(c *Config) any { return &c.Tracker.Cache }},
 	{"tracker.timeout", "tracker-timeout", "timeout of one tracker lookup", func(c *Config) any { return &c.Tracker.Timeout }},

@@ -74,7 +74,7 @@ func bugReport(res Result, win recheckgen.Window, days float64, opts Options) re
 	b := recheckgen.BugReport{
 		ID: q.ID, Title: q.DisplayTitle(), Tracker: q.Bug.Tracker, BugID: q.Bug.ID, URL: q.Bug.URL,
 		Query: q.Raw, Tags: q.Tags, Runbook: q.Runbook, SuppressGraph: q.SuppressGraph, AllowNonvoting: q.AllowNonvoting,
-		Jobs: []recheckgen.Share{}, Projects: []recheckgen.Share{}, Recent: []recheckgen.Hit{},
+		Jobs: []recheckgen.Share{}, Projects: []recheckgen.Share{}, Recent: []recheckgen.Hit{}, History: []recheckgen.DayCount{},
 	}
 	if res.Err != nil {
 		b.Error = res.Err.Error()
@@ -92,6 +92,7 @@ func bugReport(res Result, win recheckgen.Window, days float64, opts Options) re
 		}
 	}
 	b.Builds = len(m.Builds)
+	b.History = daily(m, win)
 	b.Spike = b.Fails24 >= opts.SpikeMin && float64(b.Fails24) > opts.SpikeFactor*float64(b.Fails)/days
 	b.Buckets = m.Buckets
 	b.Jobs = m.Shares(func(x recheckgen.Build) string { return x.Job })
@@ -146,6 +147,50 @@ func Titles(r *recheckgen.Report, info func(recheckgen.BugRef) (title, status st
 		b := &r.Bugs[i]
 		if title, status, ok := info(recheckgen.BugRef{Tracker: b.Tracker, ID: b.BugID, URL: b.URL}); ok {
 			b.Title, b.Status = title, status
+		}
+	}
+}
+
+const day = "2006-01-02"
+
+// daily counts distinct failed builds per day of the window, by the day of
+// their last matching line.
+func daily(m *recheckgen.Match, win recheckgen.Window) []recheckgen.DayCount {
+	counts := map[string]int{}
+	for _, mb := range m.Builds {
+		if mb.Failed() {
+			counts[mb.Last.UTC().Format(day)]++
+		}
+	}
+	var out []recheckgen.DayCount
+	for d := win.Start.UTC().Truncate(24 * time.Hour); d.Before(win.End); d = d.Add(24 * time.Hour) {
+		out = append(out, recheckgen.DayCount{Day: d.Format(day), Fails: counts[d.Format(day)]})
+	}
+	return out
+}
+
+// Carry adds to each bug of r the days of its history in prev, an earlier
+// report, that came before r's window, keeping at most keep days in all.
+func Carry(r, prev *recheckgen.Report, keep int) {
+	if prev == nil {
+		return
+	}
+	old := map[string][]recheckgen.DayCount{}
+	for _, b := range prev.Bugs {
+		old[b.ID] = b.History
+	}
+	first := r.Window.Start.UTC().Format(day)
+	for i := range r.Bugs {
+		b := &r.Bugs[i]
+		var before []recheckgen.DayCount
+		for _, d := range old[b.ID] {
+			if d.Day < first {
+				before = append(before, d)
+			}
+		}
+		b.History = append(before, b.History...)
+		if keep > 0 && len(b.History) > keep {
+			b.History = b.History[len(b.History)-keep:]
 		}
 	}
 }

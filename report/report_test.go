@@ -127,3 +127,27 @@ func TestTitles(t *testing.T) {
 		}
 	}
 }
+
+func TestCarry(t *testing.T) {
+	results, failed := fixture()
+	r := Make(win, results, failed, DefaultOptions(end))
+	spiky := func(r *recheckgen.Report) recheckgen.BugReport {
+		for _, b := range r.Bugs {
+			if b.ID == "spiky" {
+				return b
+			}
+		}
+		t.Fatal("no spiky")
+		return recheckgen.BugReport{}
+	}
+	if h := spiky(r).History; len(h) != 5 || h[3].Day != "2026-11-19" || h[3].Fails != 1 || h[4].Fails != 2 {
+		t.Fatalf("history %+v", h)
+	}
+	prev := &recheckgen.Report{Bugs: []recheckgen.BugReport{{ID: "spiky", History: []recheckgen.DayCount{
+		{Day: "2026-11-10", Fails: 7}, {Day: "2026-11-15", Fails: 9}, {Day: "2026-11-16", Fails: 99}}}}}
+	Carry(r, prev, 6)
+	h := spiky(r).History
+	if len(h) != 6 || h[0].Day != "2026-11-15" || h[0].Fails != 9 || h[1].Day != "2026-11-16" || h[1].Fails != 0 {
+		t.Errorf("carried history %+v: want the day before the window from prev, the window's own days after, 6 in all", h)
+	}
+}

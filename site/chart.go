@@ -70,6 +70,33 @@ func chart(b recheckgen.BugReport, win recheckgen.Window) (string, []string, []c
 	return string(js), statuses, rows
 }
 
+// historyChart is a bar chart of failed builds per day over the bug's
+// whole history, carried forward between runs.
+func historyChart(b recheckgen.BugReport) string {
+	if len(b.History) == 0 {
+		return ""
+	}
+	days := make([]string, len(b.History))
+	data := make([]opts.BarData, len(b.History))
+	for i, d := range b.History {
+		days[i], data[i] = d.Day, opts.BarData{Value: d.Fails}
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithInitializationOpts(opts.Initialization{ChartID: "history_" + anchor(b.ID)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "failed builds", MinInterval: 1}),
+		charts.WithAnimation(false),
+	)
+	bar.SetXAxis(days).AddSeries("failed builds", data)
+	bar.Validate()
+	js, err := json.Marshal(bar.JSON())
+	if err != nil {
+		return ""
+	}
+	return string(js)
+}
+
 // sparkline is a small server-drawn SVG of failed builds per day: the
 // dashboard shows a trend for every bug without JavaScript.
 type sparkline struct {
@@ -78,34 +105,20 @@ type sparkline struct {
 	Label  string
 }
 
-func newSparkline(b recheckgen.BugReport, win recheckgen.Window) sparkline {
-	per := max(1, int(24*60*60*1e9/win.Bucket.Nanoseconds()))
-	days := (win.Buckets() + per - 1) / per
-	counts := make([]int, days)
-	top := 1
-	for s, buckets := range b.Buckets {
-		if s == "SUCCESS" || s == "SKIPPED" {
-			continue
-		}
-		for i, c := range buckets {
-			counts[i/per] += c
-		}
-	}
-	for _, c := range counts {
-		top = max(top, c)
-	}
+func newSparkline(b recheckgen.BugReport) sparkline {
 	sp := sparkline{W: 100, H: 24}
-	var pts []string
-	for i, c := range counts {
-		x := float64(i) * float64(sp.W-2) / float64(max(days-1, 1))
-		y := float64(sp.H-2) - float64(c)*float64(sp.H-4)/float64(top)
+	top := 1
+	for _, d := range b.History {
+		top = max(top, d.Fails)
+	}
+	var pts, parts []string
+	for i, d := range b.History {
+		x := float64(i) * float64(sp.W-2) / float64(max(len(b.History)-1, 1))
+		y := float64(sp.H-2) - float64(d.Fails)*float64(sp.H-4)/float64(top)
 		pts = append(pts, fmt.Sprintf("%.1f,%.1f", x+1, y))
+		parts = append(parts, fmt.Sprint(d.Fails))
 	}
 	sp.Points = strings.Join(pts, " ")
-	parts := make([]string, len(counts))
-	for i, c := range counts {
-		parts[i] = fmt.Sprint(c)
-	}
 	sp.Label = "failed builds per day: " + strings.Join(parts, ", ")
 	return sp
 }

@@ -246,6 +246,7 @@ type bugView struct {
 	RunbookTitle  string
 	Trend         sparkline
 	Chart         string
+	HistoryChart  string // the daily history chart's options
 	Statuses      []string
 	Rows          []chartRow
 	JobShares     shareTable
@@ -278,9 +279,12 @@ func (s *site) bugView(b recheckgen.BugReport, root string) bugView {
 			v.RunbookTitle = p.Meta.Title
 		}
 	}
-	v.Trend = newSparkline(b, s.in.Window)
+	v.Trend = newSparkline(b)
 	if !b.SuppressGraph && b.Builds > 0 {
 		v.Chart, v.Statuses, v.Rows = chart(b, s.in.Window)
+	}
+	if !b.SuppressGraph && len(b.History) > 0 {
+		v.HistoryChart = historyChart(b)
 	}
 	return v
 }
@@ -305,7 +309,7 @@ func (s *site) bugs() error {
 		rel := "bugs/" + b.ID + ".html"
 		p := s.page(b.Title, rel)
 		v := s.bugView(b, p.Root)
-		p.Charts = v.Chart != ""
+		p.Charts = v.Chart != "" || v.HistoryChart != ""
 		if err := s.write(rel, "bug.html", struct {
 			page
 			Bug bugView

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
@@ -127,6 +131,13 @@ func gather(ctx context.Context, cfg *config.Config, p *project.Project, b reche
 	if !cfg.Tracker.Offline {
 		titles(ctx, cfg, p, rep)
 	}
+	if cfg.Report.Previous != "" {
+		if prev, err := previous(ctx, cfg.Report.Previous); err != nil {
+			fmt.Fprintf(e.stderr, "warning: previous report %s: %v: history starts afresh\n", cfg.Report.Previous, err)
+		} else {
+			report.Carry(rep, prev, cfg.Report.HistoryDays)
+		}
+	}
 	latest, _ := b.Latest(ctx)
 	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.UnixMilli()), Window: win,
 		Queries: p.Queries, Content: p.Content}
@@ -167,4 +178,41 @@ func titles(ctx context.Context, cfg *config.Config, p *project.Project, rep *re
 		in, ok := info[tracker.Key(b)]
 		return in.Title, in.Status, ok
 	})
+}
+
+// previous reads an earlier report from a file or the published site.
+func previous(ctx context.Context, src string) (*recheckgen.Report, error) {
+	var data []byte
+	var err error
+	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		data, err = fetch(ctx, src)
+	} else {
+		data, err = os.ReadFile(src)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var r recheckgen.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("not a report: %v", err)
+	}
+	return &r, nil
+}
+
+func fetch(ctx context.Context, u string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s", resp.Status)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, 256<<20))
 }

@@ -122,3 +122,36 @@ func TestBuildExitCodes(t *testing.T) {
 		t.Error("the previous site was not kept")
 	}
 }
+
+// TestBuildCarriesHistory: --previous carries an earlier report's daily
+// history forward; an unreadable one only warns.
+func TestBuildCarriesHistory(t *testing.T) {
+	tmp := t.TempDir()
+	queries, public := filepath.Join(tmp, "queries"), filepath.Join(tmp, "public")
+	os.MkdirAll(queries, 0o755)
+	os.WriteFile(filepath.Join(queries, "boom.yaml"), []byte("title: Boom\nquery: message:boom\n"), 0o644)
+	prev := filepath.Join(tmp, "prev.json")
+	os.WriteFile(prev, []byte(`{"bugs": [{"id": "boom", "history": [{"day": "2026-10-01", "fails": 4}]}]}`), 0o644)
+	args := []string{"build", "--offline", "--db", filepath.Join(tmp, "logs.db"), "--ingest", smallCorpus(t), "--sample", "",
+		"--window-end", "2026-11-21T00:00:00Z", "--queries", queries, "--content", filepath.Join(tmp, "none"), "--public", public, "--echarts", ""}
+	if code, _, errOut := runCmd(t, append(args, "--previous", prev)...); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, _ := os.ReadFile(filepath.Join(public, "data", "report.json"))
+	var rep struct {
+		Bugs []struct {
+			History []struct {
+				Day   string
+				Fails int
+			}
+		}
+	}
+	json.Unmarshal(data, &rep)
+	if len(rep.Bugs) != 1 || len(rep.Bugs[0].History) != 11 || rep.Bugs[0].History[0].Day != "2026-10-01" || rep.Bugs[0].History[0].Fails != 4 {
+		t.Errorf("history: %+v", rep.Bugs)
+	}
+	code, _, errOut := runCmd(t, append(args, "--previous", filepath.Join(tmp, "missing.json"))...)
+	if code != exitOK || !strings.Contains(errOut, "history starts afresh") {
+		t.Errorf("missing previous report: %d %s", code, errOut)
+	}
+}
