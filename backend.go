@@ -85,3 +85,14 @@ func (m *Match) Shares(key func(Build) string) []Share {
 	})
 	return out
 }
+
+// SortMatched orders matching builds by their last matching line, newest
+// first, then by uuid.
+func SortMatched(bs []MatchedBuild) {
+	sort.Slice(bs, func(i, j int) bool {
+		if !bs[i].Last.Equal(bs[j].Last) {
+			return bs[i].Last.After(bs[j].Last)
+		}
+		return bs[i].UUID < bs[j].UUID
+	})
+}

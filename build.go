@@ -1,6 +1,9 @@
 package recheckgen
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // Build is one CI job run, with elastic-recheck's field names in comments.
 type Build struct {
@@ -37,4 +40,15 @@ type Hit struct {
 	Line    int       `json:"line"` // 1-based line number in File, 0 if unknown
 	Time    time.Time `json:"time"`
 	Message string    `json:"message"`
+}
+
+// SortNewestFirst orders builds by start, newest first, then by uuid, so
+// every backend lists them alike.
+func SortNewestFirst(bs []Build) {
+	sort.Slice(bs, func(i, j int) bool {
+		if !bs[i].Start.Equal(bs[j].Start) {
+			return bs[i].Start.After(bs[j].Start)
+		}
+		return bs[i].UUID < bs[j].UUID
+	})
 }

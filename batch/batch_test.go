@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
-	"github.com/recheckgen/recheckgen/lucene"
-	"github.com/recheckgen/recheckgen/queryfile"
+	"github.com/recheckgen/recheckgen/internal/testcorpus"
 	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/sample"
-	"github.com/recheckgen/recheckgen/store"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -74,23 +72,8 @@ func TestSampleReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ingests the sample corpus")
 	}
-	tmp := t.TempDir()
-	if _, err := sample.Generate(filepath.Join(tmp, "sample"), sample.DefaultOptions()); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), filepath.Join(tmp, "logs.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	globs := []string{"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}
-	if _, err := st.Ingest(context.Background(), []string{filepath.Join(tmp, "sample")}, store.IngestOptions{Globs: globs}); err != nil {
-		t.Fatal(err)
-	}
-	qs, dl := queryfile.LoadDir(filepath.Join("..", "queries"), queryfile.Options{Operator: lucene.AND})
-	if dl.Errors() > 0 {
-		t.Fatal(dl)
-	}
+	st := testcorpus.Store(t, sample.DefaultOptions())
+	qs := testcorpus.Queries(t, filepath.Join("..", "queries"))
 	end := time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)
 	win, _ := recheckgen.NewWindow(end, 10*24*time.Hour, time.Hour)
 	results := Run(context.Background(), st, qs, win, Options{Recent: 3})

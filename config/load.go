@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -129,7 +130,7 @@ func childKeys(prefix string) []string {
 			continue
 		}
 		name, _, _ := strings.Cut(rest, ".")
-		if !contains(out, name) {
+		if !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
@@ -168,7 +169,7 @@ func validate(c *Config, doc *yamlfile.Doc) diag.List {
 		}
 		dl = append(dl, d)
 	}
-	if !contains(Backends, c.Backend.Type) {
+	if !slices.Contains(Backends, c.Backend.Type) {
 		bad("backend.type", fmt.Sprintf("unknown backend %q (want %s)", c.Backend.Type, strings.Join(Backends, " or ")))
 	}
 	for key, u := range map[string]string{"site.base_url": c.Site.BaseURL, "site.repo_url": c.Site.RepoURL} {

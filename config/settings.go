@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +93,7 @@ func Flags(fs *pflag.FlagSet, names ...string) func(*Config) {
 	scratch := Default()
 	var bound []Setting
 	for _, s := range Settings {
-		if len(names) > 0 && !contains(names, s.Flag) {
+		if len(names) > 0 && !slices.Contains(names, s.Flag) {
 			continue
 		}
 		bound = append(bound, s)
@@ -175,13 +176,4 @@ func FormatDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

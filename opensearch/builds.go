@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
@@ -72,12 +71,7 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 		}
 		after = resp.Aggs.Builds.AfterKey
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Start.Equal(out[j].Start) {
-			return out[i].Start.After(out[j].Start)
-		}
-		return out[i].UUID < out[j].UUID
-	})
+	recheckgen.SortNewestFirst(out)
 	return out, nil
 }
 

@@ -8,11 +8,9 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
-	"github.com/recheckgen/recheckgen/lucene"
-	"github.com/recheckgen/recheckgen/queryfile"
+	"github.com/recheckgen/recheckgen/internal/testcorpus"
 	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/sample"
-	"github.com/recheckgen/recheckgen/store"
 )
 
 // esAnswer is what a server holding the store's lines would answer to one
@@ -65,23 +63,8 @@ func TestSameReportBothBackends(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ingests a sample corpus")
 	}
-	tmp := t.TempDir()
-	if _, err := sample.Generate(filepath.Join(tmp, "sample"), sample.Options{Builds: 80}); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), filepath.Join(tmp, "logs.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	globs := []string{"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}
-	if _, err := st.Ingest(context.Background(), []string{filepath.Join(tmp, "sample")}, store.IngestOptions{Globs: globs}); err != nil {
-		t.Fatal(err)
-	}
-	qs, dl := queryfile.LoadDir(filepath.Join("..", "queries"), queryfile.Options{Operator: lucene.AND})
-	if dl.Errors() > 0 {
-		t.Fatal(dl)
-	}
+	st := testcorpus.Store(t, sample.Options{Builds: 80})
+	qs := testcorpus.Queries(t, filepath.Join("..", "queries"))
 	w, _ := recheckgen.NewWindow(time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC), 10*24*time.Hour, time.Hour)
 	byRaw := map[string]recheckgen.Query{}
 	for _, q := range qs {

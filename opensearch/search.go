@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
@@ -218,12 +217,7 @@ func (c *Client) decode(raw json.RawMessage, w recheckgen.Window, recent int) (*
 		mb.UUID = b.Key
 		m.Builds = append(m.Builds, mb)
 	}
-	sort.Slice(m.Builds, func(i, j int) bool {
-		if !m.Builds[i].Last.Equal(m.Builds[j].Last) {
-			return m.Builds[i].Last.After(m.Builds[j].Last)
-		}
-		return m.Builds[i].UUID < m.Builds[j].UUID
-	})
+	recheckgen.SortMatched(m.Builds)
 	for _, hb := range r.Aggs.Hist.Buckets {
 		k := w.BucketOf(time.UnixMilli(hb.Key))
 		if k < 0 {

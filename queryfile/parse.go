@@ -2,6 +2,7 @@ package queryfile
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/recheckgen/recheckgen"
@@ -69,7 +70,7 @@ func unknownFields(expr lucene.Node, known []string, at at) diag.List {
 	var dl diag.List
 	seen := map[string]bool{}
 	for _, u := range lucene.Fields(expr) {
-		if seen[u.Name] || contains(known, u.Name) {
+		if seen[u.Name] || slices.Contains(known, u.Name) {
 			continue
 		}
 		seen[u.Name] = true
@@ -82,13 +83,4 @@ func unknownFields(expr lucene.Node, known []string, at at) diag.List {
 		dl = append(dl, at(u.Span.Start, diag.Warning, msg))
 	}
 	return dl
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

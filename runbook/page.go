@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/recheckgen/recheckgen/diag"
@@ -148,7 +149,7 @@ func (p *Page) parseMeta(fm []byte) diag.List {
 	if f, ok := fields["date"]; ok && p.Meta.Date != "" && !dateRE.MatchString(p.Meta.Date) {
 		dl = append(dl, doc.At(f.Value, fmt.Sprintf("`date` %q must look like 2026-11-22 (optionally with a time, 2026-11-22 10:30)", p.Meta.Date)))
 	}
-	if f, ok := fields["status"]; ok && p.Meta.Status != "" && !contains(Statuses, p.Meta.Status) {
+	if f, ok := fields["status"]; ok && p.Meta.Status != "" && !slices.Contains(Statuses, p.Meta.Status) {
 		msg := fmt.Sprintf("`status` %q must be one of %s", p.Meta.Status, strings.Join(Statuses, ", "))
 		if s := yamlfile.Suggest(p.Meta.Status, Statuses); s != "" {
 			msg += fmt.Sprintf("; did you mean `%s`?", s)
@@ -285,15 +286,6 @@ func toBytes(v any) []byte {
 		return []byte(v)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Resolve joins a relative link from page p: "../x.md#a" → "x.md", "a".

@@ -15,8 +15,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
@@ -49,7 +52,7 @@ type site struct {
 	tmpl    map[string]*template.Template
 	md      *markdown
 	queries map[string]recheckgen.Query
-	pages   int
+	pages   atomic.Int64
 }
 
 // Render writes the whole site into dir and returns how many pages it
@@ -66,10 +69,10 @@ func Render(dir string, in Input) (int, error) {
 	steps := []func() error{s.assets, s.data, s.dashboard, s.bugs, s.uncategorized, s.runbooks, s.tags, s.search, s.feed, s.notFound}
 	for _, step := range steps {
 		if err := step(); err != nil {
-			return s.pages, err
+			return int(s.pages.Load()), err
 		}
 	}
-	return s.pages, nil
+	return int(s.pages.Load()), nil
 }
 
 // templates parses each page template with the layout, taking any file of
@@ -173,7 +176,7 @@ func (s *site) write(rel, name string, data any) error {
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", rel, err)
 	}
-	s.pages++
+	s.pages.Add(1)
 	return s.file(rel, buf.Bytes())
 }
 
@@ -304,20 +307,38 @@ func (s *site) dashboard() error {
 	}{p, bugs})
 }
 
+// bugs renders the bug pages on every core: each is independent, and
+// building their charts is most of a site's rendering time.
 func (s *site) bugs() error {
-	for _, b := range s.in.Report.Bugs {
-		rel := "bugs/" + b.ID + ".html"
-		p := s.page(b.Title, rel)
-		v := s.bugView(b, p.Root)
-		p.Charts = v.Chart != "" || v.HistoryChart != ""
-		if err := s.write(rel, "bug.html", struct {
-			page
-			Bug bugView
-		}{p, v}); err != nil {
-			return err
-		}
+	bugs := s.in.Report.Bugs
+	errs := make(chan error, len(bugs))
+	next := make(chan recheckgen.BugReport)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.NumCPU(); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range next {
+				rel := "bugs/" + b.ID + ".html"
+				p := s.page(b.Title, rel)
+				v := s.bugView(b, p.Root)
+				p.Charts = v.Chart != "" || v.HistoryChart != ""
+				if err := s.write(rel, "bug.html", struct {
+					page
+					Bug bugView
+				}{p, v}); err != nil {
+					errs <- err
+				}
+			}
+		}()
 	}
-	return nil
+	for _, b := range bugs {
+		next <- b
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	return <-errs // nil when none failed
 }
 
 func (s *site) uncategorized() error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -198,12 +199,7 @@ func (a *aggregate) result() *recheckgen.Match {
 	for _, mb := range a.byBuild {
 		m.Builds = append(m.Builds, *mb)
 	}
-	sort.Slice(m.Builds, func(i, j int) bool {
-		if !m.Builds[i].Last.Equal(m.Builds[j].Last) {
-			return m.Builds[i].Last.After(m.Builds[j].Last)
-		}
-		return m.Builds[i].UUID < m.Builds[j].UUID
-	})
+	recheckgen.SortMatched(m.Builds)
 	if a.anyLines {
 		m.First, m.Last = time.UnixMilli(a.first).UTC(), time.UnixMilli(a.last).UTC()
 	}
@@ -254,17 +250,12 @@ func (s *Store) FailedBuilds(ctx context.Context, w recheckgen.Window, f recheck
 		if !b.Failed() || !w.Contains(b.Start) || (!f.IncludeNonvoting && !b.Voting) {
 			continue
 		}
-		if len(f.Pipelines) > 0 && !contains(f.Pipelines, b.Pipeline) {
+		if len(f.Pipelines) > 0 && !slices.Contains(f.Pipelines, b.Pipeline) {
 			continue
 		}
 		out = append(out, b)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Start.Equal(out[j].Start) {
-			return out[i].Start.After(out[j].Start)
-		}
-		return out[i].UUID < out[j].UUID
-	})
+	recheckgen.SortNewestFirst(out)
 	return out, nil
 }
 
@@ -276,15 +267,6 @@ func (s *Store) Latest(ctx context.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return fromMillis(ms.Int64), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 var _ recheckgen.Backend = (*Store)(nil)

@@ -2,6 +2,7 @@ package yamlfile
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -32,7 +33,7 @@ func (d *Doc) Fields(m *yaml.Node, known []string, what string) (map[string]Fiel
 			dl = append(dl, d.At(k, fmt.Sprintf("key `%s` is repeated (first at line %d)", k.Value, prev.Key.Line+d.LineOffset)))
 			continue
 		}
-		if !contains(known, k.Value) {
+		if !slices.Contains(known, k.Value) {
 			msg := fmt.Sprintf("unknown key `%s` in %s", k.Value, what)
 			if s := Suggest(k.Value, known); s != "" {
 				msg += fmt.Sprintf("; did you mean `%s`?", s)
@@ -189,15 +190,6 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func sorted(list []string) []string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/recheckgen/recheckgen/diag"
@@ -40,7 +41,7 @@ Examples:
 				fmt.Fprintf(e.stderr, "recheckgen check: unexpected argument %q\n", args[0])
 				return exitUsage
 			}
-			if !contains(diag.Formats, *format) {
+			if !slices.Contains(diag.Formats, *format) {
 				fmt.Fprintf(e.stderr, "recheckgen check: unknown --format %q (want %s)\n", *format, strings.Join(diag.Formats, ", "))
 				return exitUsage
 			}
@@ -59,13 +60,4 @@ Examples:
 			return exitOK
 		}
 	},
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
