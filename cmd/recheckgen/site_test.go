@@ -88,8 +88,34 @@ func TestSampleSiteInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#search-results a[href*="runbooks/"]`))); err != nil {
 		t.Errorf("search found no runbook: %v", err)
 	}
+	checkRunbookPages(t, public, rep)
 	errs, dialogs := log.Snapshot()
 	if len(errs) > 0 || len(dialogs) > 0 {
 		t.Errorf("console errors %v, dialogs %v", errs, dialogs)
+	}
+}
+
+// checkRunbookPages: every runbook renders with a table of contents and
+// lists each known bug that points to it.
+func checkRunbookPages(t *testing.T, public string, rep recheckgen.Report) {
+	pages, _ := filepath.Glob(filepath.Join(public, "runbooks", "*.html"))
+	if len(pages) < 5 {
+		t.Errorf("%d runbook pages", len(pages))
+	}
+	for _, p := range pages {
+		html, _ := os.ReadFile(p)
+		if !strings.Contains(string(html), `<nav class="toc"`) {
+			t.Errorf("%s has no table of contents", p)
+		}
+	}
+	for _, b := range rep.Bugs {
+		if b.Runbook == "" {
+			continue
+		}
+		target, _, _ := strings.Cut(b.Runbook, "#")
+		html, err := os.ReadFile(filepath.Join(public, "runbooks", strings.TrimSuffix(target, ".md")+".html"))
+		if err != nil || !strings.Contains(string(html), `href="../bugs/`+b.ID+`.html"`) {
+			t.Errorf("runbook %s does not list bug %s: %v", target, b.ID, err)
+		}
 	}
 }
