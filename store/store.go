@@ -18,7 +18,7 @@ import (
 
 // schemaVersion is stored in PRAGMA user_version; a store written by
 // another version is refused rather than misread.
-const schemaVersion = 2
+const schemaVersion = 3
 
 const schema = `
 CREATE TABLE builds (
@@ -69,6 +69,17 @@ CREATE TABLE lines (
 	message  TEXT NOT NULL
 );
 CREATE INDEX lines_build ON lines(build_id);
+`
+
+// indexes are version 3's: queries on module or syslog_program alone (no
+// text to look up) would otherwise scan every line. Partial, so the many
+// lines with neither cost nothing.
+const indexes = `
+CREATE INDEX IF NOT EXISTS lines_module ON lines(module) WHERE module IS NOT NULL;
+CREATE INDEX IF NOT EXISTS lines_program ON lines(program) WHERE program IS NOT NULL;
+`
+
+const schemaRest = `
 
 -- indexed: every line with an id up to it is in lines_fts. Lines are
 -- indexed in one pass at the end of an ingest, and Open indexes any line
@@ -124,10 +135,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	switch v {
 	case schemaVersion:
 		return nil
+	case 2:
+		_, err := s.db.ExecContext(ctx, indexes+"PRAGMA user_version = 3;")
+		return err
 	case 1: // version 1 indexed each build as it was stored
 		_, err := s.db.ExecContext(ctx, `CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-			INSERT INTO meta SELECT 'indexed', COALESCE(MAX(id), 0) FROM lines;
-			PRAGMA user_version = 2;`)
+			INSERT INTO meta SELECT 'indexed', COALESCE(MAX(id), 0) FROM lines;`+indexes+`
+			PRAGMA user_version = 3;`)
 		return err
 	case 0:
 		tx, err := s.db.BeginTx(ctx, nil)
@@ -135,7 +149,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, schema); err != nil {
+		if _, err := tx.ExecContext(ctx, schema+indexes+schemaRest); err != nil {
 			return fmt.Errorf("create schema: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
