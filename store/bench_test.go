@@ -39,6 +39,7 @@ func sampleCorpus(tb testing.TB) string {
 func BenchmarkIngest(b *testing.B) {
 	dir := sampleCorpus(b)
 	var sum Summary
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		st, err := Open(context.Background(), filepath.Join(b.TempDir(), "logs.db"))

@@ -181,7 +181,15 @@ func (s *Store) index(ctx context.Context) error {
 	if top <= done {
 		return nil
 	}
+	// Merge the index's segments once, after the bulk insert, rather than
+	// level by level as it grows.
+	if _, err := tx.ExecContext(ctx, "INSERT INTO lines_fts(lines_fts, rank) VALUES('automerge', 0)"); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO lines_fts(rowid, message) SELECT id, message FROM lines WHERE id > ?", done); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO lines_fts(lines_fts) VALUES('optimize')"); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE meta SET value = ? WHERE key = 'indexed'", top); err != nil {
