@@ -27,7 +27,7 @@ var Settings = []Setting{
 	{"site.repo_url", "repo-url", "repository URL for \"edit this page\" links (https://github.com/OWNER/REPO)", func(c *Config) any { return &c.Site.RepoURL }},
 	{"site.branch", "branch", "branch that edit links point to", func(c *Config) any { return &c.Site.Branch }},
 	{"site.raw_html", "raw-html", "let runbook markdown carry raw HTML (off: it is dropped)", func(c *Config) any { return &c.Site.RawHTML }},
-	{"site.echarts", "echarts", "ECharts script served by the site (npm ci installs it); empty or missing: charts show as tables", func(c *Config) any { return &c.Site.ECharts }},
+	{"site.echarts", "echarts", "ECharts script served by the site (npm ci installs it), or an https:// CDN address to load it from instead; empty or missing: charts show as tables", func(c *Config) any { return &c.Site.ECharts }},
 	{"report.pipelines", "pipelines", "pipelines whose failed builds the uncategorized page lists (empty: all)", func(c *Config) any { return &c.Report.Pipelines }},
 	{"report.concurrency", "concurrency", "queries run at once against the backend", func(c *Config) any { return &c.Report.Concurrency }},
 	{"report.batch", "batch", "queries sent in one OpenSearch _msearch request", func(c *Config) any { return &c.Report.Batch }},

@@ -41,6 +41,9 @@ type Input struct {
 	// EChartsJS is the ECharts script served from the site itself; nil
 	// leaves charts as tables.
 	EChartsJS []byte
+	// EChartsURL, when the config asks for a CDN instead, is the https URL
+	// pages load ECharts from; the page's CSP then allows that origin.
+	EChartsURL string
 	// EChartsLicense is served beside it, as Apache-2.0 asks.
 	EChartsLicense []byte
 }
@@ -157,13 +160,27 @@ type page struct {
 	Days      int
 	Charts    bool
 	EChartsJS bool
-	Report    *recheckgen.Report
+	// EChartsSrc is the script's address; ScriptSrc the CSP's script-src.
+	EChartsSrc, ScriptSrc string
+	Report                *recheckgen.Report
 }
 
 func (s *site) page(title, rel string) page {
+	p := s.basePage(title, rel)
+	p.EChartsSrc, p.ScriptSrc = p.Root+"assets/echarts.min.js", "'self'"
+	if u := SafeURL(s.in.EChartsURL); u != "" && strings.HasPrefix(u, "https://") {
+		p.EChartsSrc = u
+		if parsed, err := url.Parse(u); err == nil {
+			p.ScriptSrc += " https://" + parsed.Host
+		}
+	}
+	return p
+}
+
+func (s *site) basePage(title, rel string) page {
 	return page{Title: title, Root: strings.Repeat("../", strings.Count(rel, "/")), Site: s.in.Config.Site,
 		Window: s.in.Window, Generated: s.in.Report.Generated, Days: int(s.in.Window.End.Sub(s.in.Window.Start).Hours() / 24),
-		Report: s.in.Report, EChartsJS: s.in.EChartsJS != nil}
+		Report: s.in.Report, EChartsJS: s.in.EChartsJS != nil || s.in.EChartsURL != ""}
 }
 
 // write renders the named template's "content" inside the layout to rel.

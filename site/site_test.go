@@ -223,3 +223,20 @@ func TestSafeURL(t *testing.T) {
 		}
 	}
 }
+
+func TestEChartsFromCDN(t *testing.T) {
+	in := hostileInput(t)
+	in.EChartsJS, in.EChartsURL = nil, "https://cdn.example.org/echarts@5.6.0/dist/echarts.min.js"
+	dir := render(t, in)
+	bug := read(t, dir, "bugs/1234567.html")
+	if !strings.Contains(bug, `<script src="https://cdn.example.org/echarts@5.6.0/dist/echarts.min.js">`) ||
+		!strings.Contains(bug, "script-src &#39;self&#39; https://cdn.example.org;") {
+		t.Error("the CDN script or its CSP allowance is missing")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "assets", "echarts.min.js")); err == nil {
+		t.Error("a CDN site must not ship its own copy")
+	}
+	if idx := read(t, dir, "index.html"); strings.Contains(idx, "cdn.example.org/echarts") {
+		t.Error("pages without charts load no chart script")
+	}
+}

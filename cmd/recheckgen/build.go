@@ -142,6 +142,9 @@ func gather(ctx context.Context, cfg *config.Config, p *project.Project, b reche
 	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.UnixMilli()), Window: win,
 		Queries: p.Queries, Content: p.Content}
 	in.EChartsJS, in.EChartsLicense = echarts(cfg, e)
+	if strings.HasPrefix(cfg.Site.ECharts, "https://") {
+		in.EChartsURL = cfg.Site.ECharts
+	}
 	return in, failed, nil
 }
 
@@ -149,8 +152,8 @@ func gather(ctx context.Context, cfg *config.Config, p *project.Project, b reche
 // LICENSE, beside dist/), or says how to get them: without the script the
 // site still builds and every chart shows as its table.
 func echarts(cfg *config.Config, e *env) (script, license []byte) {
-	if cfg.Site.ECharts == "" {
-		return nil, nil
+	if cfg.Site.ECharts == "" || strings.HasPrefix(cfg.Site.ECharts, "https://") {
+		return nil, nil // no charts, or loaded from the CDN the config names
 	}
 	script, err := os.ReadFile(cfg.Site.ECharts)
 	if errors.Is(err, fs.ErrNotExist) {
