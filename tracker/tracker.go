@@ -26,7 +26,13 @@ type Info struct {
 	Title   string    `json:"title"`
 	Status  string    `json:"status,omitempty"`
 	Fetched time.Time `json:"fetched"`
+	// Failed marks a lookup that got no answer; it is not tried again for
+	// an hour, so a machine without network does not wait on every build.
+	Failed bool `json:"failed,omitempty"`
 }
+
+// retryFailed is how long a failed lookup is remembered.
+const retryFailed = time.Hour
 
 // Fetcher looks bugs up.
 type Fetcher struct {
@@ -53,9 +59,12 @@ func (f *Fetcher) Lookup(ctx context.Context, bugs []recheckgen.BugRef) map[stri
 	out := map[string]Info{}
 	var todo []recheckgen.BugRef
 	for _, b := range bugs {
-		if in, ok := cache[Key(b)]; ok && time.Since(in.Fetched) < f.ttl() {
+		in, ok := cache[Key(b)]
+		switch {
+		case ok && in.Failed && time.Since(in.Fetched) < retryFailed:
+		case ok && !in.Failed && time.Since(in.Fetched) < f.ttl():
 			out[Key(b)] = in
-		} else if f.request(b) != "" {
+		case f.request(b) != "":
 			todo = append(todo, b)
 		}
 	}
@@ -72,12 +81,13 @@ func (f *Fetcher) Lookup(ctx context.Context, bugs []recheckgen.BugRef) map[stri
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			in, err := f.fetch(ctx, b)
+			mu.Lock()
+			defer mu.Unlock()
 			if err != nil {
+				cache[Key(b)] = Info{Failed: true, Fetched: time.Now().UTC()}
 				return
 			}
-			mu.Lock()
 			out[Key(b)], cache[Key(b)] = in, in
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
