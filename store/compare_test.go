@@ -55,7 +55,7 @@ func BenchmarkNativeSQLiteImport(b *testing.B) {
 	script := fmt.Sprintf(`PRAGMA journal_mode=WAL;
 PRAGMA synchronous=NORMAL;
 CREATE TABLE lines (id INTEGER PRIMARY KEY, lineno INTEGER, message TEXT);
-CREATE VIRTUAL TABLE lines_fts USING fts5(message, content='lines', content_rowid='id', tokenize="unicode61 remove_diacritics 0 tokenchars '_'");
+CREATE VIRTUAL TABLE lines_fts USING fts5(message, content='lines', content_rowid='id', columnsize=0, tokenize="unicode61 remove_diacritics 0 tokenchars '_'");
 .mode ascii
 .import %s lines
 INSERT INTO lines_fts(rowid, message) SELECT id, message FROM lines;

@@ -89,7 +89,7 @@ INSERT INTO meta VALUES ('indexed', 0);
 
 -- External-content FTS5: the text lives once, in lines.message.
 CREATE VIRTUAL TABLE lines_fts USING fts5(
-	message, content='lines', content_rowid='id',
+	message, content='lines', content_rowid='id', columnsize=0,
 	tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
 `
