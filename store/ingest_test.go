@@ -136,15 +136,31 @@ func TestIngestCancel(t *testing.T) {
 		mustWrite(t, filepath.Join(root, id, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", id)))
 		mustWrite(t, filepath.Join(root, id, "job-output.txt"), []byte(strings.Repeat("2026-11-20 10:00:01.000000 | line\n", 5000)))
 	}
-	st := openTest(t)
+	path := filepath.Join(t.TempDir(), "logs.db")
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := st.Ingest(ctx, []string{root}, IngestOptions{Globs: testGlobs, Progress: func(p Progress) { cancel() }})
+	_, err = st.Ingest(ctx, []string{root}, IngestOptions{Globs: testGlobs, Progress: func(p Progress) { cancel() }})
 	if err == nil {
 		t.Fatal("cancelled ingest returned no error")
 	}
-	var builds, lines int
+	var builds, lines, indexed int
 	st.db.QueryRow("SELECT COUNT(*), (SELECT COUNT(*) FROM lines) FROM builds").Scan(&builds, &lines)
 	if builds != 1 || lines != 5000 {
 		t.Errorf("after cancel: %d builds, %d lines; want exactly the first build whole", builds, lines)
+	}
+	st.Close()
+	// The interrupted ingest never indexed its build: opening the store
+	// again does, before any search.
+	st, err = Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.db.QueryRow("SELECT COUNT(*) FROM lines_fts WHERE lines_fts MATCH 'line'").Scan(&indexed)
+	if indexed != 5000 {
+		t.Errorf("after reopening, %d lines are in the full-text index, want 5000", indexed)
 	}
 }
