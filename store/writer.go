@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -157,15 +158,13 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir string) (int64, error) {
 	// A forced re-ingest replaces the old rows, index entries first (only
 	// those indexed: FTS5 must be told exactly what it holds).
-	if _, err := tx.ExecContext(ctx, `INSERT INTO lines_fts(lines_fts, rowid, message)
-		SELECT 'delete', l.id, l.message FROM lines l JOIN builds b ON b.id = l.build_id
-		WHERE b.uuid = ? AND l.id <= (SELECT value FROM meta WHERE key = 'indexed')`, b.UUID); err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM lines WHERE build_id IN (SELECT id FROM builds WHERE uuid = ?)`, b.UUID); err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM builds WHERE uuid = ?`, b.UUID); err != nil {
+	var old int64
+	switch err := tx.QueryRowContext(ctx, "SELECT id FROM builds WHERE uuid = ?", b.UUID).Scan(&old); {
+	case err == nil:
+		if err := deleteBuild(ctx, tx, old); err != nil {
+			return 0, err
+		}
+	case !errors.Is(err, sql.ErrNoRows):
 		return 0, err
 	}
 	voting := 0
@@ -240,4 +239,18 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
+}
+
+func deleteBuild(ctx context.Context, tx *sql.Tx, id int64) error {
+	for _, q := range []string{
+		`INSERT INTO lines_fts(lines_fts, rowid, message) SELECT 'delete', id, message FROM lines
+			WHERE build_id = ? AND id <= (SELECT value FROM meta WHERE key = 'indexed')`,
+		`DELETE FROM lines WHERE build_id = ?`,
+		`DELETE FROM builds WHERE id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
