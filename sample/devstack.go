@@ -79,12 +79,7 @@ func (g *build) devstack() {
 	if g.Job == "devstack-platform-ubuntu-noble" {
 		run = "opendev.org/openstack/devstack/playbooks/devstack.yaml@master"
 	}
-	job.line("RUN START: [untrusted : " + run + "]")
-	job.line("")
-	job.line("PLAY [controller]")
-	g.task(job, "orchestrate-devstack : Prepare the controller", []string{g.host})
-	job.line("")
-	job.line("TASK [orchestrate-devstack : Run devstack on the controller]")
+	g.startRun(job, run)
 
 	svcStart, stackFails := g.runStack(job)
 	if !(g.Has(ModeUnexplained) && earlyFailure(g.Detail)) {
@@ -334,13 +329,8 @@ func (g *build) serviceStarts(st *stackOutput, svc string) {
 
 // serviceStartFails writes devstack failing to start svc.
 func (g *build) serviceStartFails(st *stackOutput, svc string) {
-	w := st.w
 	unit := "devstack@" + svc + ".service"
-	st.out(fmt.Sprintf("+ functions-common:run_process:1655 :   _run_under_systemd %s '%s' '' ''", svc, serviceCommands[svc]))
-	st.out("+ functions-common:_run_under_systemd:1640 :   $SYSTEMCTL enable " + unit)
-	st.out("Created symlink /etc/systemd/system/multi-user.target.wants/" + unit + " → /etc/systemd/system/" + unit + ".")
-	st.out("+ functions-common:_run_under_systemd:1641 :   $SYSTEMCTL start " + unit)
-	w.tick(3 * time.Second)
+	g.serviceStarts(st, svc)
 	st.out("Job for " + unit + " failed because the control process exited with error code.")
 	st.out(`See "systemctl status ` + unit + `" and "journalctl -xeu ` + unit + `" for details.`)
 	st.out("[ERROR] /opt/stack/devstack/functions-common:1643 Service " + svc + " is not running")
@@ -607,4 +597,15 @@ func (g *build) tempestUnexplained(job *logw, p string) {
 		return
 	}
 	job.linesAt(p+`    testtools.matchers._impl.MismatchError: `+job.pick("'ACTIVE' != 'SHUTOFF'", "2 != 3", "200 != 404", "'in-use' != 'available'"), p)
+}
+
+// startRun writes the start of a devstack-based playbook run, up to
+// devstack's own output.
+func (g *build) startRun(job *logw, run string) {
+	job.line("RUN START: [untrusted : " + run + "]")
+	job.line("")
+	job.line("PLAY [controller]")
+	g.task(job, "orchestrate-devstack : Prepare the controller", []string{g.host})
+	job.line("")
+	job.line("TASK [orchestrate-devstack : Run devstack on the controller]")
 }

@@ -20,12 +20,7 @@ func (g *build) magnum() {
 	if functional {
 		run = "opendev.org/openstack/magnum/playbooks/magnum-functional-base.yaml@master"
 	}
-	job.line("RUN START: [untrusted : " + run + "]")
-	job.line("")
-	job.line("PLAY [controller]")
-	g.task(job, "orchestrate-devstack : Prepare the controller", []string{g.host})
-	job.line("")
-	job.line("TASK [orchestrate-devstack : Run devstack on the controller]")
+	g.startRun(job, run)
 	svcStart, stackFails := g.runStack(job)
 	if stackFails {
 		job.tick(time.Second)
