@@ -36,7 +36,7 @@ Examples:
 		bug := fs.String("bug", "", "run the query file queries/ID.yaml")
 		asJSON := fs.Bool("json", false, "print JSON")
 		recent := fs.Int("recent", 5, "newest matching lines to show")
-		nonvoting := fs.Bool("nonvoting", true, "count non-voting jobs too")
+		nonvoting := fs.Bool("nonvoting", false, "count non-voting jobs too (the site counts them only for allow-nonvoting queries)")
 		load := configFlags(fs)
 		return func(args []string, e *env) int {
 			if (*bug == "") == (len(args) == 0) || len(args) > 1 {
