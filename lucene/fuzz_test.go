@@ -2,8 +2,10 @@ package lucene
 
 import "testing"
 
-// FuzzParse: no input panics, and whatever parses prints to a string that
-// parses back to the same tree under both default operators.
+// FuzzParse: no input panics; an error is an *Error inside the query;
+// whatever parses has spans inside the query and prints to a string that
+// parses back to the same tree, and prints again the same, under both
+// default operators.
 func FuzzParse(f *testing.F) {
 	for _, tt := range validCases {
 		f.Add(tt.in)
@@ -16,14 +18,35 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		for _, op := range []Operator{AND, OR} {
-			n, _, err := Parse(src, Options{DefaultOperator: op})
+			n, warns, err := Parse(src, Options{DefaultOperator: op})
 			if err != nil {
-				if _, ok := err.(*Error); !ok {
+				e, ok := err.(*Error)
+				if !ok {
 					t.Fatalf("error of type %T: %v", err, err)
+				}
+				if n != nil || e.Offset < 0 || e.Offset > len(src) || e.Msg == "" {
+					t.Fatalf("Parse(%q) = %v, %+v", src, n, e)
 				}
 				continue
 			}
+			checkSpans(t, src, n, warns)
 			checkRoundTrip(t, src, n, op)
 		}
 	})
+}
+
+func checkSpans(t testing.TB, src string, n Node, warns []Warning) {
+	t.Helper()
+	ok := func(s Span) bool { return 0 <= s.Start && s.Start <= s.End && s.End <= len(src) }
+	Walk(n, func(c Node) bool {
+		if !ok(c.Pos()) {
+			t.Fatalf("Parse(%q): %T has span %v", src, c, c.Pos())
+		}
+		return true
+	})
+	for _, w := range warns {
+		if !ok(w.Span) || w.Msg == "" {
+			t.Fatalf("Parse(%q): warning %+v", src, w)
+		}
+	}
 }

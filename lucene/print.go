@@ -3,14 +3,17 @@ package lucene
 import (
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // String prints n canonically: explicit AND, OR and NOT, parentheses
 // wherever Lucene's reading could differ, and escapes where text needs
 // them. Parsing the result gives an AST Equal to n under either default
-// operator.
+// operator, and printing that gives the same string.
+//
+// Two nodes Parse never makes have no exact spelling: a Term with empty
+// Text prints as `""` (an empty Phrase), and a Term without fuzziness whose
+// Text starts with `>` or `<` reads back as the one-sided Range
+// Elasticsearch makes of it.
 func String(n Node) string {
 	var b strings.Builder
 	write(&b, n)
@@ -37,7 +40,7 @@ func write(b *strings.Builder, n Node) {
 				b.WriteString(" OR ")
 			}
 			switch c.(type) {
-			case *And, *Or, *Not: // `a OR NOT b` would read as `a AND NOT b`
+			case *And, *Or, *Not: // `a OR NOT b` reads as `a AND NOT b`
 				paren(b, c)
 			default:
 				write(b, c)
@@ -52,36 +55,36 @@ func write(b *strings.Builder, n Node) {
 			write(b, n.Child)
 		}
 	case *Term:
-		field(b, n.Field)
+		writeField(b, n.Field)
 		if n.Text == "" {
-			b.WriteString(`""`) // unreachable from Parse: a term has text
-			return
+			b.WriteString(`""`)
+		} else {
+			b.WriteString(escapeTerm(n.Text))
 		}
-		b.WriteString(escapeTerm(n.Text))
 		switch {
 		case n.Fuzzy == FuzzyAuto:
 			b.WriteByte('~')
 		case n.Fuzzy >= 0:
 			b.WriteString("~" + strconv.Itoa(n.Fuzzy))
 		}
-		boost(b, n.Boost)
+		writeBoost(b, n.Boost)
 	case *Phrase:
-		field(b, n.Field)
+		writeField(b, n.Field)
 		b.WriteString(quote(n.Text))
 		if n.Slop > 0 {
 			b.WriteString("~" + strconv.Itoa(n.Slop))
 		}
-		boost(b, n.Boost)
+		writeBoost(b, n.Boost)
 	case *Wildcard:
-		field(b, n.Field)
+		writeField(b, n.Field)
 		b.WriteString(escapePattern(n.Pattern))
-		boost(b, n.Boost)
+		writeBoost(b, n.Boost)
 	case *Regexp:
-		field(b, n.Field)
-		b.WriteString("/" + strings.ReplaceAll(n.Pattern, "/", `\/`) + "/")
-		boost(b, n.Boost)
+		writeField(b, n.Field)
+		b.WriteString("/" + escapeRegexp(n.Pattern) + "/")
+		writeBoost(b, n.Boost)
 	case *Range:
-		field(b, n.Field)
+		writeField(b, n.Field)
 		// An open end prints with a square bracket, the usual `[10 TO *]`.
 		if n.From.Inclusive || n.From.Unbounded {
 			b.WriteByte('[')
@@ -107,23 +110,30 @@ func paren(b *strings.Builder, n Node) {
 	b.WriteByte(')')
 }
 
-func field(b *strings.Builder, f string) {
-	if f != "" {
+func writeField(b *strings.Builder, f string) {
+	switch f {
+	case "":
+	case "*":
+		b.WriteString("*:")
+	default:
 		b.WriteString(escapeTerm(f) + ":")
 	}
 }
 
-func boost(b *strings.Builder, v float64) {
+func writeBoost(b *strings.Builder, v float64) {
 	if v > 0 {
 		b.WriteString("^" + strconv.FormatFloat(v, 'f', -1, 64))
 	}
 }
 
+// bound prints a range end bare when the range lexer reads it back as is.
 func bound(v Bound) string {
 	if v.Unbounded {
 		return "*"
 	}
-	if v.Value == "" || v.Value == "TO" || strings.ContainsAny(v.Value, " \t\r\n\f\v]}\"\\*") {
+	if v.Value == "" || v.Value == "*" || v.Value == "TO" || strings.ContainsFunc(v.Value, func(r rune) bool {
+		return isSpace(r) || r == ']' || r == '}' || r == '"' || r == '\\'
+	}) {
 		return quote(v.Value)
 	}
 	return v.Value
@@ -134,30 +144,28 @@ func quote(s string) string {
 }
 
 // escapeTerm backslash-escapes whatever would end a term, start an
-// operator, or make it a wildcard.
+// operator or make it a wildcard, and the operator words themselves.
 func escapeTerm(s string) string {
 	var b strings.Builder
 	for i, r := range s {
-		if needsEscape(r, i == 0) {
+		if termNeedsEscape(r, i == 0) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
 	}
-	out := b.String()
-	switch out {
-	case "AND", "OR", "NOT", "TO":
+	switch out := b.String(); out {
+	case "AND", "OR", "NOT", "&&", "||":
 		return `\` + out
+	default:
+		return out
 	}
-	return escapeOperatorPrefix(out)
 }
 
-// escapeOperatorPrefix keeps a leading && or || from reading as an
-// operator.
-func escapeOperatorPrefix(s string) string {
-	if strings.HasPrefix(s, "&&") || strings.HasPrefix(s, "||") {
-		return `\` + s
+func termNeedsEscape(r rune, first bool) bool {
+	if first && (r == '+' || r == '-' || r == '/') {
+		return true
 	}
-	return s
+	return !isTermRune(r) // includes \ * ?
 }
 
 // escapePattern escapes a wildcard pattern, whose \\ \* \? escapes are
@@ -176,23 +184,40 @@ func escapePattern(p string) string {
 		case r == '*' || r == '?':
 			b.WriteRune(r)
 		default:
-			if needsEscape(r, i == 0) {
+			if termNeedsEscape(r, i == 0) {
 				b.WriteByte('\\')
 			}
 			b.WriteRune(r)
 		}
 	}
-	return escapeOperatorPrefix(b.String())
+	if escaped { // a lone trailing backslash, which Parse never leaves
+		b.WriteByte('\\')
+	}
+	return b.String()
 }
 
-func needsEscape(r rune, first bool) bool {
-	switch {
-	case r == '+' || r == '-' || r == '/' || r == '>' || r == '<' || r == '=':
-		return first
-	case unicode.IsSpace(r):
-		return true
+// escapeRegexp escapes `/`, leaving the pattern's own escapes as they are.
+func escapeRegexp(p string) string {
+	var b strings.Builder
+	escaped := false
+	for _, r := range p {
+		switch {
+		case escaped:
+			b.WriteRune(r)
+			escaped = false
+		case r == '\\':
+			b.WriteRune(r)
+			escaped = true
+		case r == '/':
+			b.WriteString(`\/`)
+		default:
+			b.WriteRune(r)
+		}
 	}
-	return r < utf8.RuneSelf && !isTermChar(byte(r))
+	if escaped {
+		b.WriteByte('\\')
+	}
+	return b.String()
 }
 
 // Equal reports whether a and b are the same query, ignoring positions.

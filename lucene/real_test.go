@@ -42,11 +42,16 @@ func realQueries(t testing.TB) map[string]string {
 func TestRealQueriesRoundTrip(t *testing.T) {
 	for file, q := range realQueries(t) {
 		for _, op := range []Operator{AND, OR} {
-			n, _, err := Parse(q, Options{DefaultOperator: op})
+			n, warns, err := Parse(q, Options{DefaultOperator: op})
 			if err != nil {
 				t.Errorf("%s (%s): %v\n%s", filepath.Base(file), op, err, q)
 				continue
 			}
+			// elastic-recheck's authors parenthesise: nothing is dropped.
+			if len(warns) > 0 {
+				t.Errorf("%s (%s): warnings %+v", filepath.Base(file), op, warns)
+			}
+			checkSpans(t, q, n, warns)
 			checkRoundTrip(t, q, n, op)
 		}
 	}
@@ -65,6 +70,21 @@ func checkRoundTrip(t testing.TB, src string, n Node, op Operator) {
 		}
 		if again := String(back); again != printed {
 			t.Fatalf("print not idempotent: %q then %q", printed, again)
+		}
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	var qs []string
+	for _, q := range realQueries(b) {
+		qs = append(qs, q)
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, q := range qs {
+			if _, _, err := Parse(q, Options{DefaultOperator: AND}); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

@@ -1,0 +1,56 @@
+package lucene
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Operator joins clauses written side by side with no AND or OR between
+// them (Elasticsearch's default_operator).
+type Operator int
+
+const (
+	OR  Operator = iota // Elasticsearch's default
+	AND                 // recheckgen's default: what query authors mean
+)
+
+func (o Operator) String() string {
+	if o == AND {
+		return "AND"
+	}
+	return "OR"
+}
+
+// ParseOperator reads "and" or "or" in any case.
+func ParseOperator(s string) (Operator, error) {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "AND":
+		return AND, nil
+	case "OR":
+		return OR, nil
+	}
+	return OR, fmt.Errorf("operator %q is not AND or OR", s)
+}
+
+// Options say how a query is read.
+type Options struct {
+	DefaultOperator Operator
+}
+
+// Error is a syntax error at a byte offset of the query string.
+type Error struct {
+	Offset int
+	Msg    string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("offset %d: %s", e.Offset, e.Msg) }
+
+func errorf(off int, format string, args ...any) *Error {
+	return &Error{Offset: off, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Warning is something legal that probably does not say what was meant.
+type Warning struct {
+	Span Span
+	Msg  string
+}
