@@ -282,30 +282,37 @@ func flatten(n Node) Node {
 		if len(n.Children) == 1 {
 			return n.Children[0]
 		}
-		var out []Node
-		for _, c := range n.Children {
+		n.Children = lift(n.Children, func(c Node) []Node {
 			if a, ok := c.(*And); ok {
-				out = append(out, a.Children...)
-			} else {
-				out = append(out, c)
+				return a.Children
 			}
-		}
-		n.Children = out
+			return nil
+		})
 	case *Or:
 		if len(n.Children) == 1 {
 			return n.Children[0]
 		}
-		var out []Node
-		for _, c := range n.Children {
+		n.Children = lift(n.Children, func(c Node) []Node {
 			if o, ok := c.(*Or); ok {
-				out = append(out, o.Children...)
-			} else {
-				out = append(out, c)
+				return o.Children
 			}
-		}
-		n.Children = out
+			return nil
+		})
 	}
 	return n
+}
+
+// lift replaces each child that inner opens up by its own children.
+func lift(children []Node, inner func(Node) []Node) []Node {
+	var out []Node
+	for _, c := range children {
+		if cs := inner(c); cs != nil {
+			out = append(out, cs...)
+		} else {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // primary parses a group, `field:value`, `field:(group)` or a value. word
