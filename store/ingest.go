@@ -74,7 +74,8 @@ type buildJob struct {
 
 // Ingest stores every build directory found below dirs. Readers parse log
 // files on all cores while one writer stores each build in its own
-// transaction, so a crash or a bad file never leaves a build half-written.
+// transaction, so a crash or a bad file never leaves a build half-written,
+// and an indexer adds the builds committed to the full-text index.
 func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (Summary, error) {
 	start := time.Now()
 	if err := ValidateGlobs(opts.Globs); err != nil {
@@ -116,22 +117,7 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 			}
 		}
 	}()
-	w, err := s.newWriter(ctx)
-	if err == nil {
-
-		for i, j := range jobs {
-			if err = w.store(ctx, j, &sum); err != nil {
-				break
-			}
-			if opts.Progress != nil {
-				opts.Progress(Progress{Done: i + 1, Total: len(jobs), Lines: sum.Lines, Bytes: sum.Bytes})
-			}
-		}
-		w.close()
-	}
-	if err == nil && sum.Builds > 0 {
-		err = s.index(ctx)
-	}
+	err = s.write(ctx, jobs, opts, &sum)
 	cancel()
 	for _, j := range jobs { // let blocked readers finish
 		go func(c chan item) {
@@ -143,6 +129,30 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 	s.invalidate()
 	sum.Elapsed = time.Since(start)
 	return sum, err
+}
+
+// write stores the builds in order while an indexer indexes those
+// committed; it returns when every stored line is indexed.
+func (s *Store) write(ctx context.Context, jobs []buildJob, opts IngestOptions, sum *Summary) error {
+	w, err := s.newWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	ix := s.startIndexer(ctx)
+	for i, j := range jobs {
+		if err = w.store(ctx, j, sum); err != nil {
+			break
+		}
+		ix.committed()
+		if opts.Progress != nil {
+			opts.Progress(Progress{Done: i + 1, Total: len(jobs), Lines: sum.Lines, Bytes: sum.Bytes})
+		}
+	}
+	if ierr := ix.finish(); err == nil {
+		err = ierr
+	}
+	return err
 }
 
 // read parses one build directory and streams it to the writer.

@@ -111,10 +111,13 @@ func TestIngest(t *testing.T) {
 	if err != nil || sum.Builds != 1 {
 		t.Errorf("forced ingest: %+v %v", sum, err)
 	}
+	// The replaced lines' index entries stay behind (see fts.go) but
+	// match no line.
 	var builds, lines, fts int
-	st.db.QueryRow("SELECT (SELECT COUNT(*) FROM builds), (SELECT COUNT(*) FROM lines), (SELECT COUNT(*) FROM lines_fts WHERE lines_fts MATCH 'boom')").Scan(&builds, &lines, &fts)
+	st.db.QueryRow(`SELECT (SELECT COUNT(*) FROM builds), (SELECT COUNT(*) FROM lines),
+		(SELECT COUNT(*) FROM lines WHERE id IN (SELECT rowid FROM lines_fts WHERE lines_fts MATCH 'boom'))`).Scan(&builds, &lines, &fts)
 	if builds != 1 || lines != 5 || fts != 1 {
-		t.Errorf("after force: %d builds, %d lines, %d fts hits for boom", builds, lines, fts)
+		t.Errorf("after force: %d builds, %d lines, %d lines match boom", builds, lines, fts)
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 
 // schemaVersion is stored in PRAGMA user_version; a store written by
 // another version is refused rather than misread.
-const schemaVersion = 3
+const schemaVersion = 4
 
 const schema = `
 CREATE TABLE builds (
@@ -71,27 +71,29 @@ CREATE TABLE lines (
 CREATE INDEX lines_build ON lines(build_id);
 `
 
-// indexes are version 3's: queries on module or syslog_program alone (no
-// text to look up) would otherwise scan every line. Partial, so the many
-// lines with neither cost nothing.
-const indexes = `
-CREATE INDEX IF NOT EXISTS lines_module ON lines(module) WHERE module IS NOT NULL;
-CREATE INDEX IF NOT EXISTS lines_program ON lines(program) WHERE program IS NOT NULL;
+// upgrade brings a store of versions 1 to 3 to this one. Their full-text
+// index lived in this file; it moves to its own (see fts.go), which Open
+// then fills from the stored lines.
+const upgrade = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+DELETE FROM meta WHERE key = 'indexed';
+DROP TABLE IF EXISTS lines_fts;
 `
 
-const schemaRest = `
-
--- indexed: every line with an id up to it is in lines_fts. Lines are
--- indexed in one pass at the end of an ingest, and Open indexes any line
--- an interrupted ingest left out, so no search ever misses one.
-CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT INTO meta VALUES ('indexed', 0);
-
--- External-content FTS5: the text lives once, in lines.message.
-CREATE VIRTUAL TABLE lines_fts USING fts5(
-	message, content='lines', content_rowid='id', columnsize=0,
-	tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
-);
+// rest is what every store of this version holds beyond the tables above.
+// Partial indexes on module and program: queries on them alone (no text
+// to look up) would otherwise scan every line, and the many lines with
+// neither cost nothing. meta keys: 'id', a random number the full-text
+// index file is paired with; 'dropped', how many lines forced re-ingests
+// have deleted (their index entries stay behind until the index is
+// rebuilt, see fts.go).
+const rest = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('id', abs(random()));
+INSERT OR IGNORE INTO meta VALUES ('dropped', 0);
+CREATE INDEX IF NOT EXISTS lines_module ON lines(module) WHERE module IS NOT NULL;
+CREATE INDEX IF NOT EXISTS lines_program ON lines(program) WHERE program IS NOT NULL;
+PRAGMA user_version = 4;
 `
 
 // Store is an open log store. Its methods are safe for concurrent use.
@@ -103,15 +105,15 @@ type Store struct {
 	builds map[int64]buildRow // cache of the builds table, filled on first search
 }
 
-// Open opens or creates the store at path.
+// Open opens or creates the store at path, with its full-text index beside
+// it (see IndexPath).
 func Open(ctx context.Context, path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
 	}
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(50000)"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := openDB(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -119,6 +121,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := s.pairIndex(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", IndexPath(path), err)
 	}
 	if err := s.index(ctx); err != nil {
 		db.Close()
@@ -132,32 +138,26 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return err
 	}
+	var script string
 	switch v {
 	case schemaVersion:
 		return nil
-	case 2:
-		_, err := s.db.ExecContext(ctx, indexes+"PRAGMA user_version = 3;")
-		return err
-	case 1: // version 1 indexed each build as it was stored
-		_, err := s.db.ExecContext(ctx, `CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-			INSERT INTO meta SELECT 'indexed', COALESCE(MAX(id), 0) FROM lines;`+indexes+`
-			PRAGMA user_version = 3;`)
-		return err
+	case 1, 2, 3:
+		script = upgrade + rest
 	case 0:
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, schema+indexes+schemaRest); err != nil {
-			return fmt.Errorf("create schema: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
-			return err
-		}
-		return tx.Commit()
+		script = schema + rest
+	default:
+		return fmt.Errorf("store schema version %d is not %d: delete the file and ingest again", v, schemaVersion)
 	}
-	return fmt.Errorf("store schema version %d is not %d: delete the file and ingest again", v, schemaVersion)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, script); err != nil {
+		return fmt.Errorf("schema version %d to %d: %w", v, schemaVersion, err)
+	}
+	return tx.Commit()
 }
 
 // Close closes the database.
@@ -165,35 +165,3 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
-
-// index adds every line not yet in the full-text index, in one
-// transaction: one bulk pass costs far less than one per build.
-func (s *Store) index(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var done, top int64
-	if err := tx.QueryRowContext(ctx, "SELECT value, (SELECT COALESCE(MAX(id), 0) FROM lines) FROM meta WHERE key = 'indexed'").Scan(&done, &top); err != nil {
-		return err
-	}
-	if top <= done {
-		return nil
-	}
-	// Merge the index's segments once, after the bulk insert, rather than
-	// level by level as it grows.
-	if _, err := tx.ExecContext(ctx, "INSERT INTO lines_fts(lines_fts, rank) VALUES('automerge', 0)"); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO lines_fts(rowid, message) SELECT id, message FROM lines WHERE id > ?", done); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO lines_fts(lines_fts) VALUES('optimize')"); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "UPDATE meta SET value = ? WHERE key = 'indexed'", top); err != nil {
-		return err
-	}
-	return tx.Commit()
-}

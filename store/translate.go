@@ -178,7 +178,7 @@ func (w *where) fts(q string) error {
 		w.add("0") // no tokens: Elasticsearch matches nothing too
 		return nil
 	}
-	w.add("l.id IN (SELECT rowid FROM lines_fts WHERE lines_fts MATCH ?)", q)
+	w.add("l.id IN (SELECT rowid FROM fts.lines_fts WHERE lines_fts MATCH ?)", q)
 	return nil
 }
 

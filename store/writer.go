@@ -25,7 +25,9 @@ func (s *Store) newWriter(ctx context.Context) (*writer, error) {
 		return nil, err
 	}
 	w := &writer{conn: conn}
-	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM lines").Scan(&w.nextID); err != nil {
+	// Line ids are never reused: above every line stored and every id the
+	// index has entries for (see fts.go).
+	if err := conn.QueryRowContext(ctx, `SELECT MAX(COALESCE(MAX(id), 0), (SELECT value FROM fts.meta WHERE key = 'indexed')) + 1 FROM lines`).Scan(&w.nextID); err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -156,8 +158,7 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 }
 
 func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir string) (int64, error) {
-	// A forced re-ingest replaces the old rows, index entries first (only
-	// those indexed: FTS5 must be told exactly what it holds).
+	// A forced re-ingest replaces the old rows.
 	var old int64
 	switch err := tx.QueryRowContext(ctx, "SELECT id FROM builds WHERE uuid = ?", b.UUID).Scan(&old); {
 	case err == nil:
@@ -241,12 +242,13 @@ func nullable(s string) any {
 	return s
 }
 
+// deleteBuild removes a build and its lines for a forced re-ingest. The
+// lines' index entries stay behind, matching nothing (see fts.go).
 func deleteBuild(ctx context.Context, tx *sql.Tx, id int64) error {
 	for _, q := range []string{
-		`INSERT INTO lines_fts(lines_fts, rowid, message) SELECT 'delete', id, message FROM lines
-			WHERE build_id = ? AND id <= (SELECT value FROM meta WHERE key = 'indexed')`,
-		`DELETE FROM lines WHERE build_id = ?`,
-		`DELETE FROM builds WHERE id = ?`,
+		`UPDATE meta SET value = value + (SELECT COUNT(*) FROM lines WHERE build_id = ?1) WHERE key = 'dropped'`,
+		`DELETE FROM lines WHERE build_id = ?1`,
+		`DELETE FROM builds WHERE id = ?1`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return err

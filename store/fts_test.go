@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+)
+
+// storeWithBuilds ingests n builds of 100 lines each ("line N of build
+// B") into a new store at path and closes it.
+func storeWithBuilds(t *testing.T, path string, n int) {
+	t.Helper()
+	root := t.TempDir()
+	var log strings.Builder
+	for i := 0; i < 100; i++ {
+		log.WriteString("2026-11-20 10:00:01.000000 | line\n")
+	}
+	for i := 0; i < n; i++ {
+		id := string(rune('a' + i))
+		mustWrite(t, filepath.Join(root, id, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", id)))
+		mustWrite(t, filepath.Join(root, id, "job-output.txt"), []byte(log.String()))
+	}
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// indexState reports how many lines a full-text search finds, how many
+// entries the index holds for the term (stale ones included) and its
+// 'indexed' watermark.
+func indexState(t *testing.T, st *Store, term string) (found, entries, indexed int) {
+	t.Helper()
+	err := st.db.QueryRow(`SELECT
+		(SELECT COUNT(*) FROM lines WHERE id IN (SELECT rowid FROM fts.lines_fts WHERE lines_fts MATCH ?1)),
+		(SELECT COUNT(*) FROM fts.lines_fts WHERE lines_fts MATCH ?1),
+		(SELECT value FROM fts.meta WHERE key = 'indexed')`, term).Scan(&found, &entries, &indexed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, to, data)
+}
+
+// TestIndexRepair: whatever became of the index file, Open leaves an
+// index that finds every stored line and nothing else.
+func TestIndexRepair(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spoil func(t *testing.T, path string)
+	}{
+		{"intact", func(t *testing.T, path string) {}},
+		{"index file deleted", func(t *testing.T, path string) {
+			if err := os.Remove(IndexPath(path)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"index of another store", func(t *testing.T, path string) {
+			other := filepath.Join(t.TempDir(), "other.db")
+			storeWithBuilds(t, other, 5) // more lines, other ids
+			copyFile(t, IndexPath(other), IndexPath(path))
+		}},
+		{"index behind the lines", func(t *testing.T, path string) {
+			// As an ingest interrupted after indexing the first build leaves it.
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Exec(`ATTACH DATABASE ? AS fts;
+				INSERT INTO fts.lines_fts(lines_fts) VALUES ('delete-all');
+				INSERT INTO fts.lines_fts(rowid, message) SELECT id, message FROM lines WHERE id <= 100;
+				UPDATE fts.meta SET value = 100 WHERE key = 'indexed'`, IndexPath(path)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "logs.db")
+			storeWithBuilds(t, path, 3)
+			tc.spoil(t, path)
+			st, err := Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			found, entries, indexed := indexState(t, st, "line")
+			if found != 300 || entries != 300 || indexed != 300 {
+				t.Errorf("after Open: %d lines found, %d index entries, indexed up to %d; want 300 each", found, entries, indexed)
+			}
+		})
+	}
+}
+
+// TestIndexStaleEntries: forced re-ingests leave entries of deleted lines
+// that match nothing; once they are over a quarter of the index, Open
+// rebuilds it without them.
+func TestIndexStaleEntries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logs.db")
+	storeWithBuilds(t, path, 4)
+	root := t.TempDir()
+	mustWrite(t, filepath.Join(root, "a", "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", "a")))
+	mustWrite(t, filepath.Join(root, "a", "job-output.txt"), []byte(strings.Repeat("2026-11-20 10:00:01.000000 | line\n", 50)))
+	for _, want := range []struct{ found, entries int }{
+		{400, 400},
+		{350, 450}, // 100 stale entries of 450: kept
+		{350, 350}, // 150 of 500: rebuilt
+	} {
+		st, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, entries, _ := indexState(t, st, "line")
+		if found != want.found || entries != want.entries {
+			t.Errorf("after Open: %d lines found, %d index entries; want %d, %d", found, entries, want.found, want.entries)
+		}
+		if _, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs, Force: true}); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+	}
+}
+
+// TestUpgradeV3: a store written by schema version 3, its index inside the
+// store file, opens as this version with every line found.
+func TestUpgradeV3(t *testing.T) {
+	script, err := os.ReadFile(filepath.Join("testdata", "v3.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "logs.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(script)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var version, oldIndex int
+	st.db.QueryRow("SELECT user_version, (SELECT COUNT(*) FROM main.sqlite_master WHERE name LIKE 'lines_fts%') FROM pragma_user_version").Scan(&version, &oldIndex)
+	if version != schemaVersion || oldIndex != 0 {
+		t.Errorf("after upgrade: version %d, %d tables of the old index left", version, oldIndex)
+	}
+	if found, entries, indexed := indexState(t, st, "reply OR mistral"); found != 2 || entries != 2 || indexed != 3 {
+		t.Errorf("after upgrade: %d lines found, %d index entries, indexed up to %d; want 2, 2, 3", found, entries, indexed)
+	}
+}
+
+// TestLineIDsNotReused: a build re-ingested with no lines drops the
+// highest line ids; the ids of the next lines must not take theirs, or
+// the stale index entries would find them.
+func TestLineIDsNotReused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logs.db")
+	storeWithBuilds(t, path, 2) // a: ids 1-100, b: 101-200
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	root := t.TempDir()
+	b := filepath.Join(root, "b")
+	mustWrite(t, filepath.Join(b, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", "b")))
+	for _, log := range []string{"", "2026-11-20 10:00:01.000000 | other\n"} {
+		mustWrite(t, filepath.Join(b, "job-output.txt"), []byte(log))
+		if _, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs, Force: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if found, _, _ := indexState(t, st, "line"); found != 100 {
+		t.Errorf("%d lines found for 'line', want build a's 100", found)
+	}
+	if found, _, _ := indexState(t, st, "other"); found != 1 {
+		t.Errorf("%d lines found for 'other', want 1", found)
+	}
+}
