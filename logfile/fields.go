@@ -26,7 +26,8 @@ func ParseFields(line []byte) Fields {
 
 // osloFields reads "TIMESTAMP PID LEVEL MODULE ...".
 func osloFields(line []byte) Fields {
-	words := bytes.Fields(line[:min(len(line), 200)])
+	var w [5][]byte
+	words := w[:firstWords(line[:min(len(line), 200)], w[:])]
 	// words[0] date, [1] time, [2] pid, [3] level, [4] module
 	if len(words) < 5 || !allDigits(words[2]) {
 		return Fields{}
@@ -42,7 +43,8 @@ func osloFields(line []byte) Fields {
 // syslogFields reads "Mmm dd hh:mm:ss HOST PROGRAM[PID]: ...".
 func syslogFields(line []byte) Fields {
 	rest := line[15:]
-	words := bytes.Fields(rest[:min(len(rest), 200)])
+	var w [2][]byte
+	words := w[:firstWords(rest[:min(len(rest), 200)], w[:])]
 	if len(words) < 2 {
 		return Fields{}
 	}
@@ -56,6 +58,29 @@ func syslogFields(line []byte) Fields {
 		return Fields{}
 	}
 	return Fields{Program: string(prog)}
+}
+
+// firstWords fills dst with the first words of b, split at ASCII spaces
+// and tabs, and returns how many it found: bytes.Fields for the start of a
+// line, without allocating (it runs on every line ingested).
+func firstWords(b []byte, dst [][]byte) int {
+	n := 0
+	for n < len(dst) {
+		for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+			b = b[1:]
+		}
+		if len(b) == 0 {
+			break
+		}
+		end := bytes.IndexAny(b, " \t")
+		if end < 0 {
+			end = len(b)
+		}
+		dst[n] = b[:end]
+		n++
+		b = b[end:]
+	}
+	return n
 }
 
 func allDigits(b []byte) bool {

@@ -150,6 +150,9 @@ func TestParseFields(t *testing.T) {
 		{"Nov 20 10:00:00 np0012345 proxy-server[443]: 503", Fields{Program: "proxy-server"}},
 		{"Nov 20 10:00:00 np0012345 no colon here", Fields{}},
 		{"plain text", Fields{}},
+		{"2026-11-20 10:00:00.123  1234\tINFO  nova.api  tabs and runs of spaces", Fields{Level: "INFO", Module: "nova.api"}},
+		{"2026-11-20 10:00:00.123 1234 ERROR", Fields{}}, // no module
+		{"Nov 20 10:00:00 np0012345  sshd[7]:", Fields{Program: "sshd"}},
 	}
 	for _, tt := range tests {
 		if got := ParseFields([]byte(tt.line)); got != tt.want {

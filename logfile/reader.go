@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -28,6 +29,9 @@ type Stats struct {
 	InvalidUTF8 int   // lines whose invalid bytes became U+FFFD
 }
 
+// readers are reused across files: an ingest opens thousands.
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+
 // Each calls fn for every line of the file at p (gzip read transparently),
 // with 1-based line numbers and the line text without its line ending.
 // console.html markup is stripped. The text passed to fn is only valid
@@ -44,7 +48,12 @@ func Each(p string, fn func(lineno int, line []byte) error) (Stats, error) {
 	if err != nil {
 		return st, err
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() {
+		br.Reset(nil)
+		readers.Put(br)
+	}()
 	if head, _ := br.Peek(8 << 10); bytes.IndexByte(head, 0) >= 0 {
 		return st, ErrBinary
 	}

@@ -40,13 +40,12 @@ CREATE VIRTUAL TABLE fts.lines_fts USING fts5(
 	message, content='', columnsize=0,
 	tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
 );
--- Each indexing pass commits one segment (up to 16 MB of entries), and
--- merges older ones 8 at a time as it goes: while an ingest stores the
--- next build, merging costs no wall time, where one big merge at the end
--- would. (Measured on the sample corpus, see BenchmarkIngest.)
+-- Each indexing pass commits one segment (up to 16 MB of entries) and
+-- merges older ones 8 at a time: merging goes on beside the writer during
+-- an ingest, where one optimize at its end would add to its time.
+-- (Settings chosen by BenchmarkIngest on the sample corpus.)
 INSERT INTO fts.lines_fts(lines_fts, rank) VALUES ('automerge', 8);
 INSERT INTO fts.lines_fts(lines_fts, rank) VALUES ('hashsize', 16777216);
-PRAGMA fts.user_version = 1;
 `
 
 // IndexPath is the file that holds the full-text index of the store at path.
@@ -54,8 +53,7 @@ func IndexPath(path string) string { return path + ".fts" }
 
 // openDB opens the store at path with its index attached on every connection.
 func openDB(path string) (*sql.DB, error) {
-	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(50000)"
-	c, err := sqlite.NewConnector("file:" + path + "?" + pragmas)
+	c, err := sqlite.NewConnector("file:" + path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)")
 	if err != nil {
 		return nil, err
 	}
@@ -68,27 +66,34 @@ type attacher struct {
 	index string
 }
 
+// filePragmas set up both files of a store: WAL, so searches never block
+// an ingest and the indexer reads lines while the writer adds more; a
+// checkpoint only every 200 MB of WAL (4096-byte pages), so an ingest
+// copies pages into the database file mostly once, when it closes.
+var filePragmas = []string{
+	"journal_mode = WAL",
+	"synchronous = NORMAL",
+	"cache_size = -65536",
+	"wal_autocheckpoint = 50000",
+}
+
 func (a attacher) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := a.Connector.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
 	exec := conn.(driver.ExecerContext)
-	for _, q := range []string{
-		"ATTACH DATABASE ? AS fts",
-		"PRAGMA fts.journal_mode = WAL",
-		"PRAGMA fts.synchronous = NORMAL",
-		"PRAGMA fts.cache_size = -65536",
-		"PRAGMA fts.wal_autocheckpoint = 50000",
-	} {
-		var args []driver.NamedValue
-		if q == "ATTACH DATABASE ? AS fts" {
-			args = []driver.NamedValue{{Ordinal: 1, Value: "file:" + a.index}}
+	_, err = exec.ExecContext(ctx, "ATTACH DATABASE ? AS fts", []driver.NamedValue{{Ordinal: 1, Value: a.index}})
+	for _, schema := range []string{"main", "fts"} {
+		for _, p := range filePragmas {
+			if err == nil {
+				_, err = exec.ExecContext(ctx, "PRAGMA "+schema+"."+p, nil)
+			}
 		}
-		if _, err := exec.ExecContext(ctx, q, args); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("attach index %s: %w", a.index, err)
-		}
+	}
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("attach index %s: %w", a.index, err)
 	}
 	return conn, nil
 }
@@ -127,6 +132,9 @@ func (s *Store) pairIndex(ctx context.Context) error {
 		return fmt.Errorf("create index: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO fts.meta VALUES ('id', ?), ('dropped', ?), ('indexed', 0)", id, dropped); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA fts.user_version = %d", ftsVersion)); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -48,6 +48,18 @@ type Summary struct {
 // big enough to batch inserts, small enough to bound memory.
 const chunkLines = 2048
 
+// chunks recycles the line buffers readers fill and the writer empties:
+// a fresh one per file would allocate more than the logs hold.
+var chunks = sync.Pool{New: func() any { c := make([]lineRec, 0, chunkLines); return &c }}
+
+func getChunk() []lineRec { return (*chunks.Get().(*[]lineRec))[:0] }
+
+func putChunk(c []lineRec) {
+	clear(c) // drop the messages now, not when the buffer is next filled
+	c = c[:0]
+	chunks.Put(&c)
+}
+
 type lineRec struct {
 	lineno  int
 	ts      int64
@@ -206,20 +218,20 @@ func (s *Store) readFile(dir, rel string, buildStart time.Time, send func(item) 
 		return false
 	}
 	last := buildStart.UnixMilli()
-	chunk := make([]lineRec, 0, chunkLines)
-	var event *lineRec
-	ok := true
+	chunk := getChunk()
+	var event lineRec // the event being read, when open
+	pending, ok := false, true
 	flush := func() error {
-		if event == nil {
+		if !pending {
 			return nil
 		}
-		chunk = append(chunk, *event)
-		event = nil
+		chunk = append(chunk, event)
+		pending = false
 		if len(chunk) == chunkLines {
 			if ok = send(item{lines: chunk}); !ok {
 				return context.Canceled
 			}
-			chunk = make([]lineRec, 0, chunkLines)
+			chunk = getChunk()
 		}
 		return nil
 	}
@@ -229,7 +241,7 @@ func (s *Store) readFile(dir, rel string, buildStart time.Time, send func(item) 
 		if stamped {
 			fields = logfile.ParseFields(line)
 		}
-		if event != nil && event.fields.Level != "" && (!stamped || fields.Level == "TRACE") {
+		if pending && event.fields.Level != "" && (!stamped || fields.Level == "TRACE") {
 			event.message += "\n" + string(line)
 			return nil
 		}
@@ -239,13 +251,15 @@ func (s *Store) readFile(dir, rel string, buildStart time.Time, send func(item) 
 		if stamped {
 			last = t.UnixMilli()
 		}
-		event = &lineRec{lineno: n, ts: last, fields: fields, message: string(line)}
+		event, pending = lineRec{lineno: n, ts: last, fields: fields, message: string(line)}, true
 		return nil
 	})
 	if !ok || flush() != nil {
 		return false
 	}
-	if len(chunk) > 0 && !send(item{lines: chunk}) {
+	if len(chunk) == 0 {
+		putChunk(chunk)
+	} else if !send(item{lines: chunk}) {
 		return false
 	}
 	for _, w := range fileWarnings(p, st, err) {

@@ -17,6 +17,7 @@ const lineCols = 9
 type writer struct {
 	conn   *sql.Conn
 	nextID int64
+	args   []any // reused by insertLines
 }
 
 func (s *Store) newWriter(ctx context.Context) (*writer, error) {
@@ -137,6 +138,7 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 			for _, l := range it.lines {
 				sum.Bytes += int64(len(l.message)) + 1
 			}
+			putChunk(it.lines)
 		case it.fileEnd:
 			if _, err = bt.fileLines.ExecContext(ctx, bt.fileN, bt.fileID); err != nil {
 				return err
@@ -207,12 +209,13 @@ func (w *writer) insertLines(ctx context.Context, bt *buildTx, lines []lineRec) 
 			i++
 		}
 		n, stmt := batchSizes[i], bt.lines[i]
-		args := make([]any, 0, n*lineCols)
+		args := w.args[:0]
 		for _, l := range lines[:n] {
 			args = append(args, w.nextID, bt.buildID, bt.fileID, l.lineno, l.ts,
 				nullable(l.fields.Level), nullable(l.fields.Module), nullable(l.fields.Program), l.message)
 			w.nextID++
 		}
+		w.args = args
 		_, err := stmt.ExecContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("store lines: %w", err)
