@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/recheckgen/recheckgen/logfile"
 	"github.com/recheckgen/recheckgen/lucene"
@@ -60,6 +61,7 @@ CREATE VIRTUAL TABLE lines_fts USING fts5(message, content='lines', content_rowi
 .import %s lines
 INSERT INTO lines_fts(rowid, message) SELECT id, message FROM lines;
 `, file)
+	var cpu time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		db := filepath.Join(b.TempDir(), "native.db")
@@ -68,8 +70,10 @@ INSERT INTO lines_fts(rowid, message) SELECT id, message FROM lines;
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("sqlite3: %v\n%s", err, out)
 		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "lines/s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkRipgrep greps the raw corpus once per repository query for the

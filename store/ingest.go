@@ -219,7 +219,7 @@ func (s *Store) readFile(dir, rel string, buildStart time.Time, send func(item) 
 	}
 	last := buildStart.UnixMilli()
 	chunk := getChunk()
-	var event lineRec // the event being read, when open
+	var event lineRec // the event being read, when pending
 	pending, ok := false, true
 	flush := func() error {
 		if !pending {

@@ -155,8 +155,8 @@ func TestIngestCancel(t *testing.T) {
 		t.Errorf("after cancel: %d builds, %d lines; want exactly the first build whole", builds, lines)
 	}
 	st.Close()
-	// The interrupted ingest never indexed its build: opening the store
-	// again does, before any search.
+	// Whatever of its build the interrupted ingest had not indexed yet,
+	// opening the store again indexes before any search.
 	st, err = Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
