@@ -18,6 +18,7 @@ type writer struct {
 	conn   *sql.Conn
 	nextID int64
 	args   []any // reused by insertLines
+	stmts        // prepared once per ingest: parsing SQL costs more than running it
 }
 
 func (s *Store) newWriter(ctx context.Context) (*writer, error) {
@@ -32,10 +33,17 @@ func (s *Store) newWriter(ctx context.Context) (*writer, error) {
 		conn.Close()
 		return nil, err
 	}
+	if err := w.stmts.prepare(ctx, s.db); err != nil {
+		w.close()
+		return nil, err
+	}
 	return w, nil
 }
 
-func (w *writer) close() { w.conn.Close() }
+func (w *writer) close() {
+	w.stmts.close()
+	w.conn.Close()
+}
 
 // buildTx is the state of the build being written.
 type buildTx struct {
@@ -43,7 +51,7 @@ type buildTx struct {
 	buildID int64
 	fileID  int64
 	fileN   int
-	stmts   // prepared once per build: parsing SQL costs more than running it
+	stmts   // the writer's, bound to tx
 }
 
 type stmts struct {
@@ -55,9 +63,11 @@ type stmts struct {
 // lines go in the biggest that fit, the rest in smaller ones.
 var batchSizes = [...]int{256, 64, 16, 4, 1}
 
-func (st *stmts) prepare(ctx context.Context, tx *sql.Tx) error {
+// prepare prepares the statements on db, which prepares them again on
+// each connection once, when first used there (see sql.Tx.StmtContext).
+func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
 	for i, n := range batchSizes {
-		stmt, err := tx.PrepareContext(ctx, insertLinesSQL(n))
+		stmt, err := db.PrepareContext(ctx, insertLinesSQL(n))
 		if err != nil {
 			return err
 		}
@@ -71,13 +81,23 @@ func (st *stmts) prepare(ctx context.Context, tx *sql.Tx) error {
 		{&st.tag, "INSERT OR IGNORE INTO file_tags (tag, file_id) VALUES (?, ?)"},
 		{&st.fileLines, "UPDATE files SET lines = ? WHERE id = ?"},
 	} {
-		stmt, err := tx.PrepareContext(ctx, p.sql)
+		stmt, err := db.PrepareContext(ctx, p.sql)
 		if err != nil {
 			return err
 		}
 		*p.dst = stmt
 	}
 	return nil
+}
+
+// in returns the statements bound to tx; they close with it.
+func (st *stmts) in(ctx context.Context, tx *sql.Tx) stmts {
+	var b stmts
+	for i, s := range st.lines {
+		b.lines[i] = tx.StmtContext(ctx, s)
+	}
+	b.file, b.tag, b.fileLines = tx.StmtContext(ctx, st.file), tx.StmtContext(ctx, st.tag), tx.StmtContext(ctx, st.fileLines)
+	return b
 }
 
 func (st *stmts) close() {
@@ -113,13 +133,9 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 			tx.Rollback()
 		}
 	}()
-	bt := &buildTx{tx: tx}
+	bt := &buildTx{tx: tx, stmts: w.stmts.in(ctx, tx)}
 	if bt.buildID, err = insertBuild(ctx, tx, head.build, j.dir); err != nil {
 		return fmt.Errorf("store build %s: %w", head.build.UUID, err)
-	}
-	defer bt.close()
-	if err = bt.prepare(ctx, tx); err != nil {
-		return err
 	}
 	files := 0
 	var lines int64
