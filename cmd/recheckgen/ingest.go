@@ -28,6 +28,10 @@ a binary file, invalid UTF-8 or a line over 1 MiB each give a warning naming
 the file, and the summary counts them. Each build is stored in one
 transaction, so an interrupted ingest leaves no half-stored build.
 
+The full-text index lives beside the store, in PATH.fts (for --db PATH),
+and is filled while the ingest goes on. It is derived data: when it is
+missing or behind, the next command that opens the store completes it.
+
 Examples:
   recheckgen ingest ~/ci-logs
   recheckgen ingest --db /tmp/logs.db --force builds/2026-11-20
