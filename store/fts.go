@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"strings"
 
 	"modernc.org/sqlite"
 )
@@ -53,12 +54,16 @@ func IndexPath(path string) string { return path + ".fts" }
 
 // openDB opens the store at path with its index attached on every connection.
 func openDB(path string) (*sql.DB, error) {
-	c, err := sqlite.NewConnector("file:" + path + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)")
+	// A file: URI, so its path escapes the characters URIs give a meaning.
+	uri := "file:" + uriPath.Replace(path) + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)"
+	c, err := sqlite.NewConnector(uri)
 	if err != nil {
 		return nil, err
 	}
 	return sql.OpenDB(attacher{c, IndexPath(path)}), nil
 }
+
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // attacher opens connections to the store with the index attached.
 type attacher struct {

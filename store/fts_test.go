@@ -196,3 +196,23 @@ func TestLineIDsNotReused(t *testing.T) {
 		t.Errorf("%d lines found for 'other', want 1", found)
 	}
 }
+
+// TestOddPaths: a store path with characters URIs give a meaning puts
+// both files at exactly that path.
+func TestOddPaths(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "odd dir #1", "logs?v=2%20.db")
+	storeWithBuilds(t, path, 1)
+	for _, p := range []string{path, IndexPath(path)} {
+		if _, err := os.Stat(p); err != nil {
+			t.Error(err)
+		}
+	}
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if found, _, _ := indexState(t, st, "line"); found != 100 {
+		t.Errorf("%d lines found, want 100", found)
+	}
+}
