@@ -1,6 +1,9 @@
 package logfile
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // Fields are the structured parts elastic-recheck's log pipeline pulled out
 // of a line: oslo.log's level and module (logger name), and syslog's
@@ -60,19 +63,21 @@ func syslogFields(line []byte) Fields {
 	return Fields{Program: string(prog)}
 }
 
-// firstWords fills dst with the first words of b, split at ASCII spaces
-// and tabs, and returns how many it found: bytes.Fields for the start of a
-// line, without allocating (it runs on every line ingested).
+// firstWords fills dst with the first words of b, split at ASCII white
+// space, and returns how many it found: bytes.Fields for the start of a
+// line, without allocating (it runs on every line ingested). Unlike
+// bytes.Fields it does not split at Unicode spaces (U+0085, U+00A0, ...),
+// which no oslo.log or syslog prefix holds.
 func firstWords(b []byte, dst [][]byte) int {
 	n := 0
 	for n < len(dst) {
-		for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		for len(b) > 0 && isSpace(b[0]) {
 			b = b[1:]
 		}
 		if len(b) == 0 {
 			break
 		}
-		end := bytes.IndexAny(b, " \t")
+		end := bytes.IndexAny(b, asciiSpace)
 		if end < 0 {
 			end = len(b)
 		}
@@ -82,6 +87,10 @@ func firstWords(b []byte, dst [][]byte) int {
 	}
 	return n
 }
+
+const asciiSpace = " \t\n\v\f\r"
+
+func isSpace(c byte) bool { return strings.IndexByte(asciiSpace, c) >= 0 }
 
 func allDigits(b []byte) bool {
 	if len(b) == 0 {

@@ -124,7 +124,12 @@ func (s *Store) pairIndex(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if pairedID == id && (dropped-base)*4 <= indexed {
+		// Stale entries are counted against the watermark, the highest id
+		// indexed: a rough size, which is all a threshold needs. dropped <
+		// base when the store lost commits the index kept (a power cut:
+		// the files are synced apart), perhaps deletions the index had
+		// seen: only a rebuild finds those lines again.
+		if pairedID == id && base <= dropped && (dropped-base)*4 <= indexed {
 			return nil
 		}
 	}
@@ -163,6 +168,9 @@ func indexPass(ctx context.Context, conn *sql.Conn) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := lockForWrite(ctx, tx, "fts"); err != nil {
+		return err
+	}
 	var done, top int64
 	if err := tx.QueryRowContext(ctx, "SELECT value, (SELECT COALESCE(MAX(id), 0) FROM main.lines) FROM fts.meta WHERE key = 'indexed'").Scan(&done, &top); err != nil {
 		return err
@@ -179,11 +187,23 @@ func indexPass(ctx context.Context, conn *sql.Conn) error {
 	return tx.Commit()
 }
 
+// lockForWrite makes tx a write transaction on schema before it reads.
+// A transaction that reads first and writes later fails at once with
+// SQLITE_BUSY when another connection (another process's ingest or Open)
+// wrote in between; one whose first statement writes waits for the lock
+// (busy_timeout) and reads what that connection committed.
+func lockForWrite(ctx context.Context, tx *sql.Tx, schema string) error {
+	_, err := tx.ExecContext(ctx, "UPDATE "+schema+".meta SET value = value WHERE key = 'dropped' OR key = 'indexed'")
+	return err
+}
+
 // indexer indexes committed builds while an ingest stores the next ones.
 type indexer struct {
-	kick chan struct{} // a build was committed
-	done chan struct{} // no more will be
-	errc chan error
+	kick  chan struct{} // a build was committed
+	done  chan struct{} // no more will be
+	errc  chan error
+	ended bool // errc was read, into err
+	err   error
 }
 
 func (s *Store) startIndexer(ctx context.Context) *indexer {
@@ -200,10 +220,25 @@ func (ix *indexer) committed() {
 	}
 }
 
+// failed reports whether the indexer has stopped early, on an error.
+func (ix *indexer) failed() bool {
+	if !ix.ended {
+		select {
+		case ix.err = <-ix.errc:
+			ix.ended = true
+		default:
+		}
+	}
+	return ix.ended
+}
+
 // finish waits until every committed line is indexed.
 func (ix *indexer) finish() error {
 	close(ix.done)
-	return <-ix.errc
+	if !ix.ended {
+		ix.err, ix.ended = <-ix.errc, true
+	}
+	return ix.err
 }
 
 func (s *Store) runIndexer(ctx context.Context, ix *indexer) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -214,5 +215,152 @@ func TestOddPaths(t *testing.T) {
 	defer st.Close()
 	if found, _, _ := indexState(t, st, "line"); found != 100 {
 		t.Errorf("%d lines found, want 100", found)
+	}
+}
+
+// buildsDir writes n build directories of 100 lines each and returns
+// their root.
+func buildsDir(t *testing.T, n int) string {
+	t.Helper()
+	root := t.TempDir()
+	log := strings.Repeat("2026-11-20 10:00:01.000000 | line\n", 100)
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("b%03d", i)
+		mustWrite(t, filepath.Join(root, id, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", id)))
+		mustWrite(t, filepath.Join(root, id, "job-output.txt"), []byte(log))
+	}
+	return root
+}
+
+// TestIngestIndexesBeforeReturning: when Ingest returns, every line it
+// stored is found, on the same open store.
+func TestIngestIndexesBeforeReturning(t *testing.T) {
+	st := openTest(t)
+	if _, err := st.Ingest(context.Background(), []string{buildsDir(t, 20)}, IngestOptions{Globs: testGlobs}); err != nil {
+		t.Fatal(err)
+	}
+	if found, entries, indexed := indexState(t, st, "line"); found != 2000 || entries != 2000 || indexed != 2000 {
+		t.Errorf("%d lines found, %d index entries, indexed up to %d; want 2000 each", found, entries, indexed)
+	}
+}
+
+// TestIndexerFails: an indexer that fails stops the ingest with its
+// error; the builds stored are indexed by the next Open.
+func TestIndexerFails(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logs.db")
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.db.Exec(`CREATE TRIGGER fts.fail BEFORE UPDATE ON meta
+		BEGIN SELECT RAISE(ABORT, 'injected index failure'); END`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Ingest(context.Background(), []string{buildsDir(t, 20)}, IngestOptions{Globs: testGlobs})
+	if err == nil || !strings.Contains(err.Error(), "index: ") || !strings.Contains(err.Error(), "injected index failure") {
+		t.Errorf("ingest with a failing indexer: error %v", err)
+	}
+	var stored int
+	st.db.QueryRow("SELECT COUNT(*) FROM lines").Scan(&stored)
+	if _, err := st.db.Exec("DROP TRIGGER fts.fail"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st, err = Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if found, _, _ := indexState(t, st, "line"); stored == 0 || found != stored {
+		t.Errorf("after reopening: %d of %d stored lines found", found, stored)
+	}
+}
+
+// TestOpenDuringIngest: another process opening the store (and so
+// completing the index) while an ingest runs makes neither fail.
+func TestOpenDuringIngest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logs.db")
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stop := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		defer close(errc)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			other, err := Open(context.Background(), path) // its own connections, as another process's
+			if err != nil {
+				errc <- err
+				return
+			}
+			other.Close()
+		}
+	}()
+	_, ierr := st.Ingest(context.Background(), []string{buildsDir(t, 60)}, IngestOptions{Globs: testGlobs})
+	close(stop)
+	if ierr != nil {
+		t.Errorf("ingest: %v", ierr)
+	}
+	if err := <-errc; err != nil {
+		t.Errorf("open during ingest: %v", err)
+	}
+	if found, _, _ := indexState(t, st, "line"); found != 6000 {
+		t.Errorf("%d lines found, want 6000", found)
+	}
+}
+
+// TestIndexAheadOfStore: when the store lost deletions its index had seen
+// (the files are synced apart, and power can fail between), the lines
+// that came back are found again.
+func TestIndexAheadOfStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logs.db")
+	storeWithBuilds(t, path, 2)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As if a re-ingest that dropped 100 lines was seen by the index
+	// (rebuilt without them) but never reached the store file.
+	_, err = db.Exec(`ATTACH DATABASE ? AS fts;
+		INSERT INTO fts.lines_fts(lines_fts) VALUES ('delete-all');
+		INSERT INTO fts.lines_fts(rowid, message) SELECT id, message FROM lines WHERE id > 100;
+		UPDATE fts.meta SET value = value + 100 WHERE key = 'dropped'`, IndexPath(path))
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if found, _, _ := indexState(t, st, "line"); found != 200 {
+		t.Errorf("%d lines found, want 200", found)
+	}
+}
+
+// TestIndexerFinish: finish returns once every committed line is
+// indexed, even lines it was never told about.
+func TestIndexerFinish(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	ix := st.startIndexer(ctx)
+	if _, err := st.db.Exec(`INSERT INTO builds (id, uuid) VALUES (1, 'b');
+		INSERT INTO files (id, build_id, name) VALUES (1, 1, 'job-output.txt');
+		INSERT INTO lines (id, build_id, file_id, lineno, ts_ms, message) VALUES (1, 1, 1, 1, 0, 'line one'), (2, 1, 1, 2, 0, 'line two')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if found, _, indexed := indexState(t, st, "line"); found != 2 || indexed != 2 {
+		t.Errorf("after finish: %d lines found, indexed up to %d; want 2, 2", found, indexed)
 	}
 }

@@ -144,7 +144,8 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 }
 
 // write stores the builds in order while an indexer indexes those
-// committed; it returns when every stored line is indexed.
+// committed; it returns when every stored line is indexed. If the indexer
+// fails, it stops storing: what it stored is indexed by the next Open.
 func (s *Store) write(ctx context.Context, jobs []buildJob, opts IngestOptions, sum *Summary) error {
 	w, err := s.newWriter(ctx)
 	if err != nil {
@@ -153,7 +154,7 @@ func (s *Store) write(ctx context.Context, jobs []buildJob, opts IngestOptions, 
 	defer w.close()
 	ix := s.startIndexer(ctx)
 	for i, j := range jobs {
-		if err = w.store(ctx, j, sum); err != nil {
+		if err = w.store(ctx, j, sum); err != nil || ix.failed() {
 			break
 		}
 		ix.committed()

@@ -89,7 +89,7 @@ DROP TABLE IF EXISTS lines_fts;
 // rebuilt, see fts.go).
 const rest = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta VALUES ('id', abs(random()));
+INSERT OR IGNORE INTO meta VALUES ('id', random());
 INSERT OR IGNORE INTO meta VALUES ('dropped', 0);
 CREATE INDEX IF NOT EXISTS lines_module ON lines(module) WHERE module IS NOT NULL;
 CREATE INDEX IF NOT EXISTS lines_program ON lines(program) WHERE program IS NOT NULL;

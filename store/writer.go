@@ -133,6 +133,9 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 			tx.Rollback()
 		}
 	}()
+	if err = lockForWrite(ctx, tx, "main"); err != nil {
+		return err
+	}
 	bt := &buildTx{tx: tx, stmts: w.stmts.in(ctx, tx)}
 	if bt.buildID, err = insertBuild(ctx, tx, head.build, j.dir); err != nil {
 		return fmt.Errorf("store build %s: %w", head.build.UUID, err)
