@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -48,7 +49,10 @@ func exportLines(tb testing.TB, dir string) (string, int) {
 	return out, n
 }
 
-func BenchmarkNativeSQLiteImport(b *testing.B) {
+// nativeImport returns a function that imports the sample corpus with the
+// native sqlite3 shell and returns its wall and CPU time, and the number
+// of lines it imports.
+func nativeImport(b *testing.B) (func() (wall, cpu time.Duration), int) {
 	if _, err := exec.LookPath("sqlite3"); err != nil {
 		b.Skip("sqlite3 is not installed")
 	}
@@ -61,19 +65,54 @@ CREATE VIRTUAL TABLE lines_fts USING fts5(message, content='lines', content_rowi
 .import %s lines
 INSERT INTO lines_fts(rowid, message) SELECT id, message FROM lines;
 `, file)
-	var cpu time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		db := filepath.Join(b.TempDir(), "native.db")
-		cmd := exec.Command("sqlite3", db)
+	return func() (time.Duration, time.Duration) {
+		cmd := exec.Command("sqlite3", filepath.Join(b.TempDir(), "native.db"))
 		cmd.Stdin = strings.NewReader(script)
+		start := time.Now()
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("sqlite3: %v\n%s", err, out)
 		}
-		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		return time.Since(start), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}, n
+}
+
+func BenchmarkNativeSQLiteImport(b *testing.B) {
+	run, n := nativeImport(b)
+	var cpu time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, c := run()
+		cpu += c
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "lines/s")
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// BenchmarkIngestVsNative runs recheckgen's ingest and the native import
+// in turns, so that both meet the same machine (its speed drifts on shared
+// hardware), and reports the ratio of their speeds: the native import's
+// time over the ingest's, summed over the pairs.
+func BenchmarkIngestVsNative(b *testing.B) {
+	native, _ := nativeImport(b)
+	dir := sampleCorpus(b)
+	var ours, theirs time.Duration
+	for i := 0; i < b.N; i++ {
+		st, err := Open(context.Background(), filepath.Join(b.TempDir(), "logs.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := st.Ingest(context.Background(), []string{dir}, IngestOptions{Globs: testGlobs}); err != nil {
+			b.Fatal(err)
+		}
+		st.Close()
+		ours += time.Since(start)
+		wall, _ := native()
+		theirs += wall
+	}
+	b.ReportMetric(theirs.Seconds()/ours.Seconds(), "speed-ratio")
+	b.ReportMetric(ours.Seconds()/float64(b.N), "ingest-s/op")
+	b.ReportMetric(theirs.Seconds()/float64(b.N), "native-s/op")
 }
 
 // BenchmarkRipgrep greps the raw corpus once per repository query for the

@@ -72,9 +72,9 @@ type attacher struct {
 }
 
 // filePragmas set up both files of a store: WAL, so searches never block
-// an ingest and the indexer reads lines while the writer adds more; a
-// checkpoint only every 200 MB of WAL (4096-byte pages), so an ingest
-// copies pages into the database file mostly once, when it closes.
+// an ingest and the indexer reads lines while the writer adds more; no
+// automatic checkpoint before 200 MB of WAL (4096-byte pages), as an
+// ingest checkpoints on its own schedule (see checkpointEvery).
 var filePragmas = []string{
 	"journal_mode = WAL",
 	"synchronous = NORMAL",

@@ -40,6 +40,17 @@ func (s *Store) newWriter(ctx context.Context) (*writer, error) {
 	return w, nil
 }
 
+// checkpoint copies what both files' WALs hold into the files, as far as
+// no reader still needs it, without waiting for any.
+func (w *writer) checkpoint(ctx context.Context) error {
+	for _, schema := range []string{"main", "fts"} {
+		if _, err := w.conn.ExecContext(ctx, "PRAGMA "+schema+".wal_checkpoint(PASSIVE)"); err != nil {
+			return fmt.Errorf("checkpoint %s: %w", schema, err)
+		}
+	}
+	return nil
+}
+
 func (w *writer) close() {
 	w.stmts.close()
 	w.conn.Close()
