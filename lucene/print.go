@@ -171,6 +171,29 @@ func termNeedsEscape(r rune, first bool) bool {
 // escapePattern escapes a wildcard pattern, whose \\ \* \? escapes are
 // already in place.
 func escapePattern(p string) string {
+	return mapUnescaped(p, func(b *strings.Builder, i int, r rune) {
+		if r != '*' && r != '?' && termNeedsEscape(r, i == 0) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	})
+}
+
+// escapeRegexp escapes `/`, leaving the pattern's own escapes as they are.
+func escapeRegexp(p string) string {
+	return mapUnescaped(p, func(b *strings.Builder, _ int, r rune) {
+		if r == '/' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	})
+}
+
+// mapUnescaped copies p, keeping its escapes (a backslash and the rune
+// after it) as they are and writing every other rune, at byte offset i,
+// through write. A lone trailing backslash, which Parse never leaves, is
+// doubled.
+func mapUnescaped(p string, write func(b *strings.Builder, i int, r rune)) string {
 	var b strings.Builder
 	escaped := false
 	for i, r := range p {
@@ -181,37 +204,8 @@ func escapePattern(p string) string {
 		case r == '\\':
 			b.WriteRune(r)
 			escaped = true
-		case r == '*' || r == '?':
-			b.WriteRune(r)
 		default:
-			if termNeedsEscape(r, i == 0) {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-		}
-	}
-	if escaped { // a lone trailing backslash, which Parse never leaves
-		b.WriteByte('\\')
-	}
-	return b.String()
-}
-
-// escapeRegexp escapes `/`, leaving the pattern's own escapes as they are.
-func escapeRegexp(p string) string {
-	var b strings.Builder
-	escaped := false
-	for _, r := range p {
-		switch {
-		case escaped:
-			b.WriteRune(r)
-			escaped = false
-		case r == '\\':
-			b.WriteRune(r)
-			escaped = true
-		case r == '/':
-			b.WriteString(`\/`)
-		default:
-			b.WriteRune(r)
+			write(&b, i, r)
 		}
 	}
 	if escaped {
