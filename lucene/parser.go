@@ -3,6 +3,7 @@ package lucene
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -277,42 +278,34 @@ func (p *parser) normalize(cl []clause, span Span) Node {
 // flatten collapses a one-child And or Or to the child and lifts And
 // children of And, and Or children of Or.
 func flatten(n Node) Node {
-	switch n := n.(type) {
-	case *And:
-		if len(n.Children) == 1 {
-			return n.Children[0]
-		}
-		n.Children = lift(n.Children, func(c Node) []Node {
-			if a, ok := c.(*And); ok {
-				return a.Children
-			}
-			return nil
-		})
-	case *Or:
-		if len(n.Children) == 1 {
-			return n.Children[0]
-		}
-		n.Children = lift(n.Children, func(c Node) []Node {
-			if o, ok := c.(*Or); ok {
-				return o.Children
-			}
-			return nil
-		})
+	kids := junction(n)
+	if kids == nil {
+		return n
 	}
-	return n
-}
-
-// lift replaces each child that inner opens up by its own children.
-func lift(children []Node, inner func(Node) []Node) []Node {
+	if len(*kids) == 1 {
+		return (*kids)[0]
+	}
 	var out []Node
-	for _, c := range children {
-		if cs := inner(c); cs != nil {
-			out = append(out, cs...)
+	for _, c := range *kids {
+		if ck := junction(c); ck != nil && reflect.TypeOf(c) == reflect.TypeOf(n) {
+			out = append(out, *ck...)
 		} else {
 			out = append(out, c)
 		}
 	}
-	return out
+	*kids = out
+	return n
+}
+
+// junction returns the children of an And or an Or, nil for other nodes.
+func junction(n Node) *[]Node {
+	switch n := n.(type) {
+	case *And:
+		return &n.Children
+	case *Or:
+		return &n.Children
+	}
+	return nil
 }
 
 // primary parses a group, `field:value`, `field:(group)` or a value. word
