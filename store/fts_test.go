@@ -12,26 +12,35 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// storeWithBuilds ingests n builds of 100 lines each ("line N of build
-// B") into a new store at path and closes it.
-func storeWithBuilds(t *testing.T, path string, n int) {
+// writeBuild writes build directory root/id: a build.json and a
+// job-output.txt of the given number of lines, each "line".
+func writeBuild(t *testing.T, root, id string, lines int) {
+	t.Helper()
+	mustWrite(t, filepath.Join(root, id, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", id)))
+	mustWrite(t, filepath.Join(root, id, "job-output.txt"), []byte(strings.Repeat("2026-11-20 10:00:01.000000 | line\n", lines)))
+}
+
+// buildsDir writes n build directories of 100 lines each, b000, b001, ...,
+// and returns their root.
+func buildsDir(t *testing.T, n int) string {
 	t.Helper()
 	root := t.TempDir()
-	var log strings.Builder
-	for i := 0; i < 100; i++ {
-		log.WriteString("2026-11-20 10:00:01.000000 | line\n")
-	}
 	for i := 0; i < n; i++ {
-		id := string(rune('a' + i))
-		mustWrite(t, filepath.Join(root, id, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", id)))
-		mustWrite(t, filepath.Join(root, id, "job-output.txt"), []byte(log.String()))
+		writeBuild(t, root, fmt.Sprintf("b%03d", i), 100)
 	}
+	return root
+}
+
+// storeWithBuilds ingests buildsDir(t, n) into a new store at path and
+// closes it: build b000 holds line ids 1-100, b001 101-200, ...
+func storeWithBuilds(t *testing.T, path string, n int) {
+	t.Helper()
 	st, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs}); err != nil {
+	if _, err := st.Ingest(context.Background(), []string{buildsDir(t, n)}, IngestOptions{Globs: testGlobs}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -117,8 +126,7 @@ func TestIndexStaleEntries(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "logs.db")
 	storeWithBuilds(t, path, 4)
 	root := t.TempDir()
-	mustWrite(t, filepath.Join(root, "a", "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", "a")))
-	mustWrite(t, filepath.Join(root, "a", "job-output.txt"), []byte(strings.Repeat("2026-11-20 10:00:01.000000 | line\n", 50)))
+	writeBuild(t, root, "b000", 50)
 	for _, want := range []struct{ found, entries int }{
 		{400, 400},
 		{350, 450}, // 100 stale entries of 450: kept
@@ -175,23 +183,22 @@ func TestUpgradeV3(t *testing.T) {
 // the stale index entries would find them.
 func TestLineIDsNotReused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "logs.db")
-	storeWithBuilds(t, path, 2) // a: ids 1-100, b: 101-200
+	storeWithBuilds(t, path, 2)
 	st, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	root := t.TempDir()
-	b := filepath.Join(root, "b")
-	mustWrite(t, filepath.Join(b, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", "b")))
+	writeBuild(t, root, "b001", 0) // the build with the highest ids, now empty
 	for _, log := range []string{"", "2026-11-20 10:00:01.000000 | other\n"} {
-		mustWrite(t, filepath.Join(b, "job-output.txt"), []byte(log))
+		mustWrite(t, filepath.Join(root, "b001", "job-output.txt"), []byte(log))
 		if _, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs, Force: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if found, _, _ := indexState(t, st, "line"); found != 100 {
-		t.Errorf("%d lines found for 'line', want build a's 100", found)
+		t.Errorf("%d lines found for 'line', want build b000's 100", found)
 	}
 	if found, _, _ := indexState(t, st, "other"); found != 1 {
 		t.Errorf("%d lines found for 'other', want 1", found)
@@ -216,20 +223,6 @@ func TestOddPaths(t *testing.T) {
 	if found, _, _ := indexState(t, st, "line"); found != 100 {
 		t.Errorf("%d lines found, want 100", found)
 	}
-}
-
-// buildsDir writes n build directories of 100 lines each and returns
-// their root.
-func buildsDir(t *testing.T, n int) string {
-	t.Helper()
-	root := t.TempDir()
-	log := strings.Repeat("2026-11-20 10:00:01.000000 | line\n", 100)
-	for i := 0; i < n; i++ {
-		id := fmt.Sprintf("b%03d", i)
-		mustWrite(t, filepath.Join(root, id, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", id)))
-		mustWrite(t, filepath.Join(root, id, "job-output.txt"), []byte(log))
-	}
-	return root
 }
 
 // TestIngestIndexesBeforeReturning: when Ingest returns, every line it

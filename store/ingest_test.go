@@ -136,8 +136,7 @@ func TestIngestErrors(t *testing.T) {
 func TestIngestCancel(t *testing.T) {
 	root := t.TempDir()
 	for _, id := range []string{"a", "b", "c"} {
-		mustWrite(t, filepath.Join(root, id, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", id)))
-		mustWrite(t, filepath.Join(root, id, "job-output.txt"), []byte(strings.Repeat("2026-11-20 10:00:01.000000 | line\n", 5000)))
+		writeBuild(t, root, id, 5000)
 	}
 	path := filepath.Join(t.TempDir(), "logs.db")
 	st, err := Open(context.Background(), path)
