@@ -47,8 +47,8 @@ type Summary struct {
 // checkpointEvery is how much log text the writer stores between WAL
 // checkpoints. Left to SQLite, an ingest's WAL would grow to 200 MB and be
 // copied into the files when the store closes, after the ingest; copied
-// as it goes, by the writer, which waits on the indexer anyway, the WAL
-// stays small and the indexer's page lookups in it stay cheap.
+// as it goes, by the writer (the indexer is the slower of the two), the
+// WAL stays small and the indexer's page lookups in it stay cheap.
 // (BenchmarkIngestVsNative chose the size: twice and half as often were
 // slower.)
 const checkpointEvery = 16 << 20
