@@ -40,6 +40,8 @@ func sampleCorpus(tb testing.TB) string {
 // reports lines/s, MB/s and CPU seconds per ingest (all cores). The time
 // includes closing the store, as the native import's includes its exit.
 func BenchmarkIngest(b *testing.B) {
+	b.ReportAllocs() // Go's allocations: SQLite's own are not counted
+	b.ReportAllocs() // Go allocations only: SQLite's own are not counted
 	dir := sampleCorpus(b)
 	var sum Summary
 	cpu0 := cpuTime()
