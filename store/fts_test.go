@@ -147,34 +147,46 @@ func TestIndexStaleEntries(t *testing.T) {
 	}
 }
 
-// TestUpgradeV3: a store written by schema version 3, its index inside the
-// store file, opens as this version with every line found.
-func TestUpgradeV3(t *testing.T) {
-	script, err := os.ReadFile(filepath.Join("testdata", "v3.sql"))
+// TestUpgrade: stores written by schema versions 1 to 3, their index
+// inside the store file, open as this version with every line found.
+// Versions 1 and 2 are version 3 without what 3 and 2 added.
+func TestUpgrade(t *testing.T) {
+	v3, err := os.ReadFile(filepath.Join("testdata", "v3.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "logs.db")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(string(script)); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	st, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	var version, oldIndex int
-	st.db.QueryRow("SELECT user_version, (SELECT COUNT(*) FROM main.sqlite_master WHERE name LIKE 'lines_fts%') FROM pragma_user_version").Scan(&version, &oldIndex)
-	if version != schemaVersion || oldIndex != 0 {
-		t.Errorf("after upgrade: version %d, %d tables of the old index left", version, oldIndex)
-	}
-	if found, entries, indexed := indexState(t, st, "reply OR mistral"); found != 2 || entries != 2 || indexed != 3 {
-		t.Errorf("after upgrade: %d lines found, %d index entries, indexed up to %d; want 2, 2, 3", found, entries, indexed)
+	for _, tc := range []struct {
+		version int
+		back    string // SQL taking the version 3 store back to this version
+	}{
+		{3, ""},
+		{2, "DROP INDEX lines_module; DROP INDEX lines_program; PRAGMA user_version = 2;"},
+		{1, "DROP INDEX lines_module; DROP INDEX lines_program; DROP TABLE meta; PRAGMA user_version = 1;"},
+	} {
+		t.Run(fmt.Sprint("version ", tc.version), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "logs.db")
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(string(v3) + tc.back); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			st, err := Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			var version, oldIndex int
+			st.db.QueryRow("SELECT user_version, (SELECT COUNT(*) FROM main.sqlite_master WHERE name LIKE 'lines_fts%') FROM pragma_user_version").Scan(&version, &oldIndex)
+			if version != schemaVersion || oldIndex != 0 {
+				t.Errorf("after upgrade: version %d, %d tables of the old index left", version, oldIndex)
+			}
+			if found, entries, indexed := indexState(t, st, "reply OR mistral"); found != 2 || entries != 2 || indexed != 3 {
+				t.Errorf("after upgrade: %d lines found, %d index entries, indexed up to %d; want 2, 2, 3", found, entries, indexed)
+			}
+		})
 	}
 }
 
