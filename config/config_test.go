@@ -141,9 +141,9 @@ func TestFormatDuration(t *testing.T) {
 	}
 }
 
-// TestREADMEListsEverySetting keeps the README's configuration table true.
-func TestREADMEListsEverySetting(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+// TestDocsListEverySetting keeps the table of docs/configuration.md true.
+func TestDocsListEverySetting(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "configuration.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestREADMEListsEverySetting(t *testing.T) {
 			key, flag = "backend.opensearch.fields.<name>", "field-<name>"
 		}
 		if !strings.Contains(readme, "| `"+key+"` | `--"+flag+"` |") {
-			t.Errorf("README's configuration table lacks %s (--%s)", key, flag)
+			t.Errorf("docs/configuration.md lacks %s (--%s)", key, flag)
 		}
 	}
 }
