@@ -11,8 +11,6 @@ import (
 	"github.com/recheckgen/recheckgen/logfile"
 )
 
-const lineCols = 9
-
 // writer stores builds, one transaction each, on one connection.
 type writer struct {
 	conn   *sql.Conn

@@ -77,12 +77,10 @@ func TestQueryCommand(t *testing.T) {
 }
 
 func TestExplainCommand(t *testing.T) {
-	code, out, errOut := runCmd(t, "explain", "--config", filepath.Join(t.TempDir(), "x.yaml"), `message:"a b" OR tags:x AND NOT build_name:y`)
-	_ = errOut
-	if code != exitFail { // the config named does not exist
+	if code, _, _ := runCmd(t, "explain", "--config", filepath.Join(t.TempDir(), "x.yaml"), `message:"a b" OR tags:x AND NOT build_name:y`); code != exitFail { // the config named does not exist
 		t.Errorf("explain with a missing config: %d", code)
 	}
-	code, out, errOut = runCmd(t, "explain", `message:"a b" OR tags:x AND NOT build_name:y`)
+	code, out, errOut := runCmd(t, "explain", `message:"a b" OR tags:x AND NOT build_name:y`)
 	for _, want := range []string{"canonical (default operator AND):\n  tags:x AND NOT build_name:y", "    NOT\n", "EXISTS (SELECT 1 FROM file_tags"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("explain output lacks %q:\n%s", want, out)
