@@ -13,11 +13,25 @@ type Backend interface {
 	Search(ctx context.Context, q Query, w Window, opts SearchOptions) (*Match, error)
 	// FailedBuilds lists the failed builds that started in w.
 	FailedBuilds(ctx context.Context, w Window, f BuildFilter) ([]Build, error)
-	// Latest is the end of the newest build stored, for a window that
-	// ends at the newest data rather than now.
-	Latest(ctx context.Context) (time.Time, error)
+	// Latest is the time of the newest data dated no later than now, for
+	// a window that ends at the newest data rather than now. Data dated
+	// after now is ignored and named in the result: one build from the
+	// future must not move the window away from every failure.
+	Latest(ctx context.Context, now time.Time) (Latest, error)
 	Close() error
 }
+
+// Latest is the newest time of a backend's data, and what it ignored.
+type Latest struct {
+	Time time.Time // zero when there is no data
+	// Future holds the uuids of up to MaxFuture builds dated after now;
+	// FutureCount is how many there are in all.
+	Future      []string
+	FutureCount int
+}
+
+// MaxFuture is how many future builds Latest names.
+const MaxFuture = 10
 
 // SearchOptions tune one search.
 type SearchOptions struct {

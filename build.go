@@ -1,6 +1,8 @@
 package recheckgen
 
 import (
+	"fmt"
+	"regexp"
 	"sort"
 	"time"
 )
@@ -51,4 +53,46 @@ func SortNewestFirst(bs []Build) {
 		}
 		return bs[i].UUID < bs[j].UUID
 	})
+}
+
+// MaxField is the longest text a build record's field may hold: real
+// values are short, and a record is untrusted input that pages repeat.
+const MaxField = 4096
+
+// validUUID is what a build's id may look like: it names the build in URLs
+// and file names, so no separators, spaces or control characters.
+var validUUID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
+
+// Check says why b cannot be stored, seen at now: an id that is not a
+// plain token of at most 128 characters, a field over MaxField bytes, or a
+// start or end time outside the plausible range (see CheckTime).
+func (b Build) Check(now time.Time) error {
+	if !validUUID.MatchString(b.UUID) {
+		return fmt.Errorf("uuid %s is not 1 to 128 letters, digits, '.', '_', ':' or '-'", shorten(b.UUID))
+	}
+	for _, f := range []struct{ name, v string }{
+		{"job_name", b.Job}, {"project", b.Project}, {"pipeline", b.Pipeline}, {"branch", b.Branch},
+		{"change", b.Change}, {"patchset", b.Patchset}, {"ref", b.Ref}, {"result", b.Result},
+		{"node", b.Provider}, {"log_url", b.LogURL},
+	} {
+		if len(f.v) > MaxField {
+			return fmt.Errorf("%s is %d bytes long, over the limit of %d", f.name, len(f.v), MaxField)
+		}
+	}
+	if err := CheckTime(b.Start, now); err != nil {
+		return fmt.Errorf("start_time: %w", err)
+	}
+	if err := CheckTime(b.End, now); err != nil {
+		return fmt.Errorf("end_time: %w", err)
+	}
+	return nil
+}
+
+// shorten quotes s, cut to a readable length.
+func shorten(s string) string {
+	const n = 40
+	if len(s) > n {
+		return fmt.Sprintf("%q... (%d bytes)", s[:n], len(s))
+	}
+	return fmt.Sprintf("%q", s)
 }

@@ -39,7 +39,9 @@ func (f *fake) Search(ctx context.Context, q recheckgen.Query, w recheckgen.Wind
 func (f *fake) FailedBuilds(context.Context, recheckgen.Window, recheckgen.BuildFilter) ([]recheckgen.Build, error) {
 	return nil, nil
 }
-func (f *fake) Latest(context.Context) (time.Time, error) { return time.Time{}, nil }
+func (f *fake) Latest(context.Context, time.Time) (recheckgen.Latest, error) {
+	return recheckgen.Latest{}, nil
+}
 func (f *fake) Close() error                              { return nil }
 
 func TestRun(t *testing.T) {

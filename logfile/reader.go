@@ -18,6 +18,14 @@ import (
 // MaxLine is the longest line kept; longer lines are cut there and counted.
 const MaxLine = 1 << 20
 
+// MaxFile is the most text read from one file, after decompression: a
+// small gzip file can inflate to gigabytes, and one file must not hold the
+// run for long. Reading stops there with ErrFileCap.
+const MaxFile = 256 << 20
+
+// ErrFileCap says a file was read up to MaxFile and no further.
+var ErrFileCap = fmt.Errorf("read stopped at %d MiB of text, the cap per file", MaxFile>>20)
+
 // ErrBinary marks a file that is not text.
 var ErrBinary = errors.New("binary file (NUL bytes in its first 8 KiB)")
 
@@ -32,24 +40,32 @@ type Stats struct {
 // readers are reused across files: an ingest opens thousands.
 var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
 
-// Each calls fn for every line of the file at p (gzip read transparently),
-// with 1-based line numbers and the line text without its line ending.
-// console.html markup is stripped. The text passed to fn is only valid
-// during the call. A truncated gzip stream returns an error after the
-// lines read before it.
+// Each calls fn for every line of the file at p; see Read. It follows
+// the path as given: readers of untrusted directories open the file
+// themselves (see internal/rootfile) and call Read.
 func Each(p string, fn func(lineno int, line []byte) error) (Stats, error) {
-	var st Stats
 	f, err := os.Open(p)
 	if err != nil {
-		return st, err
+		return Stats{}, err
 	}
 	defer f.Close()
-	r, err := open(f)
+	return Read(f, p, fn)
+}
+
+// Read calls fn for every line of r, the file named name (gzip read
+// transparently), with 1-based line numbers and the line text without its
+// line ending. console.html markup is stripped. The text passed to fn is
+// only valid during the call. A truncated gzip stream returns an error
+// after the lines read before it. Memory stays bounded whatever the file
+// holds: a line is cut at MaxLine.
+func Read(r io.Reader, name string, fn func(lineno int, line []byte) error) (Stats, error) {
+	var st Stats
+	r, err := open(r)
 	if err != nil {
 		return st, err
 	}
 	br := readers.Get().(*bufio.Reader)
-	br.Reset(r)
+	br.Reset(&capped{r: r, left: MaxFile})
 	defer func() {
 		br.Reset(nil)
 		readers.Put(br)
@@ -57,7 +73,7 @@ func Each(p string, fn func(lineno int, line []byte) error) (Stats, error) {
 	if head, _ := br.Peek(8 << 10); bytes.IndexByte(head, 0) >= 0 {
 		return st, ErrBinary
 	}
-	isHTML := strings.HasSuffix(strings.TrimSuffix(p, ".gz"), ".html")
+	isHTML := strings.HasSuffix(strings.TrimSuffix(name, ".gz"), ".html")
 	var long []byte
 	for {
 		chunk, err := br.ReadSlice('\n')
@@ -107,7 +123,7 @@ func emit(st *Stats, line []byte, isHTML bool, fn func(int, []byte) error) error
 
 // open returns a reader of the file's text, gunzipping when the file
 // starts with gzip's magic bytes whatever its name.
-func open(f *os.File) (io.Reader, error) {
+func open(f io.Reader) (io.Reader, error) {
 	br := bufio.NewReader(f)
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -118,6 +134,24 @@ func open(f *os.File) (io.Reader, error) {
 		return zr, nil
 	}
 	return br, nil
+}
+
+// capped reads at most left bytes of r, then fails with ErrFileCap.
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, ErrFileCap
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // stripTags turns a line of Jenkins' console.html into its text.

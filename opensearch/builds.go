@@ -75,22 +75,49 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 	return out, nil
 }
 
-// Latest is the time of the newest document.
-func (c *Client) Latest(ctx context.Context) (time.Time, error) {
-	body, _ := json.Marshal(obj{"size": 0, "aggs": obj{"last": obj{"max": obj{"field": c.cfg.Fields.Timestamp}}}})
+// Latest is the time of the newest document not dated after now; the
+// builds of documents dated after now are named instead.
+func (c *Client) Latest(ctx context.Context, now time.Time) (recheckgen.Latest, error) {
+	ts, cut := c.cfg.Fields.Timestamp, now.UnixMilli()
+	body, _ := json.Marshal(obj{"size": 0, "aggs": obj{
+		"past": obj{"filter": obj{"range": obj{ts: obj{"lte": cut, "format": "epoch_millis"}}},
+			"aggs": obj{"last": obj{"max": obj{"field": ts}}}},
+		"future": obj{"filter": obj{"range": obj{ts: obj{"gt": cut, "format": "epoch_millis"}}},
+			"aggs": obj{"builds": obj{"cardinality": obj{"field": c.cfg.Fields.BuildUUID}},
+				"newest": obj{"terms": obj{"field": c.cfg.Fields.BuildUUID, "size": recheckgen.MaxFuture}}}},
+	}})
+	var l recheckgen.Latest
 	data, err := c.post(ctx, "/_search", "application/json", body)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("newest document: %w", err)
+		return l, fmt.Errorf("newest document: %w", err)
 	}
 	var resp struct {
 		Aggs struct {
-			Last value `json:"last"`
+			Past struct {
+				Last value `json:"last"`
+			} `json:"past"`
+			Future struct {
+				Builds value `json:"builds"`
+				Newest struct {
+					Buckets []struct {
+						Key string `json:"key"`
+					} `json:"buckets"`
+				} `json:"newest"`
+			} `json:"future"`
 		} `json:"aggregations"`
 	}
 	if err := json.Unmarshal(data, &resp); err != nil {
-		return time.Time{}, fmt.Errorf("newest document: invalid response JSON: %v", err)
+		return l, fmt.Errorf("newest document: invalid response JSON: %v", err)
 	}
-	return resp.Aggs.Last.time(), nil
+	l.Time = resp.Aggs.Past.Last.time()
+	for _, b := range resp.Aggs.Future.Newest.Buckets {
+		l.Future = append(l.Future, b.Key)
+	}
+	l.FutureCount = len(l.Future)
+	if v := resp.Aggs.Future.Builds.Value; v != nil {
+		l.FutureCount = max(l.FutureCount, int(*v))
+	}
+	return l, nil
 }
 
 var _ recheckgen.Backend = (*Client)(nil)

@@ -195,15 +195,23 @@ func TestTimeout(t *testing.T) {
 
 func TestCredentialsAndLatest(t *testing.T) {
 	var auth string
+	var body obj
 	srv := newReplay(t, nil, func(n int, w http.ResponseWriter) bool { return false })
 	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		auth = r.Header.Get("Authorization")
-		w.Write([]byte(`{"aggregations": {"last": {"value": 1382026106601}}}`))
+		json.NewDecoder(r.Body).Decode(&body)
+		w.Write([]byte(`{"aggregations": {"past": {"last": {"value": 1382026106601}},
+			"future": {"builds": {"value": 12}, "newest": {"buckets": [{"key": "f1", "doc_count": 3}]}}}}`))
 	})
 	c := client(t, srv.URL, func(c *Config) { c.User, c.Password = "u", "p" })
-	latest, err := c.Latest(context.Background())
-	if err != nil || latest.UnixMilli() != 1382026106601 || auth != "Basic dTpw" {
-		t.Errorf("latest %v %v, auth %q", latest, err, auth)
+	now := time.UnixMilli(1382026200000)
+	latest, err := c.Latest(context.Background(), now)
+	if err != nil || latest.Time.UnixMilli() != 1382026106601 || auth != "Basic dTpw" || latest.FutureCount != 12 || len(latest.Future) != 1 {
+		t.Errorf("latest %+v %v, auth %q", latest, err, auth)
+	}
+	past, _ := json.Marshal(body["aggs"].(obj)["past"])
+	if want := `{"aggs":{"last":{"max":{"field":"@timestamp"}}},"filter":{"range":{"@timestamp":{"format":"epoch_millis","lte":1382026200000}}}}`; string(past) != want {
+		t.Errorf("past aggregation %s, want %s", past, want)
 	}
 	if _, err := New(Config{URLs: []string{"https://u:p@example.org"}}); err == nil || strings.Contains(err.Error(), "u:p") {
 		t.Errorf("credentials in a URL: %v", err)

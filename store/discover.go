@@ -65,12 +65,22 @@ func exists(p string) bool {
 }
 
 // logFiles lists the files of build directory dir matching globs, as
-// sorted slash paths relative to dir.
-func logFiles(dir string, globs []string) ([]string, error) {
+// sorted slash paths relative to dir. A matching entry that is a link or
+// not a regular file is listed too, for the reader to refuse by name (see
+// rootfile); a directory that cannot be read is a warning.
+func logFiles(dir string, globs []string) ([]string, []Warning, error) {
 	var out []string
+	var warns []Warning
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			warns = append(warns, Warning{p, "not read: " + errText(err)})
+			return nil
+		}
+		if d.IsDir() {
+			return nil
 		}
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
@@ -84,7 +94,7 @@ func logFiles(dir string, globs []string) ([]string, error) {
 		return nil
 	})
 	sort.Strings(out)
-	return out, err
+	return out, warns, err
 }
 
 // ValidateGlobs reports the first malformed pattern. Patterns match slash

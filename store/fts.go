@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // The full-text index lives in a second SQLite file beside the store,
@@ -56,7 +59,7 @@ func IndexPath(path string) string { return path + ".fts" }
 // openDB opens the store at path with its index attached on every connection.
 func openDB(path string) (*sql.DB, error) {
 	// A file: URI, so its path escapes the characters URIs give a meaning.
-	uri := "file:" + uriPath.Replace(path) + "?_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)"
+	uri := "file:" + uriPath.Replace(path) + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)", busyTimeout.Milliseconds())
 	c, err := sqlite.NewConnector(uri)
 	if err != nil {
 		return nil, err
@@ -70,6 +73,34 @@ var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 type attacher struct {
 	driver.Connector
 	index string
+}
+
+// execBusy runs a statement, trying again while another connection holds
+// a lock it needs: switching a new file to WAL takes an exclusive lock
+// and does not wait on its own, so two processes creating one store at
+// once would otherwise fail.
+func execBusy(ctx context.Context, exec driver.ExecerContext, stmt string) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		_, err := exec.ExecContext(ctx, stmt, nil)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// busyTimeout is how long a statement waits for another connection's lock
+// (SQLite's busy_timeout, and execBusy's own loop).
+const busyTimeout = 10 * time.Second
+
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED)
 }
 
 // filePragmas set up both files of a store: WAL, so searches never block
@@ -93,7 +124,7 @@ func (a attacher) Connect(ctx context.Context) (driver.Conn, error) {
 	for _, schema := range []string{"main", "fts"} {
 		for _, p := range filePragmas {
 			if err == nil {
-				_, err = exec.ExecContext(ctx, "PRAGMA "+schema+"."+p, nil)
+				err = execBusy(ctx, exec, "PRAGMA "+schema+"."+p)
 			}
 		}
 	}
@@ -108,47 +139,62 @@ func (a attacher) Connect(ctx context.Context) (driver.Conn, error) {
 // it empty when it is missing, foreign, of another version or mostly
 // entries of deleted lines; s.index then fills it.
 func (s *Store) pairIndex(ctx context.Context) error {
-	var id, dropped, version int64
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'id'),
-		(SELECT value FROM meta WHERE key = 'dropped')`).Scan(&id, &dropped)
-	if err != nil {
+	if ok, _, err := indexPaired(ctx, s.db); err != nil || ok {
 		return err
 	}
-	if err := s.db.QueryRowContext(ctx, "PRAGMA fts.user_version").Scan(&version); err != nil {
-		return err
-	}
-	if version == ftsVersion {
-		var pairedID, base, indexed int64
-		err := s.db.QueryRowContext(ctx, `SELECT (SELECT value FROM fts.meta WHERE key = 'id'),
-			(SELECT value FROM fts.meta WHERE key = 'dropped'), (SELECT value FROM fts.meta WHERE key = 'indexed')`).
-			Scan(&pairedID, &base, &indexed)
-		if err != nil {
+	// Another process may be repairing it too: decide again under the
+	// write locks, so only one rebuilds (and none drops an index another
+	// has just built and is filling).
+	return s.exclusive(ctx, func(conn *sql.Conn) error {
+		ok, ids, err := indexPaired(ctx, conn)
+		if err != nil || ok {
 			return err
 		}
-		// Stale entries are counted against the watermark, the highest id
-		// indexed: a rough size, which is all a threshold needs. dropped <
-		// base when the store lost commits the index kept (a power cut:
-		// the files are synced apart), perhaps deletions the index had
-		// seen: only a rebuild finds those lines again.
-		if pairedID == id && base <= dropped && (dropped-base)*4 <= indexed {
-			return nil
+		if _, err := conn.ExecContext(ctx, ftsSchema); err != nil {
+			return fmt.Errorf("create index: %w", err)
 		}
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
+		if _, err := conn.ExecContext(ctx, "INSERT INTO fts.meta VALUES ('id', ?), ('dropped', ?), ('indexed', 0)", ids[0], ids[1]); err != nil {
+			return err
+		}
+		_, err = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA fts.user_version = %d", ftsVersion))
+		return err
+	})
+}
+
+// querier is what indexPaired reads through: the pool or one connection.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// indexPaired says whether the index file belongs to this store and is
+// fresh enough to keep, and returns the store's id and dropped count.
+func indexPaired(ctx context.Context, q querier) (bool, [2]int64, error) {
+	var id, dropped, version int64
+	err := q.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'id'),
+		(SELECT value FROM meta WHERE key = 'dropped')`).Scan(&id, &dropped)
 	if err != nil {
-		return err
+		return false, [2]int64{}, err
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, ftsSchema); err != nil {
-		return fmt.Errorf("create index: %w", err)
+	ids := [2]int64{id, dropped}
+	if err := q.QueryRowContext(ctx, "PRAGMA fts.user_version").Scan(&version); err != nil {
+		return false, ids, err
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO fts.meta VALUES ('id', ?), ('dropped', ?), ('indexed', 0)", id, dropped); err != nil {
-		return err
+	if version != ftsVersion {
+		return false, ids, nil
 	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA fts.user_version = %d", ftsVersion)); err != nil {
-		return err
+	var pairedID, base, indexed int64
+	err = q.QueryRowContext(ctx, `SELECT (SELECT value FROM fts.meta WHERE key = 'id'),
+		(SELECT value FROM fts.meta WHERE key = 'dropped'), (SELECT value FROM fts.meta WHERE key = 'indexed')`).
+		Scan(&pairedID, &base, &indexed)
+	if err != nil {
+		return false, ids, err
 	}
-	return tx.Commit()
+	// Stale entries are counted against the watermark, the highest id
+	// indexed: a rough size, which is all a threshold needs. dropped <
+	// base when the store lost commits the index kept (a power cut: the
+	// files are synced apart), perhaps deletions the index had seen: only
+	// a rebuild finds those lines again.
+	return pairedID == id && base <= dropped && (dropped-base)*4 <= indexed, ids, nil
 }
 
 // index adds every stored line not yet indexed: an indexer told at once

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/internal/rootfile"
 	"github.com/recheckgen/recheckgen/logfile"
 	"github.com/recheckgen/recheckgen/zuul"
 )
@@ -23,6 +25,9 @@ type IngestOptions struct {
 	Workers int      // log readers running at once; the CPU count when 0
 	// Progress, when set, is called after each build directory.
 	Progress func(Progress)
+	// Now is the clock build times are checked against (CheckTime); the
+	// time Ingest starts when zero.
+	Now time.Time
 }
 
 // Progress is how far an ingest has come.
@@ -99,6 +104,10 @@ type buildJob struct {
 // and an indexer adds the builds committed to the full-text index.
 func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (Summary, error) {
 	start := time.Now()
+	now := opts.Now
+	if now.IsZero() {
+		now = start
+	}
 	if err := ValidateGlobs(opts.Globs); err != nil {
 		return Summary{}, err
 	}
@@ -124,7 +133,7 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 		go func() {
 			defer wg.Done()
 			for j := range queue {
-				s.read(ctx, j, opts)
+				s.read(ctx, j, opts, now)
 			}
 		}()
 	}
@@ -184,8 +193,14 @@ func (s *Store) write(ctx context.Context, jobs []buildJob, opts IngestOptions, 
 	return err
 }
 
-// read parses one build directory and streams it to the writer.
-func (s *Store) read(ctx context.Context, j buildJob, opts IngestOptions) {
+// MaxRecord is the largest build.json read: real records are a few KiB.
+const MaxRecord = 1 << 20
+
+// read parses one build directory and streams it to the writer. Only
+// regular files inside the directory are read: a build's files are written
+// by the job under test, and a link out of it must not publish the host's
+// files.
+func (s *Store) read(ctx context.Context, j buildJob, opts IngestOptions, now time.Time) {
 	defer close(j.out)
 	send := func(it item) bool {
 		select {
@@ -195,12 +210,13 @@ func (s *Store) read(ctx context.Context, j buildJob, opts IngestOptions) {
 			return false
 		}
 	}
-	data, err := os.ReadFile(filepath.Join(j.dir, "build.json"))
+	root, err := os.OpenRoot(j.dir)
 	if err != nil {
 		send(item{err: err})
 		return
 	}
-	b, err := zuul.Decode(data)
+	defer root.Close()
+	b, err := readRecord(root, now)
 	if err != nil {
 		send(item{err: err})
 		return
@@ -212,15 +228,36 @@ func (s *Store) read(ctx context.Context, j buildJob, opts IngestOptions) {
 	if !send(item{build: &b}) {
 		return
 	}
-	files, err := logFiles(j.dir, opts.Globs)
+	files, warns, err := logFiles(j.dir, opts.Globs)
 	if err != nil {
-		send(item{warn: &Warning{j.dir, err.Error()}})
+		warns = append(warns, Warning{j.dir, err.Error()})
 	}
-	for _, rel := range files {
-		if !s.readFile(j.dir, rel, b.Start, send) {
+	for i := range warns {
+		if !send(item{warn: &warns[i]}) {
 			return
 		}
 	}
+	for _, rel := range files {
+		if !s.readFile(root, j.dir, rel, b.Start, now, send) {
+			return
+		}
+	}
+}
+
+// readRecord reads and checks a build directory's build.json.
+func readRecord(root *os.Root, now time.Time) (recheckgen.Build, error) {
+	data, err := rootfile.ReadFile(root, "build.json", rootfile.FollowInside, MaxRecord)
+	if err != nil {
+		return recheckgen.Build{}, err
+	}
+	b, err := zuul.Decode(data)
+	if err != nil {
+		return b, err
+	}
+	if err := b.Check(now); err != nil {
+		return b, fmt.Errorf("invalid build record: %w", err)
+	}
+	return b, nil
 }
 
 // readFile streams one log file as events. An event is a line, except in
@@ -228,58 +265,33 @@ func (s *Store) read(ctx context.Context, j buildJob, opts IngestOptions) {
 // timestamp join the event before them, as elastic-recheck's log pipeline
 // indexed them (so one query can match across a traceback). Lines without
 // a timestamp take the one before them, and the first ones the build's
-// start.
-func (s *Store) readFile(dir, rel string, buildStart time.Time, send func(item) bool) bool {
+// start; so does a line whose timestamp is implausible (see CheckTime).
+func (s *Store) readFile(root *os.Root, dir, rel string, buildStart, now time.Time, send func(item) bool) bool {
 	p := filepath.Join(dir, filepath.FromSlash(rel))
+	f, _, err := rootfile.Open(root, rel, rootfile.FollowInside)
+	if err != nil {
+		return send(item{warn: &Warning{p, "skipped: " + errText(err)}})
+	}
+	defer f.Close()
 	if !send(item{file: rel}) {
 		return false
 	}
-	last := buildStart.UnixMilli()
-	chunk := getChunk()
-	var event lineRec // the event being read, when pending
-	pending, ok := false, true
-	flush := func() error {
-		if !pending {
-			return nil
-		}
-		chunk = append(chunk, event)
-		pending = false
-		if len(chunk) == chunkLines {
-			if ok = send(item{lines: chunk}); !ok {
-				return context.Canceled
-			}
-			chunk = getChunk()
-		}
-		return nil
-	}
-	st, err := logfile.Each(p, func(n int, line []byte) error {
+	ev := events{last: buildStart.UnixMilli(), chunk: getChunk(), send: send, ok: true}
+	st, err := logfile.Read(f, rel, func(n int, line []byte) error {
 		t, stamped := logfile.Timestamp(line, buildStart)
+		if stamped && recheckgen.CheckTime(t, now) != nil {
+			stamped = false
+		}
 		var fields logfile.Fields
 		if stamped {
 			fields = logfile.ParseFields(line)
 		}
-		if pending && event.fields.Level != "" && (!stamped || fields.Level == "TRACE") {
-			event.message += "\n" + string(line)
-			return nil
-		}
-		if err := flush(); err != nil {
-			return err
-		}
-		if stamped {
-			last = t.UnixMilli()
-		}
-		event, pending = lineRec{lineno: n, ts: last, fields: fields, message: string(line)}, true
-		return nil
+		return ev.line(n, line, t, stamped, fields)
 	})
-	if !ok || flush() != nil {
+	if !ev.ok || !ev.end() {
 		return false
 	}
-	if len(chunk) == 0 {
-		putChunk(chunk)
-	} else if !send(item{lines: chunk}) {
-		return false
-	}
-	for _, w := range fileWarnings(p, st, err) {
+	for _, w := range fileWarnings(p, st, err, ev.cut) {
 		if !send(item{warn: &w}) {
 			return false
 		}
@@ -287,16 +299,106 @@ func (s *Store) readFile(dir, rel string, buildStart time.Time, send func(item) 
 	return send(item{fileEnd: true})
 }
 
-func fileWarnings(p string, st logfile.Stats, err error) []Warning {
+// errText is an error without the path it repeats (warnings name it).
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// events joins a file's lines into events and sends them in chunks. The
+// pending event's text grows in a reused buffer, so joining is linear in
+// the file, and stops growing at logfile.MaxLine (the rest is cut and
+// counted).
+type events struct {
+	last    int64 // time of the last stamped line
+	chunk   []lineRec
+	send    func(item) bool
+	ok      bool // false once send failed
+	pending bool
+	event   lineRec // the pending event, its message in text
+	text    []byte
+	cutting bool // the pending event reached the cap
+	cut     int  // events cut at the cap
+}
+
+func (e *events) line(n int, line []byte, t time.Time, stamped bool, fields logfile.Fields) error {
+	if e.pending && e.event.fields.Level != "" && (!stamped || fields.Level == "TRACE") {
+		e.join(line)
+		return nil
+	}
+	if err := e.flush(); err != nil {
+		return err
+	}
+	if stamped {
+		e.last = t.UnixMilli()
+	}
+	e.event, e.pending, e.cutting = lineRec{lineno: n, ts: e.last, fields: fields}, true, false
+	e.text = append(e.text[:0], line...)
+	return nil
+}
+
+// join appends a continuation line to the pending event, up to the cap.
+func (e *events) join(line []byte) {
+	if e.cutting {
+		return
+	}
+	if room := logfile.MaxLine - len(e.text) - 1; len(line) > room {
+		if room > 0 {
+			e.text = append(append(e.text, '\n'), line[:room]...)
+		}
+		e.cutting = true
+		e.cut++
+		return
+	}
+	e.text = append(append(e.text, '\n'), line...)
+}
+
+func (e *events) flush() error {
+	if !e.pending {
+		return nil
+	}
+	e.event.message = string(e.text)
+	e.chunk = append(e.chunk, e.event)
+	e.pending = false
+	if len(e.chunk) == chunkLines {
+		if e.ok = e.send(item{lines: e.chunk}); !e.ok {
+			return context.Canceled
+		}
+		e.chunk = getChunk()
+	}
+	return nil
+}
+
+// end sends what is left; false when the writer went away.
+func (e *events) end() bool {
+	if e.flush() != nil {
+		return false
+	}
+	if len(e.chunk) == 0 {
+		putChunk(e.chunk)
+		return true
+	}
+	return e.send(item{lines: e.chunk})
+}
+
+func fileWarnings(p string, st logfile.Stats, err error, cutEvents int) []Warning {
 	var out []Warning
 	switch {
 	case errors.Is(err, logfile.ErrBinary):
 		out = append(out, Warning{p, "skipped: " + err.Error()})
+	case errors.Is(err, logfile.ErrFileCap):
+		out = append(out, Warning{p, fmt.Sprintf("%v: %d lines stored, the rest cut", err, st.Lines)})
 	case err != nil:
 		out = append(out, Warning{p, fmt.Sprintf("read stopped after %d lines: %v", st.Lines, err)})
 	}
 	if st.LongLines > 0 {
 		out = append(out, Warning{p, fmt.Sprintf("%d line(s) longer than 1 MiB were cut", st.LongLines)})
+	}
+	if cutEvents > 0 {
+		out = append(out, Warning{p, fmt.Sprintf("%d event(s) (a line and the untimestamped lines joined to it) longer than 1 MiB were cut", cutEvents)})
 	}
 	if st.InvalidUTF8 > 0 {
 		out = append(out, Warning{p, fmt.Sprintf("%d line(s) with invalid UTF-8: bytes replaced with U+FFFD", st.InvalidUTF8)})
@@ -319,5 +421,5 @@ func describeBuildErr(dir string, err error) Warning {
 	case errors.Is(err, zuul.ErrNoUUID):
 		return Warning{p, "no uuid: build skipped"}
 	}
-	return Warning{p, strings.TrimPrefix(err.Error(), "invalid build record: ") + ": build skipped"}
+	return Warning{p, strings.TrimPrefix(errText(err), "invalid build record: ") + ": build skipped"}
 }

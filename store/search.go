@@ -260,13 +260,29 @@ func (s *Store) FailedBuilds(ctx context.Context, w recheckgen.Window, f recheck
 }
 
 // Latest is the end of the newest build stored (its start when it has no
-// end); zero for an empty store.
-func (s *Store) Latest(ctx context.Context) (time.Time, error) {
+// end) that is not after now; zero for an empty store. Builds dated after
+// now are named instead.
+func (s *Store) Latest(ctx context.Context, now time.Time) (recheckgen.Latest, error) {
+	var l recheckgen.Latest
 	var ms sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, "SELECT MAX(MAX(start_ms, end_ms)) FROM builds").Scan(&ms); err != nil {
-		return time.Time{}, err
+	cut := now.UnixMilli()
+	if err := s.db.QueryRowContext(ctx, "SELECT MAX(MAX(start_ms, end_ms)) FROM builds WHERE MAX(start_ms, end_ms) <= ?", cut).Scan(&ms); err != nil {
+		return l, err
 	}
-	return fromMillis(ms.Int64), nil
+	l.Time = fromMillis(ms.Int64)
+	rows, err := s.db.QueryContext(ctx, "SELECT uuid, COUNT(*) OVER () FROM builds WHERE MAX(start_ms, end_ms) > ? ORDER BY MAX(start_ms, end_ms) DESC, uuid LIMIT ?", cut, recheckgen.MaxFuture)
+	if err != nil {
+		return l, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uuid string
+		if err := rows.Scan(&uuid, &l.FutureCount); err != nil {
+			return l, err
+		}
+		l.Future = append(l.Future, uuid)
+	}
+	return l, rows.Err()
 }
 
 var _ recheckgen.Backend = (*Store)(nil)

@@ -51,8 +51,12 @@ func searchCorpus(t testing.TB) *Store {
 		}
 	}
 	st := openTest(t)
-	if _, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs}); err != nil {
+	sum, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if len(sum.Warnings) > 0 {
+		t.Fatalf("warnings: %v", sum.Warnings)
 	}
 	return st
 }
@@ -186,8 +190,20 @@ func TestFailedBuildsAndLatest(t *testing.T) {
 	if len(got) != 1 || got[0].UUID != "b3" {
 		t.Errorf("check pipeline: %v", got)
 	}
-	latest, err := st.Latest(ctx)
-	if err != nil || !latest.Equal(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)) {
-		t.Errorf("latest %v %v", latest, err)
+	now := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	latest, err := st.Latest(ctx, now)
+	if err != nil || !latest.Time.Equal(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)) || latest.FutureCount != 0 {
+		t.Errorf("latest %+v %v", latest, err)
+	}
+	// A build dated after now (stored while the clock was ahead, or within
+	// the day of slack) does not move the newest time; it is named.
+	root := t.TempDir()
+	mustWrite(t, filepath.Join(root, "f", "build.json"), []byte(`{"uuid": "ahead", "job_name": "j", "result": "FAILURE", "start_time": "2026-11-30T06:00:00"}`))
+	if _, err := st.Ingest(ctx, []string{root}, IngestOptions{Globs: testGlobs, Now: now.Add(12 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	latest, err = st.Latest(ctx, now)
+	if err != nil || !latest.Time.Equal(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)) || latest.FutureCount != 1 || latest.Future[0] != "ahead" {
+		t.Errorf("latest with a build from the future %+v %v", latest, err)
 	}
 }

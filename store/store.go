@@ -11,7 +11,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -103,6 +107,55 @@ type Store struct {
 
 	mu     sync.Mutex
 	builds map[int64]buildRow // cache of the builds table, filled on first search
+
+	notices []string // what Open repaired, for the user to hear of
+}
+
+// Notices says what opening the store repaired.
+func (s *Store) Notices() []string { return s.notices }
+
+// dropImplausible deletes builds whose times ingest would refuse today
+// (see recheckgen.CheckTime): older versions stored them, and one such
+// build made every later report fail to encode, or moved the window.
+func (s *Store) dropImplausible(ctx context.Context, now time.Time) error {
+	lo, hi := int64(0), now.Add(recheckgen.FutureSlack).UnixMilli()
+	const bad = "start_ms < ?1 OR start_ms > ?2 OR end_ms < ?1 OR end_ms > ?2"
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM builds WHERE "+bad, lo, hi).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	var uuids []string
+	err := s.exclusive(ctx, func(conn *sql.Conn) error {
+		rows, err := conn.QueryContext(ctx, "SELECT id, uuid FROM builds WHERE "+bad, lo, hi)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			var uuid string
+			if err := rows.Scan(&id, &uuid); err != nil {
+				rows.Close()
+				return err
+			}
+			ids, uuids = append(ids, id), append(uuids, uuid)
+		}
+		rows.Close()
+		for _, id := range ids {
+			if err := deleteBuild(ctx, conn, id); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("drop builds with implausible times: %w", err)
+	}
+	if len(uuids) > 0 {
+		s.notices = append(s.notices, fmt.Sprintf("dropped %d build(s) dated outside 1970 to a day past now, stored by an older version: %s",
+			len(uuids), strings.Join(uuids, ", ")))
+	}
+	return nil
 }
 
 // Open opens or creates the store at path, with its full-text index beside
@@ -122,6 +175,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	if err := s.dropImplausible(ctx, time.Now()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	if err := s.pairIndex(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", IndexPath(path), err)
@@ -138,26 +195,51 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return err
 	}
-	var script string
-	switch v {
-	case schemaVersion:
+	if v == schemaVersion {
 		return nil
-	case 1, 2, 3:
-		script = upgrade + rest
-	case 0:
-		script = schema + rest
-	default:
-		return fmt.Errorf("store schema version %d is not %d: delete the file and ingest again", v, schemaVersion)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	// Another process may be opening the same new store: decide again
+	// under the write lock.
+	return s.exclusive(ctx, func(conn *sql.Conn) error {
+		if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			return err
+		}
+		var script string
+		switch v {
+		case schemaVersion:
+			return nil
+		case 1, 2, 3:
+			script = upgrade + rest
+		case 0:
+			script = schema + rest
+		default:
+			return fmt.Errorf("store schema version %d is not %d: delete the file and ingest again", v, schemaVersion)
+		}
+		if _, err := conn.ExecContext(ctx, script); err != nil {
+			return fmt.Errorf("schema version %d to %d: %w", v, schemaVersion, err)
+		}
+		return nil
+	})
+}
+
+// exclusive runs fn in a transaction that holds the write locks of both
+// files from its start (BEGIN IMMEDIATE), so what fn reads stays true
+// until it commits, whatever other processes do.
+func (s *Store) exclusive(ctx context.Context, fn func(*sql.Conn) error) error {
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, script); err != nil {
-		return fmt.Errorf("schema version %d to %d: %w", v, schemaVersion, err)
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
 	}
-	return tx.Commit()
+	if err := fn(conn); err != nil {
+		conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "COMMIT")
+	return err
 }
 
 // Close closes the database.

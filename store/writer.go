@@ -25,12 +25,6 @@ func (s *Store) newWriter(ctx context.Context) (*writer, error) {
 		return nil, err
 	}
 	w := &writer{conn: conn}
-	// Line ids are never reused: above every line stored and every id the
-	// index has entries for (see fts.go).
-	if err := conn.QueryRowContext(ctx, `SELECT MAX(COALESCE(MAX(id), 0), (SELECT value FROM fts.meta WHERE key = 'indexed')) + 1 FROM lines`).Scan(&w.nextID); err != nil {
-		conn.Close()
-		return nil, err
-	}
 	if err := w.stmts.prepare(ctx, s.db); err != nil {
 		w.close()
 		return nil, err
@@ -143,6 +137,12 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 		}
 	}()
 	if err = lockForWrite(ctx, tx, "main"); err != nil {
+		return err
+	}
+	// Line ids are never reused: above every line stored and every id the
+	// index has entries for (see fts.go). Read under the write lock, so
+	// another ingest into the same store cannot take the same ids.
+	if err = tx.QueryRowContext(ctx, `SELECT MAX(COALESCE(MAX(id), 0), (SELECT value FROM fts.meta WHERE key = 'indexed')) + 1 FROM lines`).Scan(&w.nextID); err != nil {
 		return err
 	}
 	bt := &buildTx{tx: tx, stmts: w.stmts.in(ctx, tx)}
@@ -273,9 +273,14 @@ func nullable(s string) any {
 	return s
 }
 
+// execer is a transaction, or a connection inside one.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
 // deleteBuild removes a build and its lines for a forced re-ingest. The
 // lines' index entries stay behind, matching nothing (see fts.go).
-func deleteBuild(ctx context.Context, tx *sql.Tx, id int64) error {
+func deleteBuild(ctx context.Context, tx execer, id int64) error {
 	for _, q := range []string{
 		`UPDATE meta SET value = value + (SELECT COUNT(*) FROM lines WHERE build_id = ?1) WHERE key = 'dropped'`,
 		`DELETE FROM lines WHERE build_id = ?1`,

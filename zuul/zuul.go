@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -48,12 +49,16 @@ type nestedRef struct {
 // and they cannot be told apart, so callers skip them.
 var ErrNoUUID = errors.New("build record has no uuid")
 
-// Decode reads one build record.
+// Decode reads one build record: one JSON object (a UTF-8 byte order mark
+// before it is allowed, anything after it is not).
 func Decode(data []byte) (recheckgen.Build, error) {
 	var r record
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
 	if err := dec.Decode(&r); err != nil {
 		return recheckgen.Build{}, fmt.Errorf("invalid build record: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return recheckgen.Build{}, errors.New("invalid build record: data after the record")
 	}
 	if strings.TrimSpace(r.UUID) == "" {
 		return recheckgen.Build{}, ErrNoUUID

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
@@ -26,7 +27,7 @@ func openStore(ctx context.Context, cfg *config.Config, e *env) (*store.Store, e
 		}
 		dirs = append(dirs, cfg.SQLite.Sample)
 	}
-	st, err := store.Open(ctx, cfg.SQLite.Path)
+	st, err := openStoreFile(ctx, cfg.SQLite.Path, e)
 	if err != nil {
 		return nil, err
 	}
@@ -39,6 +40,18 @@ func openStore(ctx context.Context, cfg *config.Config, e *env) (*store.Store, e
 		if sum.Builds > 0 || len(sum.Warnings) > 0 {
 			printIngest(e.stderr, sum, 5)
 		}
+	}
+	return st, nil
+}
+
+// openStoreFile opens the store at path and tells what opening repaired.
+func openStoreFile(ctx context.Context, path string, e *env) (*store.Store, error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range st.Notices() {
+		fmt.Fprintf(e.stderr, "note: %s: %s\n", path, n)
 	}
 	return st, nil
 }
@@ -75,18 +88,25 @@ func openBackend(ctx context.Context, cfg *config.Config, e *env) (recheckgen.Ba
 }
 
 // window resolves the configured window against the backend's data.
-func window(ctx context.Context, cfg *config.Config, b recheckgen.Backend) (recheckgen.Window, error) {
-	end, latest, err := cfg.WindowEnd(time.Now())
+func window(ctx context.Context, cfg *config.Config, b recheckgen.Backend, e *env) (recheckgen.Window, error) {
+	now := time.Now()
+	end, latest, err := cfg.WindowEnd(now)
 	if err != nil {
 		return recheckgen.Window{}, err
 	}
 	if latest {
-		if end, err = b.Latest(ctx); err != nil {
+		l, err := b.Latest(ctx, now)
+		if err != nil {
 			return recheckgen.Window{}, err
 		}
-		if end.IsZero() {
-			return recheckgen.Window{}, errors.New("window end is `latest` but the store holds no builds: ingest some first")
+		if l.FutureCount > 0 {
+			fmt.Fprintf(e.stderr, "warning: window end `latest` ignores %d build(s) dated after now: %s\n",
+				l.FutureCount, strings.Join(l.Future, ", "))
 		}
+		if l.Time.IsZero() {
+			return recheckgen.Window{}, errors.New("window end is `latest` but the backend holds no builds dated before now: ingest some first")
+		}
+		end = l.Time
 	}
 	return recheckgen.NewWindow(end, cfg.Window.Length, cfg.Window.Bucket)
 }

@@ -109,7 +109,7 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 
 // gather runs the queries and computes what the site shows.
 func gather(ctx context.Context, cfg *config.Config, p *project.Project, b recheckgen.Backend, e *env) (site.Input, []string, error) {
-	win, err := window(ctx, cfg, b)
+	win, err := window(ctx, cfg, b, e)
 	if err != nil {
 		return site.Input{}, nil, err
 	}
@@ -138,8 +138,8 @@ func gather(ctx context.Context, cfg *config.Config, p *project.Project, b reche
 			report.Carry(rep, prev, cfg.Report.HistoryDays)
 		}
 	}
-	latest, _ := b.Latest(ctx)
-	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.UnixMilli()), Window: win,
+	latest, _ := b.Latest(ctx, time.Now())
+	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.Time.UnixMilli()), Window: win,
 		Queries: p.Queries, Content: p.Content}
 	in.EChartsJS, in.EChartsLicense = echarts(cfg, e)
 	if strings.HasPrefix(cfg.Site.ECharts, "https://") {

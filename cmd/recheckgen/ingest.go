@@ -50,7 +50,7 @@ Examples:
 				return printDiags(e, dl)
 			}
 			ctx := context.Background()
-			st, err := store.Open(ctx, cfg.SQLite.Path)
+			st, err := openStoreFile(ctx, cfg.SQLite.Path, e)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "recheckgen ingest: %v\n", err)
 				return exitFail

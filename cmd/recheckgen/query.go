@@ -58,7 +58,7 @@ Examples:
 				return exitFail
 			}
 			defer b.Close()
-			win, err := window(ctx, cfg, b)
+			win, err := window(ctx, cfg, b, e)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "recheckgen query: %v\n", err)
 				return exitFail

@@ -1,0 +1,98 @@
+package rootfile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func TestOpen(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	must(t, os.WriteFile(outside, []byte("secret"), 0o644))
+	must(t, os.MkdirAll(filepath.Join(dir, "logs", "sub"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "logs", "a.txt"), []byte("hello"), 0o644))
+	must(t, os.Symlink(outside, filepath.Join(dir, "logs", "abs.txt")))
+	must(t, os.Symlink("../../"+filepath.Base(filepath.Dir(outside))+"/secret.txt", filepath.Join(dir, "logs", "rel.txt")))
+	must(t, os.Symlink("a.txt", filepath.Join(dir, "logs", "inside.txt")))
+	must(t, os.Symlink("../a.txt", filepath.Join(dir, "logs", "sub", "up.txt")))
+	must(t, os.Symlink("nowhere.txt", filepath.Join(dir, "logs", "broken.txt")))
+	must(t, os.Symlink("/dev/zero", filepath.Join(dir, "logs", "zero.txt")))
+	must(t, syscall.Mkfifo(filepath.Join(dir, "logs", "fifo.txt"), 0o644))
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	defer root.Close()
+
+	for _, tc := range []struct {
+		name  string
+		links Links
+		want  error // nil: opened, reads "hello"
+	}{
+		{"logs/a.txt", FollowInside, nil},
+		{"logs/inside.txt", FollowInside, nil},
+		{"logs/sub/up.txt", FollowInside, nil},
+		{"logs/inside.txt", RefuseLinks, ErrSymlink},
+		{"logs/abs.txt", FollowInside, ErrOutside},
+		{"logs/rel.txt", FollowInside, ErrOutside},
+		{"logs/broken.txt", FollowInside, ErrOutside},
+		{"logs/zero.txt", FollowInside, ErrOutside},
+		{"logs/fifo.txt", FollowInside, ErrNotRegular},
+		{"logs", FollowInside, ErrNotRegular},
+		{"../" + filepath.Base(dir) + "/logs/a.txt", FollowInside, errEscape}, // os.Root refuses any ..
+	} {
+		f, _, err := Open(root, tc.name, tc.links)
+		if tc.want == nil {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+				continue
+			}
+			buf := make([]byte, 10)
+			n, _ := f.Read(buf)
+			f.Close()
+			if string(buf[:n]) != "hello" {
+				t.Errorf("%s: read %q", tc.name, buf[:n])
+			}
+			continue
+		}
+		if f != nil {
+			f.Close()
+		}
+		if tc.want == errEscape {
+			if err == nil || !strings.Contains(err.Error(), "escapes") {
+				t.Errorf("%s: got %v, want an escape error", tc.name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestReadLimits(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "big.json")
+	must(t, os.WriteFile(p, []byte(strings.Repeat("x", 100)), 0o644))
+	if _, err := ReadPath(p, RefuseLinks, 99); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), p) {
+		t.Errorf("over the limit: %v", err)
+	}
+	if data, err := ReadPath(p, RefuseLinks, 100); err != nil || len(data) != 100 {
+		t.Errorf("at the limit: %d %v", len(data), err)
+	}
+	must(t, os.Symlink(p, filepath.Join(dir, "link.json")))
+	if _, err := ReadPath(filepath.Join(dir, "link.json"), RefuseLinks, 100); !errors.Is(err, ErrSymlink) {
+		t.Errorf("link: %v", err)
+	}
+}
+
+var errEscape = errors.New("escapes")
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
