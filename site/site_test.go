@@ -191,30 +191,6 @@ func TestThemeOverride(t *testing.T) {
 	}
 }
 
-func TestPublishSwapsOrKeeps(t *testing.T) {
-	public := filepath.Join(t.TempDir(), "public")
-	if err := Publish(public, func(dir string) error { return os.WriteFile(filepath.Join(dir, "a.html"), []byte("one"), 0o644) }); err != nil {
-		t.Fatal(err)
-	}
-	err := Publish(public, func(dir string) error {
-		os.WriteFile(filepath.Join(dir, "a.html"), []byte("half"), 0o644)
-		return os.ErrDeadlineExceeded
-	})
-	if err == nil || read(t, public, "a.html") != "one" {
-		t.Errorf("a failed build must leave the old site: %v %q", err, read(t, public, "a.html"))
-	}
-	if err := Publish(public, func(dir string) error { return os.WriteFile(filepath.Join(dir, "b.html"), []byte("two"), 0o644) }); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(public, "a.html")); err == nil || read(t, public, "b.html") != "two" {
-		t.Error("a good build must replace the site whole")
-	}
-	entries, _ := os.ReadDir(filepath.Dir(public))
-	if len(entries) != 1 {
-		t.Errorf("temporary directories left behind: %v", entries)
-	}
-}
-
 func TestSafeURL(t *testing.T) {
 	for in, want := range map[string]string{"https://a.org/x": "https://a.org/x", "http://a.org": "http://a.org",
 		"javascript:alert(1)": "", "JAVASCRIPT:alert(1)": "", "data:text/html,x": "", "//evil.org": "", "/local": "", "": ""} {

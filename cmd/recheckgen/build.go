@@ -87,7 +87,10 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 		return exitFail
 	}
 	pages := 0
-	err = site.Publish(cfg.Dirs.Public, func(dir string) error {
+	pub := site.PublishOptions{Protect: protected(cfg), Waiting: func() {
+		fmt.Fprintf(e.stderr, "waiting for another build publishing beside %s\n", cfg.Dirs.Public)
+	}}
+	err = site.Publish(cfg.Dirs.Public, pub, func(dir string) error {
 		pages, err = site.Render(dir, in)
 		return err
 	})
@@ -105,6 +108,18 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 		return exitPartial
 	}
 	return exitOK
+}
+
+// protected are the paths a build reads, which the output directory may
+// not be or hold: a typo in --public must never replace the repository.
+func protected(cfg *config.Config) []string {
+	wd, _ := os.Getwd()
+	out := []string{wd, cfg.File, cfg.Dirs.Queries, cfg.Dirs.Content, cfg.Dirs.Theme, cfg.Tracker.Cache}
+	if cfg.Backend.Type == "sqlite" {
+		out = append(out, cfg.SQLite.Path, cfg.SQLite.Sample)
+		out = append(out, cfg.SQLite.Ingest...)
+	}
+	return out
 }
 
 // gather runs the queries and computes what the site shows.
