@@ -35,6 +35,8 @@ func ParseOperator(s string) (Operator, error) {
 // Options say how a query is read.
 type Options struct {
 	DefaultOperator Operator
+	// Limits bound the query's cost; DefaultLimits when nil.
+	Limits *Limits
 }
 
 // Error is a syntax error at a byte offset of the query string.

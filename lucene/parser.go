@@ -16,6 +16,13 @@ const maxDepth = 100
 
 // Parse reads a query string. The error, when not nil, is an *Error.
 func Parse(src string, opts Options) (Node, []Warning, error) {
+	lim := DefaultLimits
+	if opts.Limits != nil {
+		lim = *opts.Limits
+	}
+	if err := lim.checkLength(src); err != nil {
+		return nil, nil, err
+	}
 	for i := 0; i < len(src); {
 		r, size := utf8.DecodeRuneInString(src[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -33,6 +40,9 @@ func Parse(src string, opts Options) (Node, []Warning, error) {
 		return nil, nil, err
 	}
 	n := p.normalize(cl, Span{first.start, p.prevEnd})
+	if err := lim.check(n); err != nil {
+		return nil, nil, err
+	}
 	sort.SliceStable(p.warns, func(i, j int) bool { return p.warns[i].Span.Start < p.warns[j].Span.Start })
 	return n, p.warns, nil
 }

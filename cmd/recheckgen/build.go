@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
-	"github.com/recheckgen/recheckgen/batch"
+	"github.com/recheckgen/recheckgen/queryrun"
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/diag"
-	"github.com/recheckgen/recheckgen/project"
+	"github.com/recheckgen/recheckgen/repo"
 	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/site"
 	"github.com/recheckgen/recheckgen/tracker"
@@ -67,7 +67,7 @@ Examples:
 
 func build(ctx context.Context, cfg *config.Config, e *env) int {
 	start := time.Now()
-	p, dl := project.Load(cfg)
+	p, dl := repo.Load(cfg)
 	if len(dl) > 0 {
 		_ = diag.Write(e.stderr, "text", dl)
 	}
@@ -123,12 +123,12 @@ func protected(cfg *config.Config) []string {
 }
 
 // gather runs the queries and computes what the site shows.
-func gather(ctx context.Context, cfg *config.Config, p *project.Project, b recheckgen.Backend, e *env) (site.Input, []string, error) {
+func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckgen.Backend, e *env) (site.Input, []string, error) {
 	win, err := window(ctx, cfg, b, e)
 	if err != nil {
 		return site.Input{}, nil, err
 	}
-	results := batch.Run(ctx, b, p.Queries, win, batch.Options{Concurrency: cfg.Report.Concurrency, Recent: 10})
+	results := queryrun.Run(ctx, b, p.Queries, win, queryrun.Options{Concurrency: cfg.Report.Concurrency, Recent: 10})
 	var failed []string
 	for _, r := range results {
 		if r.Err != nil {
@@ -185,7 +185,7 @@ func echarts(cfg *config.Config, e *env) (script, license []byte) {
 
 // titles asks the trackers for the bugs' titles and statuses; a tracker
 // that does not answer only leaves the query's own title.
-func titles(ctx context.Context, cfg *config.Config, p *project.Project, rep *recheckgen.Report) {
+func titles(ctx context.Context, cfg *config.Config, p *repo.Project, rep *recheckgen.Report) {
 	f := &tracker.Fetcher{CacheFile: cfg.Tracker.Cache, Timeout: cfg.Tracker.Timeout}
 	var bugs []recheckgen.BugRef
 	for _, q := range p.Queries {

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/recheckgen/recheckgen/diag"
-	"github.com/recheckgen/recheckgen/project"
+	"github.com/recheckgen/recheckgen/repo"
 	"github.com/spf13/pflag"
 )
 
@@ -47,7 +47,7 @@ Examples:
 			}
 			cfg, dl := load()
 			if dl.Errors() == 0 {
-				_, pdl := project.Load(cfg)
+				_, pdl := repo.Load(cfg)
 				dl = append(dl, pdl...)
 			}
 			if err := diag.Write(e.stdout, *format, dl); err != nil {

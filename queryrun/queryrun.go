@@ -1,7 +1,7 @@
-// Package batch runs every known-bug query against a backend with bounded
+// Package queryrun runs every known-bug query against a backend with bounded
 // concurrency, so one slow or failing query neither stalls nor stops the
 // others.
-package batch
+package queryrun
 
 import (
 	"context"

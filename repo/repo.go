@@ -1,8 +1,8 @@
-// Package project loads everything a run reads from the repository: the
+// Package repo loads everything a run reads from the repository: the
 // runbooks of content/ and the known-bug queries of queries/, checked
 // against each other. `recheckgen check` is this load plus printing its
 // diagnostics; `recheckgen build` starts from it.
-package project
+package repo
 
 import (
 	"fmt"
