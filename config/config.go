@@ -53,6 +53,9 @@ type Report struct {
 	Batch       int      // queries per OpenSearch _msearch request
 	Previous    string   // an earlier report.json (path or http(s) URL) whose history is carried forward
 	HistoryDays int      // days of history kept
+	// QueryTimeout bounds one query on the embedded store: past it the
+	// query fails alone and the rest of the site publishes.
+	QueryTimeout time.Duration
 }
 
 // Dirs are the directories a run reads and writes.
@@ -115,7 +118,7 @@ var Backends = []string{"sqlite", "opensearch"}
 func Default() *Config {
 	return &Config{
 		Site:    Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js"},
-		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90},
+		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90, QueryTimeout: time.Minute},
 		Tracker: Tracker{Cache: ".recheckgen/trackers.json", Timeout: 10 * time.Second},
 		Dirs:    Dirs{Queries: "queries", Content: "content", Public: "public"},
 		Query: Query{DefaultOperator: lucene.AND, Fields: []string{

@@ -5,7 +5,10 @@ package queryrun
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
+	"time"
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/report"
@@ -15,6 +18,9 @@ import (
 type Options struct {
 	Concurrency int // queries at once; 4 when 0
 	Recent      int // newest hits per query
+	// Timeout bounds each query run on its own (not through a Batcher,
+	// whose requests have their own timeouts); none when 0.
+	Timeout time.Duration
 	// Done, when set, is called after each query with the count so far.
 	Done func(done, total int)
 }
@@ -48,7 +54,7 @@ func Run(ctx context.Context, b recheckgen.Backend, qs []recheckgen.Query, win r
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			m, err := b.Search(ctx, q, win, searchOpts(q))
+			m, err := Search(ctx, b, q, win, searchOpts(q), opts.Timeout)
 			out[i] = report.Result{Query: q, Match: m, Err: err}
 			if opts.Done != nil {
 				mu.Lock()
@@ -60,6 +66,21 @@ func Run(ctx context.Context, b recheckgen.Backend, qs []recheckgen.Query, win r
 	}
 	wg.Wait()
 	return out
+}
+
+// Search runs one query under its time limit; past it, the backend's work
+// is cancelled (the store interrupts SQLite) and the query fails alone.
+func Search(ctx context.Context, b recheckgen.Backend, q recheckgen.Query, win recheckgen.Window, so recheckgen.SearchOptions, limit time.Duration) (*recheckgen.Match, error) {
+	if limit <= 0 {
+		return b.Search(ctx, q, win, so)
+	}
+	qctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	m, err := b.Search(qctx, q, win, so)
+	if err != nil && errors.Is(qctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		return nil, fmt.Errorf("stopped after %v, the time limit of one query (report.query_timeout): make it more specific", limit)
+	}
+	return m, err
 }
 
 // runBatches sends groups of queries, up to Concurrency groups at once.

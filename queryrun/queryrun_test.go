@@ -7,12 +7,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/internal/testcorpus"
+	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/sample"
 )
@@ -31,6 +33,10 @@ func (f *fake) Search(ctx context.Context, q recheckgen.Query, w recheckgen.Wind
 	for p := f.peak.Load(); n > p && !f.peak.CompareAndSwap(p, n); p = f.peak.Load() {
 	}
 	time.Sleep(10 * time.Millisecond)
+	if q.ID == "slow" {
+		<-ctx.Done() // a query that would run for ever
+		return nil, ctx.Err()
+	}
 	if q.ID == "bad" {
 		return nil, errors.New("rejected")
 	}
@@ -42,7 +48,7 @@ func (f *fake) FailedBuilds(context.Context, recheckgen.Window, recheckgen.Build
 func (f *fake) Latest(context.Context, time.Time) (recheckgen.Latest, error) {
 	return recheckgen.Latest{}, nil
 }
-func (f *fake) Close() error                              { return nil }
+func (f *fake) Close() error { return nil }
 
 func TestRun(t *testing.T) {
 	qs := []recheckgen.Query{{ID: "a"}, {ID: "bad"}, {ID: "c", AllowNonvoting: true}, {ID: "d"}, {ID: "e"}, {ID: "f"}}
@@ -100,6 +106,45 @@ func TestSampleReport(t *testing.T) {
 		t.Fatalf("%v (go test -update writes it)", err)
 	}
 	if string(want) != string(got) {
-		t.Errorf("%s differs: run go test ./batch -update and review the diff", path)
+		t.Errorf("%s differs: run go test ./queryrun -update and review the diff", path)
+	}
+	t.Run("time limit interrupts the store", func(t *testing.T) { timeLimitOnStore(t, st, win) })
+}
+
+// timeLimitOnStore: on the real store, a costly query (a wildcard tested
+// against every word of every line) is interrupted inside SQLite at its
+// limit, and runs to its end with time enough.
+func timeLimitOnStore(t *testing.T, st recheckgen.Backend, win recheckgen.Window) {
+	n, _, err := lucene.Parse("message:*e*", lucene.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := recheckgen.Query{ID: "slow", Raw: "message:*e*", Expr: n}
+	start := time.Now()
+	_, err = Search(context.Background(), st, q, win, recheckgen.SearchOptions{}, 20*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "the time limit of one query") {
+		t.Fatalf("got %v, want the time limit", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("stopped after %v: SQLite was not interrupted", d)
+	}
+	if _, err := Search(context.Background(), st, q, win, recheckgen.SearchOptions{}, time.Minute); err != nil {
+		t.Errorf("the same query with time to finish: %v", err)
+	}
+}
+
+// TestTimeLimit: a query past its time limit fails alone, saying why; the
+// others run to completion.
+func TestTimeLimit(t *testing.T) {
+	qs := []recheckgen.Query{{ID: "a"}, {ID: "slow"}, {ID: "c"}}
+	res := Run(context.Background(), &fake{}, qs, recheckgen.Window{}, Options{Concurrency: 2, Timeout: 200 * time.Millisecond})
+	for i, r := range res {
+		if qs[i].ID == "slow" {
+			if r.Err == nil || r.Err.Error() != "stopped after 200ms, the time limit of one query (report.query_timeout): make it more specific" {
+				t.Errorf("slow query: %v", r.Err)
+			}
+		} else if r.Err != nil {
+			t.Errorf("%s: %v", qs[i].ID, r.Err)
+		}
 	}
 }

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
-	"github.com/recheckgen/recheckgen/queryrun"
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/diag"
+	"github.com/recheckgen/recheckgen/queryrun"
 	"github.com/recheckgen/recheckgen/repo"
 	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/site"
@@ -128,7 +128,8 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 	if err != nil {
 		return site.Input{}, nil, err
 	}
-	results := queryrun.Run(ctx, b, p.Queries, win, queryrun.Options{Concurrency: cfg.Report.Concurrency, Recent: 10})
+	results := queryrun.Run(ctx, b, p.Queries, win, queryrun.Options{Concurrency: cfg.Report.Concurrency, Recent: 10,
+		Timeout: cfg.Report.QueryTimeout})
 	var failed []string
 	for _, r := range results {
 		if r.Err != nil {

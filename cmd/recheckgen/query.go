@@ -14,6 +14,7 @@ import (
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/queryfile"
+	"github.com/recheckgen/recheckgen/queryrun"
 	"github.com/spf13/pflag"
 )
 
@@ -63,7 +64,8 @@ Examples:
 				fmt.Fprintf(e.stderr, "recheckgen query: %v\n", err)
 				return exitFail
 			}
-			m, err := b.Search(ctx, q, win, recheckgen.SearchOptions{Recent: *recent, IncludeNonvoting: *nonvoting || q.AllowNonvoting})
+			m, err := queryrun.Search(ctx, b, q, win, recheckgen.SearchOptions{Recent: *recent, IncludeNonvoting: *nonvoting || q.AllowNonvoting},
+				cfg.Report.QueryTimeout)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "recheckgen query: %v\n", err)
 				return exitFail
