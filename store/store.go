@@ -161,10 +161,12 @@ func (s *Store) dropImplausible(ctx context.Context, now time.Time) error {
 // Open opens or creates the store at path, with its full-text index beside
 // it (see IndexPath).
 func Open(ctx context.Context, path string) (*Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("open store %s: %w", path, err)
-		}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := writable(dir); err != nil {
+		return nil, fmt.Errorf("open store %s: its directory must be writable (SQLite writes its log and index beside the file): %w", path, err)
 	}
 	db, err := openDB(path)
 	if err != nil {
@@ -240,6 +242,17 @@ func (s *Store) exclusive(ctx context.Context, fn func(*sql.Conn) error) error {
 	}
 	_, err = conn.ExecContext(ctx, "COMMIT")
 	return err
+}
+
+// writable checks that files can be created in dir: SQLite's own error
+// for a read-only directory is "unable to open database file".
+func writable(dir string) error {
+	f, err := os.CreateTemp(dir, ".recheckgen-probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // Close closes the database.
