@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/recheckgen/recheckgen/logfile"
 	"github.com/recheckgen/recheckgen/lucene"
 )
 
@@ -90,6 +91,9 @@ type SQLite struct {
 	Ingest []string // build directories ingested before a run
 	Sample string   // where the built-in sample corpus is generated and ingested ("" off)
 	Globs  []string // log files read from a build directory
+	// MaxFileMiB caps the text read from one log file, after
+	// decompression.
+	MaxFileMiB int
 }
 
 // OpenSearch configures a remote OpenSearch or Elasticsearch.
@@ -129,7 +133,7 @@ func Default() *Config {
 		}},
 		Window:  Window{Length: 10 * 24 * time.Hour, End: "now", Bucket: time.Hour},
 		Backend: Backend{Type: "sqlite"},
-		SQLite: SQLite{Path: ".recheckgen/logs.db", Globs: []string{
+		SQLite: SQLite{Path: ".recheckgen/logs.db", MaxFileMiB: logfile.DefaultMaxFile >> 20, Globs: []string{
 			"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}},
 		OpenSearch: OpenSearch{Index: "logstash-*", UserEnv: "RECHECKGEN_OPENSEARCH_USER",
 			PasswordEnv: "RECHECKGEN_OPENSEARCH_PASSWORD", Timeout: 30 * time.Second,

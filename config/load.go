@@ -197,6 +197,12 @@ func validate(c *Config, doc *yamlfile.Doc) diag.List {
 	if c.Report.Batch < 1 {
 		bad("report.batch", "must be at least 1")
 	}
+	if c.Report.QueryTimeout <= 0 {
+		bad("report.query_timeout", "must be positive")
+	}
+	if c.SQLite.MaxFileMiB < 1 || c.SQLite.MaxFileMiB > 64<<10 {
+		bad("backend.sqlite.max_file_mib", "must be between 1 and 65536 (MiB)")
+	}
 	for key, dir := range map[string]string{"dirs.queries": c.Dirs.Queries, "dirs.content": c.Dirs.Content, "dirs.public": c.Dirs.Public} {
 		if strings.TrimSpace(dir) == "" {
 			bad(key, "must name a directory")

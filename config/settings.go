@@ -51,6 +51,7 @@ var Settings = []Setting{
 	{"backend.sqlite.ingest", "ingest", "directories of CI build directories ingested into the store before a run", func(c *Config) any { return &c.SQLite.Ingest }},
 	{"backend.sqlite.sample", "sample", "generate the built-in sample corpus in this directory when missing, and ingest it (empty: off)", func(c *Config) any { return &c.SQLite.Sample }},
 	{"backend.sqlite.globs", "globs", "log files read from each build directory (slash patterns, ** for any depth; .gz is read too)", func(c *Config) any { return &c.SQLite.Globs }},
+	{"backend.sqlite.max_file_mib", "max-file-mib", "most text read from one log file, in MiB after decompression; the rest is cut with a warning", func(c *Config) any { return &c.SQLite.MaxFileMiB }},
 	{"backend.opensearch.urls", "opensearch-url", "OpenSearch/Elasticsearch URLs", func(c *Config) any { return &c.OpenSearch.URLs }},
 	{"backend.opensearch.index", "index", "index pattern to search", func(c *Config) any { return &c.OpenSearch.Index }},
 	{"backend.opensearch.user_env", "user-env", "name of the environment variable holding the user", func(c *Config) any { return &c.OpenSearch.UserEnv }},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,8 +92,13 @@ func TestEach(t *testing.T) {
 		{"gzip named plainly", "syslog.txt", gz(t, "a\n"), []string{"a"}, Stats{Lines: 1, Bytes: 2}, ""},
 		{"invalid utf-8", "a.txt", []byte("caf\xe9\nok\n"), []string{"caf\uFFFD", "ok"}, Stats{Lines: 2, Bytes: 8, InvalidUTF8: 1}, ""},
 		{"long line cut", "a.txt", []byte(long + "\nnext\n"), []string{long[:MaxLine], "next"}, Stats{Lines: 2, Bytes: int64(len(long)) + 6, LongLines: 1}, ""},
+		// A line whose last buffer holds only its newline: cut all the same.
+		{"long line cut at a buffer's edge", "a.txt", []byte(strings.Repeat("y", 4<<20) + "\nnext\n"),
+			[]string{strings.Repeat("y", MaxLine), "next"}, Stats{Lines: 2, Bytes: 4<<20 + 6, LongLines: 1}, ""},
 		{"console.html", "console.html", []byte("<span class=\"timestamp\"><b>2013-10-17 16:08:26.601</b> </span>ConnectionFailed: a &lt; b\n"),
 			[]string{"2013-10-17 16:08:26.601 ConnectionFailed: a < b"}, Stats{Lines: 1, Bytes: 89}, ""},
+		{"NUL past the first 8 KiB", "a.txt", []byte(strings.Repeat("x", 9000) + "\x00tail\n"), []string{strings.Repeat("x", 9000) + "\uFFFDtail"},
+			Stats{Lines: 1, Bytes: 9006, NULs: 1}, ""},
 		{"binary", "a.txt", []byte("ELF\x00\x01"), nil, Stats{}, "binary file"},
 		{"truncated gzip", "a.txt.gz", gz(t, "first line\nsecond line\n")[:20], nil, Stats{}, "unexpected EOF"},
 		{"bad gzip header", "a.txt.gz", []byte{0x1f, 0x8b, 0, 0}, nil, Stats{}, "gzip:"},
@@ -158,5 +164,14 @@ func TestParseFields(t *testing.T) {
 		if got := ParseFields([]byte(tt.line)); got != tt.want {
 			t.Errorf("%q: got %+v, want %+v", tt.line, got, tt.want)
 		}
+	}
+}
+
+// TestFileCap: reading stops at the cap, counted after decompression.
+func TestFileCap(t *testing.T) {
+	c := &capped{r: strings.NewReader(strings.Repeat("a", 100)), left: 60}
+	data, err := io.ReadAll(c)
+	if len(data) != 60 || !errors.Is(err, ErrFileCap) || err.Error() != "read stopped at 60 bytes of text, the cap per file" {
+		t.Errorf("read %d bytes, err %v; want 60 and ErrFileCap", len(data), err)
 	}
 }

@@ -28,6 +28,9 @@ type IngestOptions struct {
 	// Now is the clock build times are checked against (CheckTime); the
 	// time Ingest starts when zero.
 	Now time.Time
+	// MaxFileBytes caps the text read from one file (after
+	// decompression); logfile.DefaultMaxFile when 0.
+	MaxFileBytes int64
 }
 
 // Progress is how far an ingest has come.
@@ -238,7 +241,7 @@ func (s *Store) read(ctx context.Context, j buildJob, opts IngestOptions, now ti
 		}
 	}
 	for _, rel := range files {
-		if !s.readFile(root, j.dir, rel, b.Start, now, send) {
+		if !s.readFile(root, j.dir, rel, b.Start, now, opts.MaxFileBytes, send) {
 			return
 		}
 	}
@@ -266,7 +269,7 @@ func readRecord(root *os.Root, now time.Time) (recheckgen.Build, error) {
 // indexed them (so one query can match across a traceback). Lines without
 // a timestamp take the one before them, and the first ones the build's
 // start; so does a line whose timestamp is implausible (see CheckTime).
-func (s *Store) readFile(root *os.Root, dir, rel string, buildStart, now time.Time, send func(item) bool) bool {
+func (s *Store) readFile(root *os.Root, dir, rel string, buildStart, now time.Time, maxBytes int64, send func(item) bool) bool {
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	f, _, err := rootfile.Open(root, rel, rootfile.FollowInside)
 	if err != nil {
@@ -277,7 +280,10 @@ func (s *Store) readFile(root *os.Root, dir, rel string, buildStart, now time.Ti
 		return false
 	}
 	ev := events{last: buildStart.UnixMilli(), chunk: getChunk(), send: send, ok: true}
-	st, err := logfile.Read(f, rel, func(n int, line []byte) error {
+	if maxBytes <= 0 {
+		maxBytes = logfile.DefaultMaxFile
+	}
+	st, err := logfile.Read(f, rel, maxBytes, func(n int, line []byte) error {
 		t, stamped := logfile.Timestamp(line, buildStart)
 		if stamped && recheckgen.CheckTime(t, now) != nil {
 			stamped = false
@@ -390,7 +396,7 @@ func fileWarnings(p string, st logfile.Stats, err error, cutEvents int) []Warnin
 	case errors.Is(err, logfile.ErrBinary):
 		out = append(out, Warning{p, "skipped: " + err.Error()})
 	case errors.Is(err, logfile.ErrFileCap):
-		out = append(out, Warning{p, fmt.Sprintf("%v: %d lines stored, the rest cut", err, st.Lines)})
+		out = append(out, Warning{p, fmt.Sprintf("%v: %d lines stored, the rest cut (backend.sqlite.max_file_mib)", err, st.Lines)})
 	case err != nil:
 		out = append(out, Warning{p, fmt.Sprintf("read stopped after %d lines: %v", st.Lines, err)})
 	}
@@ -402,6 +408,9 @@ func fileWarnings(p string, st logfile.Stats, err error, cutEvents int) []Warnin
 	}
 	if st.InvalidUTF8 > 0 {
 		out = append(out, Warning{p, fmt.Sprintf("%d line(s) with invalid UTF-8: bytes replaced with U+FFFD", st.InvalidUTF8)})
+	}
+	if st.NULs > 0 {
+		out = append(out, Warning{p, fmt.Sprintf("%d line(s) with NUL bytes: replaced with U+FFFD", st.NULs)})
 	}
 	return out
 }

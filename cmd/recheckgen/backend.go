@@ -32,7 +32,8 @@ func openStore(ctx context.Context, cfg *config.Config, e *env) (*store.Store, e
 		return nil, err
 	}
 	if len(dirs) > 0 {
-		sum, err := st.Ingest(ctx, dirs, store.IngestOptions{Globs: cfg.SQLite.Globs, Progress: progressBar(e.stderr, "ingest")})
+		sum, err := st.Ingest(ctx, dirs, store.IngestOptions{Globs: cfg.SQLite.Globs, MaxFileBytes: int64(cfg.SQLite.MaxFileMiB) << 20,
+			Progress: progressBar(e.stderr, "ingest")})
 		if err != nil {
 			st.Close()
 			return nil, err

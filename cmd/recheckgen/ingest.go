@@ -39,7 +39,7 @@ Examples:
 	setup: func(fs *pflag.FlagSet) func([]string, *env) int {
 		force := fs.Bool("force", false, "ingest builds again even when already stored")
 		verbose := fs.Bool("verbose", false, "list every warning, not just the first few")
-		load := configFlags(fs, "db", "globs")
+		load := configFlags(fs, "db", "globs", "max-file-mib")
 		return func(args []string, e *env) int {
 			if len(args) == 0 {
 				fmt.Fprintln(e.stderr, "recheckgen ingest: name at least one directory (see --help)")
@@ -56,7 +56,7 @@ Examples:
 				return exitFail
 			}
 			defer st.Close()
-			sum, err := st.Ingest(ctx, args, store.IngestOptions{Globs: cfg.SQLite.Globs, Force: *force,
+			sum, err := st.Ingest(ctx, args, store.IngestOptions{Globs: cfg.SQLite.Globs, Force: *force, MaxFileBytes: int64(cfg.SQLite.MaxFileMiB) << 20,
 				Progress: progressBar(e.stderr, "ingest")})
 			limit := 10
 			if *verbose {
