@@ -2,14 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/recheckgen/recheckgen/config"
@@ -46,6 +47,9 @@ Examples:
 				fmt.Fprintf(e.stderr, "recheckgen serve: %v\n", err)
 				return exitFail
 			}
+			if !loopback(ln.Addr()) {
+				fmt.Fprintf(e.stderr, "warning: serving on %s, which other machines can reach: serve is a preview, not a web server\n", ln.Addr())
+			}
 			return serve(ctx, cfg, ln, *poll, e)
 		}
 	},
@@ -80,21 +84,37 @@ func serve(ctx context.Context, cfg *config.Config, ln net.Listener, poll time.D
 }
 
 // siteHandler serves dir, with its 404.html for missing pages. It opens
-// dir by name on every request, so a rebuild's swap shows at once.
+// dir by name on every request, so a rebuild's swap shows at once, and
+// reads through an os.Root, so no path or link leads out of it.
 func siteHandler(dir string) http.Handler {
-	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
-		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			http.Error(w, "no site built yet", http.StatusServiceUnavailable)
+			return
+		}
+		defer root.Close()
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if name == "" {
+			name = "."
+		}
+		if _, err := root.Stat(name); err != nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusNotFound)
-			if data, err := os.ReadFile(filepath.Join(dir, "404.html")); err == nil {
+			if data, err := root.ReadFile("404.html"); err == nil {
 				w.Write(data)
 			}
 			return
 		}
-		files.ServeHTTP(w, r)
+		http.FileServerFS(root.FS()).ServeHTTP(w, r)
 	})
+}
+
+// loopback says whether a listener's address is reachable from this
+// machine only.
+func loopback(a net.Addr) bool {
+	ta, ok := a.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
 }
 
 // newest is the latest modification time of any file under paths.
