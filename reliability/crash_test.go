@@ -46,7 +46,7 @@ func killAfter(t *testing.T, dir string, d time.Duration, args ...string) bool {
 // and lines as an uninterrupted ingest stores) and indexed; an ingest run
 // again completes it with no build lost or duplicated.
 func TestIngestSurvivesSIGKILL(t *testing.T) {
-	corpusDir := corpus(t, 30)
+	corpusDir := corpus(t, 20)
 	ref := newProject(t, corpusDir)
 	start := time.Now()
 	if r := run(t, ref.dir, time.Minute, nil, "ingest", corpusDir); r.code != 0 {
