@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/logfile"
 	"github.com/recheckgen/recheckgen/lucene"
 )
@@ -162,5 +163,5 @@ func parseTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("window end %q is not `now`, `latest` or a time such as 2026-11-20T10:00:00Z", s)
+	return time.Time{}, fmt.Errorf("window end %s is not `now`, `latest` or a time such as 2026-11-20T10:00:00Z", diag.Quote(s))
 }

@@ -114,7 +114,7 @@ func decodeValue(doc *yamlfile.Doc, f yamlfile.Field, p any) diag.List {
 		}
 		op, err := lucene.ParseOperator(v)
 		if err != nil {
-			return diag.List{doc.At(f.Value, fmt.Sprintf("`%s` must be AND or OR, found %q", f.Key.Value, v))}
+			return diag.List{doc.At(f.Value, fmt.Sprintf("`%s` must be AND or OR, found %s", f.Key.Value, diag.Quote(v)))}
 		}
 		*p = op
 	}
@@ -170,7 +170,7 @@ func validate(c *Config, doc *yamlfile.Doc) diag.List {
 		dl = append(dl, d)
 	}
 	if !slices.Contains(Backends, c.Backend.Type) {
-		bad("backend.type", fmt.Sprintf("unknown backend %q (want %s)", c.Backend.Type, strings.Join(Backends, " or ")))
+		bad("backend.type", fmt.Sprintf("unknown backend %s (want %s)", diag.Quote(c.Backend.Type), strings.Join(Backends, " or ")))
 	}
 	for key, u := range map[string]string{"site.base_url": c.Site.BaseURL, "site.repo_url": c.Site.RepoURL} {
 		if msg := checkURL(u); msg != "" {
@@ -218,7 +218,7 @@ func checkURL(s string) string {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Sprintf("%q must be an http(s) URL", s)
+		return fmt.Sprintf("%s must be an http(s) URL", diag.Quote(s))
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Severity says whether a diagnostic fails a check.
@@ -82,19 +83,58 @@ func (l List) Sort() {
 	})
 }
 
+// Quote quotes a value for a message, cut to a readable length: a
+// diagnostic names what is wrong, it does not repeat a whole file.
+func Quote(s string) string {
+	const n = 60
+	if len(s) <= n {
+		return fmt.Sprintf("%q", s)
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q… (%d bytes)", s[:cut], len(s))
+}
+
+// excerptWidth is how much of a long line an excerpt shows, around the
+// column.
+const excerptWidth = 120
+
 // Excerpt renders line with a caret under the 1-based byte column col. Tabs
-// are kept in the padding so the caret lines up in a terminal.
+// are kept in the padding so the caret lines up in a terminal. A long line
+// shows only the part around col.
 func Excerpt(line string, col int) string {
 	line = strings.TrimRight(line, "\r\n")
-	if col < 1 {
-		return line
-	}
 	if col > len(line)+1 {
 		col = len(line) + 1
 	}
+	if len(line) > excerptWidth {
+		start := max(0, min(col-1-excerptWidth/2, len(line)-excerptWidth))
+		for start > 0 && !utf8.RuneStart(line[start]) {
+			start--
+		}
+		end := min(len(line), start+excerptWidth)
+		for end < len(line) && !utf8.RuneStart(line[end]) {
+			end++
+		}
+		part := line[start:end]
+		if start > 0 {
+			part, col = "…"+part, col-start+len("…")
+		}
+		if end < len(line) {
+			part += "…"
+		}
+		line = part
+	}
+	if col < 1 {
+		return line
+	}
+	// One pad character per character (not byte) before the column, so
+	// the caret lines up under text with accents or the cut mark.
 	pad := make([]byte, 0, col)
-	for i := 0; i < col-1; i++ {
-		if line[i] == '\t' {
+	for _, r := range line[:col-1] {
+		if r == '\t' {
 			pad = append(pad, '\t')
 		} else {
 			pad = append(pad, ' ')

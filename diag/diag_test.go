@@ -72,3 +72,28 @@ func TestExcerptAndLineCol(t *testing.T) {
 		}
 	}
 }
+
+func TestQuoteAndLongExcerpts(t *testing.T) {
+	if got := Quote("short"); got != `"short"` {
+		t.Errorf("Quote(short) = %s", got)
+	}
+	long := strings.Repeat("é", 100) // 200 bytes
+	if got := Quote(long); got != `"`+strings.Repeat("é", 30)+`"… (200 bytes)` {
+		t.Errorf("Quote(long) = %s", got)
+	}
+	line := strings.Repeat("a", 300) + "X" + strings.Repeat("b", 300)
+	got := Excerpt(line, 301)
+	first, caret, _ := strings.Cut(got, "\n")
+	if len(first) > 130 || !strings.HasPrefix(first, "…") || !strings.HasSuffix(first, "…") {
+		t.Errorf("long line not cut around the column: %q", first)
+	}
+	if i := strings.Index(caret, "^"); string([]rune(first)[i]) != "X" {
+		t.Errorf("caret under %q, want X:\n%s", string([]rune(first)[i]), got)
+	}
+	if got := Excerpt("é x", 4); got != "é x\n  ^" {
+		t.Errorf("caret after an accent: %q", got)
+	}
+	if got := Excerpt("short", 3); got != "short\n  ^" {
+		t.Errorf("short excerpt %q", got)
+	}
+}

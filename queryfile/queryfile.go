@@ -18,6 +18,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/diag"
+	"github.com/recheckgen/recheckgen/internal/rootfile"
 	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/yamlfile"
 	"go.yaml.in/yaml/v3"
@@ -77,9 +78,9 @@ func LoadDir(dir string, opts Options) ([]recheckgen.Query, diag.List) {
 		case !strings.HasSuffix(name, ".yaml"):
 			continue
 		}
-		src, err := os.ReadFile(p)
+		src, err := rootfile.ReadSource(p)
 		if err != nil {
-			dl = append(dl, diag.Diagnostic{File: p, Severity: diag.Error, Message: fmt.Sprintf("read: %v", describe(err))})
+			dl = append(dl, diag.Diagnostic{File: p, Severity: diag.Error, Message: describe(err)})
 			continue
 		}
 		q, fdl := Load(p, src, opts)
@@ -108,7 +109,7 @@ func Load(file string, src []byte, opts Options) (recheckgen.Query, diag.List) {
 	var dl diag.List
 	if !idRE.MatchString(id) {
 		dl = append(dl, diag.Diagnostic{File: file, Severity: diag.Error,
-			Message: fmt.Sprintf("file name %q is not a bug id: use letters, digits, `.`, `_` and `-` (a Launchpad bug number such as 1260311.yaml)", id)})
+			Message: fmt.Sprintf("file name %s is not a bug id: use letters, digits, `.`, `_` and `-` (a Launchpad bug number such as 1260311.yaml)", diag.Quote(id))})
 	}
 	doc, bad := yamlfile.Parse(file, src, 0)
 	if bad != nil {
@@ -130,7 +131,7 @@ func Load(file string, src []byte, opts Options) (recheckgen.Query, diag.List) {
 	}
 	if q.Bug.Tracker == recheckgen.NoTracker && q.Title == "" && dl.Errors() == 0 {
 		dl = append(dl, diag.Diagnostic{File: file, Line: 1, Col: 1, Severity: diag.Warning,
-			Message: fmt.Sprintf("%q is not a Launchpad bug number and there is no `bug:` URL or `title`, so the bug page can show only the file name", id)})
+			Message: fmt.Sprintf("%s is not a Launchpad bug number and there is no `bug:` URL or `title`, so the bug page can show only the file name", diag.Quote(id))})
 	}
 	return q, dl
 }
@@ -180,7 +181,7 @@ func loadKeys(doc *yamlfile.Doc, fields map[string]yamlfile.Field, q *recheckgen
 				if f.Value.Kind == yaml.SequenceNode {
 					at = f.Value.Content[i]
 				}
-				dl = append(dl, doc.At(at, fmt.Sprintf("tag %q must be lowercase letters, digits, `.`, `_` or `-` (it names a page): try %q", t, slug(t))))
+				dl = append(dl, doc.At(at, fmt.Sprintf("tag %s must be lowercase letters, digits, `.`, `_` or `-` (it names a page): try %s", diag.Quote(t), diag.Quote(slug(t)))))
 			}
 		}
 	}
@@ -228,9 +229,9 @@ func checkRunbookPath(v string) string {
 	case strings.Contains(p, "://"):
 		return "`runbook` is a page of content/ (such as `devstack-gate.md`), not a URL"
 	case path.IsAbs(p) || strings.HasPrefix(path.Clean(p), ".."):
-		return fmt.Sprintf("`runbook` path %q must be relative to the content directory", p)
+		return fmt.Sprintf("`runbook` path %s must be relative to the content directory", diag.Quote(p))
 	case !strings.HasSuffix(p, ".md"):
-		return fmt.Sprintf("`runbook` path %q must name a markdown page ending in .md", p)
+		return fmt.Sprintf("`runbook` path %s must name a markdown page ending in .md", diag.Quote(p))
 	}
 	return ""
 }

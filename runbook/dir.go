@@ -1,6 +1,7 @@
 package runbook
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/recheckgen/recheckgen/diag"
+	"github.com/recheckgen/recheckgen/internal/rootfile"
 	"github.com/recheckgen/recheckgen/yamlfile"
 	"github.com/yuin/goldmark"
 )
@@ -34,9 +36,13 @@ func LoadDir(dir string, md goldmark.Markdown) (*Set, diag.List) {
 		if e.IsDir() || !strings.HasSuffix(file, ".md") {
 			return nil
 		}
-		src, err := os.ReadFile(file)
+		src, err := rootfile.ReadSource(file)
 		if err != nil {
-			dl = append(dl, diag.Diagnostic{File: file, Severity: diag.Error, Message: fmt.Sprintf("read: %v", err)})
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			dl = append(dl, diag.Diagnostic{File: file, Severity: diag.Error, Message: err.Error()})
 			return nil
 		}
 		rel, _ := filepath.Rel(dir, file)
@@ -73,15 +79,15 @@ func (s *Set) CheckLinks() diag.List {
 func (s *Set) checkLink(p *Page, dest string) string {
 	u, err := url.Parse(dest)
 	if err != nil {
-		return fmt.Sprintf("link %q is not a valid URL: %v", dest, err)
+		return fmt.Sprintf("link %s is not a valid URL: %v", diag.Quote(dest), err)
 	}
 	switch {
 	case u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "mailto":
 		return ""
 	case u.Scheme != "":
-		return fmt.Sprintf("link %q: only http(s) and mailto links are allowed", dest)
+		return fmt.Sprintf("link %s: only http(s) and mailto links are allowed", diag.Quote(dest))
 	case u.Host != "":
-		return fmt.Sprintf("link %q: write the scheme, https://", dest)
+		return fmt.Sprintf("link %s: write the scheme, https://", diag.Quote(dest))
 	}
 	return s.CheckRef(p, dest)
 }
@@ -96,24 +102,24 @@ func (s *Set) CheckRef(p *Page, dest string) string {
 		target, anchor, _ = strings.Cut(dest, "#")
 	}
 	if strings.HasPrefix(target, "../") || target == ".." {
-		return fmt.Sprintf("link %q leaves the content directory", dest)
+		return fmt.Sprintf("link %s leaves the content directory", diag.Quote(dest))
 	}
 	if !strings.HasSuffix(target, ".md") {
 		if _, err := os.Stat(filepath.Join(s.Dir, filepath.FromSlash(target))); err != nil {
-			return fmt.Sprintf("link %q: no file %s in the content directory", dest, target)
+			return fmt.Sprintf("link %s: no file %s in the content directory", diag.Quote(dest), target)
 		}
 		return ""
 	}
 	t := s.byRel[target]
 	if t == nil {
-		msg := fmt.Sprintf("link %q: no page %s in the content directory", dest, target)
+		msg := fmt.Sprintf("link %s: no page %s in the content directory", diag.Quote(dest), target)
 		if sug := yamlfile.Suggest(target, s.paths()); sug != "" {
 			msg += fmt.Sprintf("; did you mean `%s`?", sug)
 		}
 		return msg
 	}
 	if anchor != "" && !t.Anchor(anchor) {
-		msg := fmt.Sprintf("link %q: %s has no heading with id `%s`", dest, target, anchor)
+		msg := fmt.Sprintf("link %s: %s has no heading with id `%s`", diag.Quote(dest), target, anchor)
 		if sug := yamlfile.Suggest(anchor, t.ids()); sug != "" {
 			msg += fmt.Sprintf("; did you mean `%s`?", sug)
 		}

@@ -135,7 +135,7 @@ func (p *Page) parseMeta(fm []byte) diag.List {
 		p.Meta.Tags, dl = v, append(dl, d...)
 		for i, t := range v {
 			if !tagRE.MatchString(t) {
-				dl = append(dl, doc.At(item(f.Value, i), fmt.Sprintf("tag %q must be lowercase letters, digits, `.`, `_` or `-`", t)))
+				dl = append(dl, doc.At(item(f.Value, i), fmt.Sprintf("tag %s must be lowercase letters, digits, `.`, `_` or `-`", diag.Quote(t))))
 			}
 		}
 	}
@@ -147,10 +147,10 @@ func (p *Page) parseMeta(fm []byte) diag.List {
 		dl = append(dl, at)
 	}
 	if f, ok := fields["date"]; ok && p.Meta.Date != "" && !dateRE.MatchString(p.Meta.Date) {
-		dl = append(dl, doc.At(f.Value, fmt.Sprintf("`date` %q must look like 2026-11-22 (optionally with a time, 2026-11-22 10:30)", p.Meta.Date)))
+		dl = append(dl, doc.At(f.Value, fmt.Sprintf("`date` %s must look like 2026-11-22 (optionally with a time, 2026-11-22 10:30)", diag.Quote(p.Meta.Date))))
 	}
 	if f, ok := fields["status"]; ok && p.Meta.Status != "" && !slices.Contains(Statuses, p.Meta.Status) {
-		msg := fmt.Sprintf("`status` %q must be one of %s", p.Meta.Status, strings.Join(Statuses, ", "))
+		msg := fmt.Sprintf("`status` %s must be one of %s", diag.Quote(p.Meta.Status), strings.Join(Statuses, ", "))
 		if s := yamlfile.Suggest(p.Meta.Status, Statuses); s != "" {
 			msg += fmt.Sprintf("; did you mean `%s`?", s)
 		}

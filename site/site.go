@@ -8,6 +8,7 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/config"
+	"github.com/recheckgen/recheckgen/internal/rootfile"
 	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/runbook"
@@ -82,10 +84,8 @@ func Render(dir string, in Input) (int, error) {
 // the user's theme directory in place of the built-in one.
 func templates(userDir string) (map[string]*template.Template, error) {
 	read := func(name string) ([]byte, error) {
-		if userDir != "" {
-			if data, err := os.ReadFile(filepath.Join(userDir, "templates", name)); err == nil {
-				return data, nil
-			}
+		if data, err := userFile(userDir, "templates/"+name); data != nil || err != nil {
+			return data, err
 		}
 		return fs.ReadFile(theme.Files, "templates/"+name)
 	}
@@ -213,6 +213,43 @@ func (s *site) json(rel string, v any) error {
 	return s.file(rel, append(data, '\n'))
 }
 
+// CheckTheme reads a user theme directory as a build would: every
+// template it overrides parses with the layout, and every file it holds
+// in place of a built-in one is a regular file inside it.
+func CheckTheme(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if _, err := templates(dir); err != nil {
+		return err
+	}
+	return fs.WalkDir(theme.Files, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		_, err = userFile(dir, p)
+		return err
+	})
+}
+
+// userFile reads the file at slash path rel of the user's theme directory:
+// nil when there is none; an error when it is a link or not a regular file,
+// which a theme from a pull request could use to publish a file from
+// outside the repository.
+func userFile(dir, rel string) ([]byte, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	data, err := rootfile.ReadSource(filepath.Join(dir, filepath.FromSlash(rel)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	return data, nil
+}
+
 func (s *site) assets() error {
 	err := fs.WalkDir(theme.Files, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -222,10 +259,10 @@ func (s *site) assets() error {
 		if err != nil {
 			return err
 		}
-		if user := s.in.Config.Dirs.Theme; user != "" {
-			if over, err := os.ReadFile(filepath.Join(user, filepath.FromSlash(p))); err == nil {
-				data = over
-			}
+		if over, err := userFile(s.in.Config.Dirs.Theme, p); err != nil {
+			return err
+		} else if over != nil {
+			data = over
 		}
 		return s.file(p, data)
 	})

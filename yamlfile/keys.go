@@ -104,7 +104,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	if i := strings.IndexByte(s, 'd'); i > 0 {
 		var n int
 		if _, err := fmt.Sscanf(s[:i], "%d", &n); err != nil || fmt.Sprint(n) != s[:i] {
-			return 0, fmt.Errorf("invalid duration %q (examples: 10d, 36h, 90m)", s)
+			return 0, fmt.Errorf("invalid duration %s (examples: 10d, 36h, 90m)", diag.Quote(s))
 		}
 		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
 		if s == "" {
@@ -113,7 +113,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	dur, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q (examples: 10d, 36h, 90m)", s)
+		return 0, fmt.Errorf("invalid duration %s (examples: 10d, 36h, 90m)", diag.Quote(s))
 	}
 	return days + dur, nil
 }

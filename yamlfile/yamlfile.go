@@ -179,5 +179,5 @@ func kindName(n *yaml.Node) string {
 	if n.Tag == "!!null" {
 		return "nothing"
 	}
-	return fmt.Sprintf("the value %q", n.Value)
+	return fmt.Sprintf("the value %s", diag.Quote(n.Value))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/repo"
+	"github.com/recheckgen/recheckgen/site"
 	"github.com/spf13/pflag"
 )
 
@@ -35,7 +36,7 @@ Examples:
 `,
 	setup: func(fs *pflag.FlagSet) func([]string, *env) int {
 		format := fs.String("format", "text", "output format: "+strings.Join(diag.Formats, ", "))
-		load := configFlags(fs, "queries", "content", "default-operator", "fields", "raw-html")
+		load := configFlags(fs, "queries", "content", "theme", "default-operator", "fields", "raw-html")
 		return func(args []string, e *env) int {
 			if len(args) > 0 {
 				fmt.Fprintf(e.stderr, "recheckgen check: unexpected argument %q\n", args[0])
@@ -49,6 +50,9 @@ Examples:
 			if dl.Errors() == 0 {
 				_, pdl := repo.Load(cfg)
 				dl = append(dl, pdl...)
+				if err := site.CheckTheme(cfg.Dirs.Theme); err != nil {
+					dl = append(dl, diag.Diagnostic{File: cfg.Dirs.Theme, Severity: diag.Error, Message: err.Error()})
+				}
 			}
 			if err := diag.Write(e.stdout, *format, dl); err != nil {
 				fmt.Fprintf(e.stderr, "recheckgen check: %v\n", err)

@@ -85,6 +85,14 @@ func ReadFile(root *os.Root, name string, links Links, limit int64) ([]byte, err
 	return data, nil
 }
 
+// MaxSource is the largest file read from a repository: a query file, a
+// runbook, a theme file.
+const MaxSource = 4 << 20
+
+// ReadSource reads a file of the repository (a query file, a runbook, a
+// theme file): a regular file, never a link, at most MaxSource bytes.
+func ReadSource(path string) ([]byte, error) { return ReadPath(path, RefuseLinks, MaxSource) }
+
 // ReadPath reads a regular file given by an ordinary path: its directory
 // becomes the root, and the file itself must not be a link when links is
 // RefuseLinks.

@@ -1,0 +1,48 @@
+package reliability
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLinkedSourcesAreNotRead: a pull request can add links (git stores
+// them): a query file, a runbook or a theme file that is a link is refused
+// by name, its target is never read, quoted or published.
+func TestLinkedSourcesAreNotRead(t *testing.T) {
+	outside := t.TempDir()
+	write(t, outside, "passwd", []byte("query: root:x:0:0:SECRET-QUERY-TARGET\n"))
+	write(t, outside, "notes.md", []byte("---\ntitle: SECRET-RUNBOOK-TARGET\n---\nSECRET-RUNBOOK-TARGET body\n"))
+	write(t, outside, "404.html", []byte("SECRET-THEME-TARGET"))
+	for _, c := range []struct {
+		name, link, target, want string
+	}{
+		{"query file", "queries/leak.yaml", "passwd", "queries/leak.yaml: error: is a symbolic link: not read"},
+		{"runbook", "content/leak.md", "notes.md", "content/leak.md: error: is a symbolic link: not read"},
+		{"theme file", "theme/templates/404.html", "404.html", "theme: open "},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := newProject(t, corpus(t, 30))
+			p.config(t, "dirs:\n  theme: theme\n")
+			os.MkdirAll(filepath.Join(p.dir, filepath.Dir(c.link)), 0o755)
+			if err := os.Symlink(filepath.Join(outside, c.target), filepath.Join(p.dir, c.link)); err != nil {
+				t.Fatal(err)
+			}
+			for _, cmd := range [][]string{{"check"}, {"build"}} {
+				r := run(t, p.dir, time.Minute, nil, cmd...)
+				out := r.stdout + r.stderr
+				if r.code != 1 || !strings.Contains(out, c.want) && !strings.Contains(out, "is a symbolic link: not read") {
+					t.Errorf("%s: exit %d, want 1 and %q:\n%s", cmd[0], r.code, c.want, out)
+				}
+				if strings.Contains(out, "SECRET") {
+					t.Errorf("%s quotes the link's target:\n%s", cmd[0], out)
+				}
+			}
+			if _, err := os.Stat(p.public); err == nil {
+				notInSite(t, p, "SECRET")
+			}
+		})
+	}
+}
