@@ -33,7 +33,7 @@ func openStore(ctx context.Context, cfg *config.Config, e *env) (*store.Store, e
 	}
 	if len(dirs) > 0 {
 		sum, err := st.Ingest(ctx, dirs, store.IngestOptions{Globs: cfg.SQLite.Globs, MaxFileBytes: int64(cfg.SQLite.MaxFileMiB) << 20,
-			Progress: progressBar(e.stderr, "ingest")})
+			Progress: progressBar(e.rawErr, "ingest")})
 		if err != nil {
 			st.Close()
 			return nil, err
@@ -107,7 +107,9 @@ func window(ctx context.Context, cfg *config.Config, b recheckgen.Backend, e *en
 		if l.Time.IsZero() {
 			return recheckgen.Window{}, errors.New("window end is `latest` but the backend holds no builds dated before now: ingest some first")
 		}
-		end = l.Time
+		// The window holds the newest data: it ends after it (a window is
+		// [start, end), and NewWindow rounds up to a whole bucket).
+		end = l.Time.Add(time.Millisecond)
 	}
 	return recheckgen.NewWindow(end, cfg.Window.Length, cfg.Window.Bucket)
 }

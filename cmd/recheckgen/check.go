@@ -54,7 +54,11 @@ Examples:
 					dl = append(dl, diag.Diagnostic{File: cfg.Dirs.Theme, Severity: diag.Error, Message: err.Error()})
 				}
 			}
-			if err := diag.Write(e.stdout, *format, dl); err != nil {
+			out := e.stdout
+			if *format == "json" {
+				out = e.rawOut // exact: JSON escapes what it must
+			}
+			if err := diag.Write(out, *format, dl); err != nil {
 				fmt.Fprintf(e.stderr, "recheckgen check: %v\n", err)
 				return exitFail
 			}

@@ -57,7 +57,7 @@ Examples:
 			}
 			defer st.Close()
 			sum, err := st.Ingest(ctx, args, store.IngestOptions{Globs: cfg.SQLite.Globs, Force: *force, MaxFileBytes: int64(cfg.SQLite.MaxFileMiB) << 20,
-				Progress: progressBar(e.stderr, "ingest")})
+				Progress: progressBar(e.rawErr, "ingest")})
 			limit := 10
 			if *verbose {
 				limit = -1

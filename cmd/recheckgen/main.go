@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/recheckgen/recheckgen/internal/termsafe"
 	"github.com/spf13/pflag"
 )
 
@@ -30,15 +31,24 @@ type command struct {
 	setup   func(fs *pflag.FlagSet) func(args []string, env *env) int
 }
 
-// env is what a command may touch: its output streams.
+// env is what a command may touch: its output streams. Text for people
+// goes to stdout and stderr, which show the control characters of
+// untrusted text (log lines, build records, server messages) rather than
+// let the terminal obey them; JSON, which escapes them itself, and the
+// progress bar's own control codes go to the raw streams.
 type env struct {
 	stdout, stderr io.Writer
+	rawOut, rawErr io.Writer
+}
+
+func newEnv(stdout, stderr io.Writer) *env {
+	return &env{stdout: termsafe.NewWriter(stdout), stderr: termsafe.NewWriter(stderr), rawOut: stdout, rawErr: stderr}
 }
 
 var commands = []*command{buildCmd, checkCmd, queryCmd, ingestCmd, explainCmd, serveCmd, versionCmd}
 
 func main() {
-	os.Exit(run(os.Args[1:], &env{stdout: os.Stdout, stderr: os.Stderr}))
+	os.Exit(run(os.Args[1:], newEnv(os.Stdout, os.Stderr)))
 }
 
 func run(args []string, e *env) int {

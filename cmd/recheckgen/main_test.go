@@ -11,7 +11,7 @@ import (
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(args, &env{stdout: &out, stderr: &errb})
+	code = run(args, newEnv(&out, &errb))
 	return code, out.String(), errb.String()
 }
 

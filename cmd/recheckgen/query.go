@@ -71,7 +71,7 @@ Examples:
 				return exitFail
 			}
 			if *asJSON {
-				return writeJSON(e.stdout, queryJSON(q, win, m))
+				return writeJSON(e.rawOut, queryJSON(q, win, m))
 			}
 			printMatch(e.stdout, q, win, m)
 			return exitOK

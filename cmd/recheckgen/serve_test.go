@@ -34,7 +34,7 @@ func TestServe(t *testing.T) {
 	done := make(chan int)
 	var out, errOut strings.Builder
 	go func() {
-		done <- serve(ctx, cfg, ln, 50*time.Millisecond, &env{stdout: &out, stderr: &syncWriter{w: &errOut}})
+		done <- serve(ctx, cfg, ln, 50*time.Millisecond, newEnv(&out, &syncWriter{w: &errOut}))
 	}()
 	base := "http://" + ln.Addr().String()
 	get := func(path string) (int, string) {
