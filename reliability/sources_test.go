@@ -46,3 +46,30 @@ func TestLinkedSourcesAreNotRead(t *testing.T) {
 		})
 	}
 }
+
+// TestDamagedIndexFile: a truncated or overwritten index file stops no
+// command: it is rebuilt, saying so, and the query answers as before.
+func TestDamagedIndexFile(t *testing.T) {
+	p := newProject(t, corpus(t, 30))
+	if r := run(t, p.dir, time.Minute, nil, "ingest", p.corpus); r.code != 0 {
+		t.Fatalf("ingest: %d\n%s", r.code, r.stderr)
+	}
+	before := run(t, p.dir, time.Minute, nil, "query", `message:"Timed out waiting for a reply"`)
+	if before.code != 0 {
+		t.Fatalf("query: %d\n%s", before.code, before.stderr)
+	}
+	index := p.db + ".fts"
+	for _, damage := range []func(){
+		func() { os.Truncate(index, 12345) },
+		func() { os.WriteFile(index, []byte(strings.Repeat("not an index ", 1000)), 0o644) },
+	} {
+		damage()
+		r := run(t, p.dir, time.Minute, nil, "query", `message:"Timed out waiting for a reply"`)
+		if r.code != 0 || !strings.Contains(r.stderr, "the full-text index "+index+" is damaged") || !strings.Contains(r.stderr, "rebuilding it from the store") {
+			t.Errorf("query with a damaged index: exit %d\n%s", r.code, r.stderr)
+		}
+		if r.stdout != before.stdout {
+			t.Errorf("the rebuilt index answers otherwise:\n%s\nwas:\n%s", r.stdout, before.stdout)
+		}
+	}
+}

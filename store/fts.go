@@ -138,18 +138,20 @@ func (a attacher) Connect(ctx context.Context) (driver.Conn, error) {
 // pairIndex makes sure the attached index belongs to this store, creating
 // it empty when it is missing, foreign, of another version or mostly
 // entries of deleted lines; s.index then fills it.
-func (s *Store) pairIndex(ctx context.Context) error {
-	if ok, _, err := indexPaired(ctx, s.db); err != nil || ok {
-		return err
+func (s *Store) pairIndex(ctx context.Context, notify func(string)) (rebuilt bool, err error) {
+	if why, _, err := indexPaired(ctx, s.db); err != nil || why == "" {
+		return false, err
 	}
 	// Another process may be repairing it too: decide again under the
 	// write locks, so only one rebuilds (and none drops an index another
 	// has just built and is filling).
-	return s.exclusive(ctx, func(conn *sql.Conn) error {
-		ok, ids, err := indexPaired(ctx, conn)
-		if err != nil || ok {
+	return rebuilt, s.exclusive(ctx, func(conn *sql.Conn) error {
+		why, ids, err := indexPaired(ctx, conn)
+		if err != nil || why == "" {
 			return err
 		}
+		notify(fmt.Sprintf("the full-text index %s %s: building it from the store", IndexPath(s.path), why))
+		rebuilt = true
 		if _, err := conn.ExecContext(ctx, ftsSchema); err != nil {
 			return fmt.Errorf("create index: %w", err)
 		}
@@ -166,35 +168,49 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// indexPaired says whether the index file belongs to this store and is
-// fresh enough to keep, and returns the store's id and dropped count.
-func indexPaired(ctx context.Context, q querier) (bool, [2]int64, error) {
+// indexPaired says why the index file cannot be kept — it is missing, of
+// another version, of another store, or out of step — or "" when it
+// belongs to this store and is fresh enough to keep; and returns the
+// store's id and dropped count.
+func indexPaired(ctx context.Context, q querier) (string, [2]int64, error) {
 	var id, dropped, version int64
-	err := q.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'id'),
-		(SELECT value FROM meta WHERE key = 'dropped')`).Scan(&id, &dropped)
+	err := q.QueryRowContext(ctx, `SELECT (SELECT value FROM main.meta WHERE key = 'id'),
+		(SELECT value FROM main.meta WHERE key = 'dropped')`).Scan(&id, &dropped)
 	if err != nil {
-		return false, [2]int64{}, err
+		return "", [2]int64{}, err
 	}
 	ids := [2]int64{id, dropped}
 	if err := q.QueryRowContext(ctx, "PRAGMA fts.user_version").Scan(&version); err != nil {
-		return false, ids, err
+		return "", ids, err
 	}
-	if version != ftsVersion {
-		return false, ids, nil
+	switch version {
+	case ftsVersion:
+	case 0:
+		return "is missing", ids, nil
+	default:
+		return fmt.Sprintf("was written by another version (%d, not %d)", version, ftsVersion), ids, nil
 	}
 	var pairedID, base, indexed int64
 	err = q.QueryRowContext(ctx, `SELECT (SELECT value FROM fts.meta WHERE key = 'id'),
 		(SELECT value FROM fts.meta WHERE key = 'dropped'), (SELECT value FROM fts.meta WHERE key = 'indexed')`).
 		Scan(&pairedID, &base, &indexed)
 	if err != nil {
-		return false, ids, err
+		return "", ids, err
 	}
 	// Stale entries are counted against the watermark, the highest id
 	// indexed: a rough size, which is all a threshold needs. dropped <
 	// base when the store lost commits the index kept (a power cut: the
 	// files are synced apart), perhaps deletions the index had seen: only
 	// a rebuild finds those lines again.
-	return pairedID == id && base <= dropped && (dropped-base)*4 <= indexed, ids, nil
+	switch {
+	case pairedID != id:
+		return "belongs to another store", ids, nil
+	case base > dropped:
+		return "holds lines the store lost (the two files were synced apart: a power cut?)", ids, nil
+	case (dropped-base)*4 > indexed:
+		return "holds more than a quarter of entries for lines replaced since", ids, nil
+	}
+	return "", ids, nil
 }
 
 // index adds every stored line not yet indexed: an indexer told at once

@@ -117,7 +117,7 @@ func (s *Store) Notices() []string { return s.notices }
 // dropImplausible deletes builds whose times ingest would refuse today
 // (see recheckgen.CheckTime): older versions stored them, and one such
 // build made every later report fail to encode, or moved the window.
-func (s *Store) dropImplausible(ctx context.Context, now time.Time) error {
+func (s *Store) dropImplausible(ctx context.Context, now time.Time, notify func(string)) error {
 	lo, hi := int64(0), now.Add(recheckgen.FutureSlack).UnixMilli()
 	const bad = "start_ms < ?1 OR start_ms > ?2 OR end_ms < ?1 OR end_ms > ?2"
 	var n int
@@ -152,15 +152,28 @@ func (s *Store) dropImplausible(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("drop builds with implausible times: %w", err)
 	}
 	if len(uuids) > 0 {
-		s.notices = append(s.notices, fmt.Sprintf("dropped %d build(s) dated outside 1970 to a day past now, stored by an older version: %s",
+		notify(fmt.Sprintf("dropped %d build(s) dated outside 1970 to a day past now, stored by an older version: %s",
 			len(uuids), strings.Join(uuids, ", ")))
 	}
 	return nil
 }
 
+// OpenOptions tune OpenWith.
+type OpenOptions struct {
+	// Notify, when set, hears at once of repairs that take time (an index
+	// rebuilt, a lagging index completed), before they run.
+	Notify func(string)
+}
+
 // Open opens or creates the store at path, with its full-text index beside
 // it (see IndexPath).
 func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenWith(ctx, path, OpenOptions{})
+}
+
+// OpenWith opens or creates the store at path. A damaged index file is
+// rebuilt from the stored lines (see repair.go).
+func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Store, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -168,28 +181,89 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := writable(dir); err != nil {
 		return nil, fmt.Errorf("open store %s: its directory must be writable (SQLite writes its log and index beside the file): %w", path, err)
 	}
+	var notices []string
+	notify := func(msg string) {
+		notices = append(notices, msg)
+		if opts.Notify != nil {
+			opts.Notify(msg)
+		}
+	}
+	index := IndexPath(path)
+	if why := indexFileDamage(index); why != "" {
+		notify(fmt.Sprintf("the full-text index %s is damaged (%s): rebuilding it from the store", index, why))
+		if err := removeIndexFiles(index); err != nil {
+			return nil, fmt.Errorf("open store %s: remove the damaged index: %w", path, err)
+		}
+	}
+	s, err := open(ctx, path, notify)
+	if isCorruption(err) {
+		notify(fmt.Sprintf("the full-text index %s is damaged (%v): rebuilding it from the store", index, err))
+		if err := removeIndexFiles(index); err != nil {
+			return nil, fmt.Errorf("open store %s: remove the damaged index: %w", path, err)
+		}
+		s, err = open(ctx, path, notify)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.notices = notices
+	return s, nil
+}
+
+// open opens the store and brings its index up to date.
+func open(ctx context.Context, path string, notify func(string)) (*Store, error) {
 	db, err := openDB(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path}
+	fail := func(format string, err error) (*Store, error) {
+		db.Close()
+		return nil, fmt.Errorf(format, err)
+	}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return fail("open store "+path+": %w", err)
 	}
-	if err := s.dropImplausible(ctx, time.Now()); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+	if err := s.dropImplausible(ctx, time.Now(), notify); err != nil {
+		return fail("open store "+path+": %w", err)
 	}
-	if err := s.pairIndex(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", IndexPath(path), err)
+	rebuilt, err := s.pairIndex(ctx, notify)
+	if err != nil {
+		return fail("open store "+IndexPath(path)+": %w", err)
 	}
-	if err := s.index(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: index: %w", path, err)
+	if !rebuilt {
+		if err := s.verifyIndex(ctx); err != nil {
+			return fail("open store "+IndexPath(path)+": %w", err)
+		}
+	}
+	quiet := func(string) {}
+	if !rebuilt {
+		quiet = notify // a rebuild said already what it does
+	}
+	wrote, err := s.catchUp(ctx, quiet)
+	if err != nil {
+		return fail("open store "+path+": index: %w", err)
+	}
+	if rebuilt || wrote {
+		if err := s.markIndexGood(ctx); err != nil {
+			return fail("open store "+path+": %w", err)
+		}
 	}
 	return s, nil
+}
+
+// catchUp indexes the lines stored since the index was last written (an
+// ingest interrupted, a rebuilt index), saying so first.
+func (s *Store) catchUp(ctx context.Context, notify func(string)) (bool, error) {
+	var lag int64
+	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM main.lines WHERE id > (SELECT value FROM fts.meta WHERE key = 'indexed'))`).Scan(&lag); err != nil {
+		return false, err
+	}
+	if lag == 0 {
+		return false, nil
+	}
+	notify(fmt.Sprintf("indexing %d stored line(s) the full-text index does not hold yet", lag))
+	return true, s.index(ctx)
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -45,16 +45,12 @@ func openStore(ctx context.Context, cfg *config.Config, e *env) (*store.Store, e
 	return st, nil
 }
 
-// openStoreFile opens the store at path and tells what opening repaired.
+// openStoreFile opens the store at path, telling what opening repairs as
+// it starts.
 func openStoreFile(ctx context.Context, path string, e *env) (*store.Store, error) {
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range st.Notices() {
+	return store.OpenWith(ctx, path, store.OpenOptions{Notify: func(n string) {
 		fmt.Fprintf(e.stderr, "note: %s: %s\n", path, n)
-	}
-	return st, nil
+	}})
 }
 
 func ensureSample(dir string, e *env) error {
