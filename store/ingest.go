@@ -160,6 +160,11 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 	}
 	wg.Wait()
 	s.invalidate()
+	if err == nil && sum.Builds > 0 {
+		// What the ingest wrote is known good: the next open need not
+		// check the index file (see repair.go).
+		err = s.markIndexGood(context.WithoutCancel(ctx))
+	}
 	sum.Elapsed = time.Since(start)
 	return sum, err
 }

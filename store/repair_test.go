@@ -114,3 +114,18 @@ func countMatches(t *testing.T, st *Store, word string) int {
 	}
 	return n
 }
+
+// TestIngestLeavesIndexKnownGood: after an ingest the index file is as
+// recorded, so the next open runs no check.
+func TestIngestLeavesIndexKnownGood(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logs.db")
+	storeWithBuilds(t, path, 3) // ingests and closes
+	st, err := Open(context.Background(), path)
+	must(t, err)
+	defer st.Close()
+	var size, mtime int64
+	st.db.QueryRow(`SELECT (SELECT value FROM main.meta WHERE key = 'fts_size'), (SELECT value FROM main.meta WHERE key = 'fts_mtime')`).Scan(&size, &mtime)
+	if s, m, _ := fileStamp(IndexPath(path)); s != size || m != mtime {
+		t.Errorf("after an ingest the index file (%d bytes at %d) is not as recorded (%d at %d)", s, m, size, mtime)
+	}
+}
