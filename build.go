@@ -19,7 +19,9 @@ type Build struct {
 	Ref      string    `json:"ref"`      // build_ref
 	Result   string    `json:"result"`   // build_status: SUCCESS, FAILURE, ...
 	Voting   bool      `json:"voting"`   // voting
-	Provider string    `json:"provider"` // node_provider
+	Provider string    `json:"provider"` // node_provider: the cloud the node came from (ovh-bhs1)
+	Region   string    `json:"region"`   // node_region: that cloud's region (BHS1)
+	Node     string    `json:"node"`     // build_node: the node label or nodeset (ubuntu-noble)
 	LogURL   string    `json:"log_url"`  // log_url
 	Start    time.Time `json:"start,omitzero"`
 	End      time.Time `json:"end,omitzero"`
@@ -73,7 +75,7 @@ func (b Build) Check(now time.Time) error {
 	for _, f := range []struct{ name, v string }{
 		{"job_name", b.Job}, {"project", b.Project}, {"pipeline", b.Pipeline}, {"branch", b.Branch},
 		{"change", b.Change}, {"patchset", b.Patchset}, {"ref", b.Ref}, {"result", b.Result},
-		{"node", b.Provider}, {"log_url", b.LogURL},
+		{"nodeset", b.Node}, {"node_provider", b.Provider}, {"node_region", b.Region}, {"log_url", b.LogURL},
 	} {
 		if len(f.v) > MaxField {
 			return fmt.Errorf("%s is %d bytes long, over the limit of %d", f.name, len(f.v), MaxField)

@@ -113,7 +113,7 @@ type OpenSearch struct {
 // OpenSearchFields are the index's field names for what recheckgen reads.
 type OpenSearchFields struct {
 	Message, Timestamp, BuildUUID, BuildName, BuildStatus, Voting, LogURL,
-	Project, Pipeline, Branch, Filename, Provider, VotingValue string
+	Project, Pipeline, Branch, Filename, Provider, Region, Node, VotingValue string
 }
 
 // Backends lists the accepted backend types.
@@ -130,7 +130,7 @@ func Default() *Config {
 			"message", "tags", "filename", "module", "loglevel", "syslog_program",
 			"build_uuid", "build_short_uuid", "build_name", "build_status", "build_queue",
 			"build_branch", "build_change", "build_patchset", "build_ref", "build_node",
-			"project", "voting", "node_provider", "log_url", "@timestamp",
+			"project", "voting", "node_provider", "node_region", "log_url", "@timestamp",
 		}},
 		Window:  Window{Length: 10 * 24 * time.Hour, End: "now", Bucket: time.Hour},
 		Backend: Backend{Type: "sqlite"},
@@ -140,7 +140,8 @@ func Default() *Config {
 			PasswordEnv: "RECHECKGEN_OPENSEARCH_PASSWORD", Timeout: 30 * time.Second,
 			Fields: OpenSearchFields{Message: "message", Timestamp: "@timestamp", BuildUUID: "build_uuid", BuildName: "build_name",
 				BuildStatus: "build_status", Voting: "voting", LogURL: "log_url", Project: "project", Pipeline: "build_queue",
-				Branch: "build_branch", Filename: "filename", Provider: "node_provider", VotingValue: "1"}},
+				Branch: "build_branch", Filename: "filename", Provider: "node_provider", Region: "node_region", Node: "build_node",
+				VotingValue: "1"}},
 	}
 }
 

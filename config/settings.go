@@ -79,7 +79,9 @@ func init() {
 		{"pipeline", "the pipeline", func(c *Config) *string { return &c.OpenSearch.Fields.Pipeline }},
 		{"branch", "the branch", func(c *Config) *string { return &c.OpenSearch.Fields.Branch }},
 		{"filename", "the log file's name", func(c *Config) *string { return &c.OpenSearch.Fields.Filename }},
-		{"node_provider", "the node's cloud provider", func(c *Config) *string { return &c.OpenSearch.Fields.Provider }},
+		{"node_provider", "the node's cloud provider (OpenStack's OpenSearch writes `local` here; point it at a field holding the cloud, or leave it)", func(c *Config) *string { return &c.OpenSearch.Fields.Provider }},
+		{"node_region", "the cloud region of the node (OpenStack's OpenSearch: hosts_region)", func(c *Config) *string { return &c.OpenSearch.Fields.Region }},
+		{"build_node", "the node label or nodeset (ubuntu-noble): not the provider", func(c *Config) *string { return &c.OpenSearch.Fields.Node }},
 	} {
 		ptr := f.ptr
 		Settings = append(Settings, Setting{Key: "backend.opensearch.fields." + f.name, Flag: "field-" + strings.ReplaceAll(f.name, "_", "-"),

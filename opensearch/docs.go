@@ -69,7 +69,7 @@ func (c *Client) build(src map[string]json.RawMessage) recheckgen.Build {
 		UUID: d.get(f.BuildUUID), Job: d.get(f.BuildName), Result: d.get(f.BuildStatus),
 		Voting: voting == "" || voting == "1" || voting == "true" || voting == f.VotingValue,
 		LogURL: d.get(f.LogURL), Project: d.get(f.Project), Pipeline: d.get(f.Pipeline), Branch: d.get(f.Branch),
-		Provider: d.get(f.Provider), Change: d.get("build_change"), Patchset: d.get("build_patchset"), Ref: d.get("build_ref"),
+		Provider: d.get(f.Provider), Region: d.get(f.Region), Node: d.get(f.Node), Change: d.get("build_change"), Patchset: d.get("build_patchset"), Ref: d.get("build_ref"),
 	}
 }
 

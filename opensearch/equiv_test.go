@@ -22,7 +22,7 @@ func esAnswer(m *recheckgen.Match, w recheckgen.Window) []byte {
 			voting = "1"
 		}
 		return obj{"build_uuid": b.UUID, "build_name": b.Job, "build_status": b.Result, "voting": voting, "log_url": b.LogURL,
-			"project": b.Project, "build_queue": b.Pipeline, "build_branch": b.Branch, "node_provider": b.Provider,
+			"project": b.Project, "build_queue": b.Pipeline, "build_branch": b.Branch, "node_provider": b.Provider, "node_region": b.Region, "build_node": b.Node,
 			"build_change": b.Change, "build_patchset": b.Patchset, "build_ref": b.Ref}
 	}
 	var hits []obj

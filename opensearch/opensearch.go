@@ -25,7 +25,10 @@ import (
 // Fields names the index's fields; the defaults are elastic-recheck's.
 type Fields struct {
 	Message, Timestamp, BuildUUID, BuildName, BuildStatus, Voting, LogURL,
-	Project, Pipeline, Branch, Filename, Provider string
+	Project, Pipeline, Branch, Filename string
+	// Provider is the node's cloud (node_provider), Region its region and
+	// Node its label (build_node): three fields, never one for another.
+	Provider, Region, Node string
 	// VotingValue is how the index writes a voting job ("1" in
 	// elastic-recheck's indices, "true" for a boolean field).
 	VotingValue string
@@ -35,7 +38,8 @@ type Fields struct {
 func DefaultFields() Fields {
 	return Fields{Message: "message", Timestamp: "@timestamp", BuildUUID: "build_uuid", BuildName: "build_name",
 		BuildStatus: "build_status", Voting: "voting", LogURL: "log_url", Project: "project", Pipeline: "build_queue",
-		Branch: "build_branch", Filename: "filename", Provider: "node_provider", VotingValue: "1"}
+		Branch: "build_branch", Filename: "filename", Provider: "node_provider", Region: "node_region", Node: "build_node",
+		VotingValue: "1"}
 }
 
 // Config says how to reach the server.

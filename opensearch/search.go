@@ -58,7 +58,7 @@ func (c *Client) body(q recheckgen.Query, w recheckgen.Window, o recheckgen.Sear
 func (c *Client) sourceFields(line bool) []string {
 	f := c.cfg.Fields
 	out := []string{f.BuildUUID, f.BuildName, f.BuildStatus, f.Voting, f.LogURL, f.Project, f.Pipeline, f.Branch, f.Provider,
-		"build_change", "build_patchset", "build_ref", "@fields"}
+		f.Region, f.Node, "build_change", "build_patchset", "build_ref", "@fields"}
 	if line {
 		out = append(out, f.Message, f.Timestamp, f.Filename, "tags", "@message", "@tags")
 	}

@@ -38,7 +38,7 @@ var DefaultFields = []string{
 	"message", "tags", "filename", "module", "loglevel", "syslog_program",
 	"build_uuid", "build_short_uuid", "build_name", "build_status", "build_queue",
 	"build_branch", "build_change", "build_patchset", "build_ref", "build_node",
-	"project", "voting", "node_provider", "log_url", "@timestamp",
+	"project", "voting", "node_provider", "node_region", "log_url", "@timestamp",
 }
 
 // Options say how queries are read.

@@ -153,7 +153,6 @@ type flatRecord struct {
 	Voting      bool         `json:"voting"`
 	LogURL      string       `json:"log_url"`
 	NodeName    string       `json:"node_name"`
-	Provider    string       `json:"node_provider"`
 	ErrorDetail *string      `json:"error_detail"`
 	Final       bool         `json:"final"`
 	Artifacts   []artifact   `json:"artifacts"`
@@ -186,7 +185,6 @@ type nestedRecord struct {
 	Voting         bool           `json:"voting"`
 	LogURL         string         `json:"log_url"`
 	Nodeset        string         `json:"nodeset"`
-	Provider       string         `json:"node_provider"`
 	ErrorDetail    *string        `json:"error_detail"`
 	Final          bool           `json:"final"`
 	Artifacts      []artifact     `json:"artifacts"`
@@ -234,13 +232,13 @@ func buildJSON(b BuildInfo) []byte {
 	if b.Nested {
 		rec = nestedRecord{ID: id, UUID: b.UUID, JobName: b.Job, Result: b.Result, StartTime: b.Start.Format(zuulTime),
 			EndTime: b.End.Format(zuulTime), Duration: seconds(b.End.Sub(b.Start).Seconds()), Voting: b.Voting, LogURL: b.LogURL,
-			Nodeset: b.Nodeset, Provider: b.Provider, Final: true, Artifacts: arts, Provides: []struct{}{}, Ref: ref,
+			Nodeset: b.Nodeset, Final: true, Artifacts: arts, Provides: []struct{}{}, Ref: ref,
 			Pipeline: b.Pipeline, EventID: event, EventTimestamp: b.Start.Add(-time.Duration(60+b.Start.Unix()%600) * time.Second).Format(zuulTime),
 			Buildset: nestedBuildset{UUID: buildset, Refs: []refRecord{ref}}}
 	} else {
 		rec = flatRecord{ID: id, UUID: b.UUID, JobName: b.Job, Result: b.Result, StartTime: b.Start.Format(zuulTime),
 			EndTime: b.End.Format(zuulTime), Duration: seconds(b.End.Sub(b.Start).Seconds()), Voting: b.Voting, LogURL: b.LogURL,
-			NodeName: b.Nodeset, Provider: b.Provider, Final: true, Artifacts: arts, Provides: []struct{}{},
+			NodeName: b.Nodeset, Final: true, Artifacts: arts, Provides: []struct{}{},
 			Project: b.Project, Branch: b.Branch, Pipeline: b.Pipeline, Change: b.Change, Patchset: fmt.Sprint(b.Patchset),
 			Ref: b.Ref, RefURL: ref.RefURL, EventID: event, Buildset: flatBuildset{UUID: buildset}}
 	}

@@ -222,6 +222,22 @@ func TestBuildJSON(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", b.UUID, err)
 		}
+		if got.Provider != "" {
+			t.Errorf("%s: build.json names a provider, which Zuul's records never do", b.UUID)
+		}
+		root, err := os.OpenRoot(filepath.Join(dir, b.Dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes, err := zuul.ReadInventory(root)
+		root.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		zuul.ApplyNodes(&got, nodes)
+		if got.Node != b.Nodeset {
+			t.Errorf("%s: node %q, manifest says nodeset %q", b.UUID, got.Node, b.Nodeset)
+		}
 		want := []string{b.UUID, b.Job, b.Project, b.Pipeline, b.Branch, itoa(b.Change), itoa(b.Patchset), b.Ref, b.Result, b.Provider, b.LogURL}
 		have := []string{got.UUID, got.Job, got.Project, got.Pipeline, got.Branch, got.Change, got.Patchset, got.Ref, got.Result, got.Provider, got.LogURL}
 		if !reflect.DeepEqual(want, have) || got.Voting != b.Voting || !got.Start.Equal(b.Start) || !got.End.Equal(b.End) {

@@ -147,8 +147,9 @@ func TestIndexStaleEntries(t *testing.T) {
 	}
 }
 
-// TestUpgrade: stores written by schema versions 1 to 3, their index
-// inside the store file, open as this version with every line found.
+// TestUpgrade: stores written by schema versions 1 to 4 (1 to 3 with
+// their index inside the store file) open as this version with every line
+// found and the node columns added.
 // Versions 1 and 2 are version 3 without what 3 and 2 added.
 func TestUpgrade(t *testing.T) {
 	v3, err := os.ReadFile(filepath.Join("testdata", "v3.sql"))
@@ -159,6 +160,7 @@ func TestUpgrade(t *testing.T) {
 		version int
 		back    string // SQL taking the version 3 store back to this version
 	}{
+		{4, "DROP TABLE lines_fts; DELETE FROM meta WHERE key = 'indexed'; PRAGMA user_version = 4;"},
 		{3, ""},
 		{2, "DROP INDEX lines_module; DROP INDEX lines_program; PRAGMA user_version = 2;"},
 		{1, "DROP INDEX lines_module; DROP INDEX lines_program; DROP TABLE meta; PRAGMA user_version = 1;"},
@@ -185,6 +187,10 @@ func TestUpgrade(t *testing.T) {
 			}
 			if found, entries, indexed := indexState(t, st, "reply OR mistral"); found != 2 || entries != 2 || indexed != 3 {
 				t.Errorf("after upgrade: %d lines found, %d index entries, indexed up to %d; want 2, 2, 3", found, entries, indexed)
+			}
+			var provider, region, node string
+			if err := st.db.QueryRow("SELECT provider, region, node FROM builds").Scan(&provider, &region, &node); err != nil {
+				t.Errorf("after upgrade, the node columns: %v", err)
 			}
 		})
 	}

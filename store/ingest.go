@@ -229,11 +229,18 @@ func (s *Store) read(ctx context.Context, j buildJob, opts IngestOptions, now ti
 		send(item{err: err})
 		return
 	}
+	// The node's provider and region are only in the inventory Zuul wrote
+	// for the build. A bad one costs those fields, not the build.
+	nodes, ierr := zuul.ReadInventory(root)
+	zuul.ApplyNodes(&b, nodes)
 	if !opts.Force && s.has(ctx, b.UUID) {
 		send(item{build: &b, skip: true})
 		return
 	}
 	if !send(item{build: &b}) {
+		return
+	}
+	if ierr != nil && !send(item{warn: &Warning{j.dir, ierr.Error() + ": node provider and region left empty"}}) {
 		return
 	}
 	files, warns, err := logFiles(j.dir, opts.Globs)

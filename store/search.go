@@ -27,7 +27,7 @@ func (s *Store) buildMap(ctx context.Context) (map[int64]buildRow, error) {
 		return s.builds, nil
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, uuid, job, project, pipeline, branch, change, patchset, ref,
-		result, voting, provider, log_url, start_ms, end_ms FROM builds`)
+		result, voting, provider, region, node, log_url, start_ms, end_ms FROM builds`)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (s *Store) buildMap(ctx context.Context) (map[int64]buildRow, error) {
 		var start, end int64
 		b := &r.b
 		if err := rows.Scan(&r.id, &b.UUID, &b.Job, &b.Project, &b.Pipeline, &b.Branch, &b.Change, &b.Patchset,
-			&b.Ref, &b.Result, &voting, &b.Provider, &b.LogURL, &start, &end); err != nil {
+			&b.Ref, &b.Result, &voting, &b.Provider, &b.Region, &b.Node, &b.LogURL, &start, &end); err != nil {
 			return nil, err
 		}
 		b.Voting, b.Start, b.End = voting == 1, fromMillis(start), fromMillis(end)

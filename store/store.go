@@ -22,7 +22,7 @@ import (
 
 // schemaVersion is stored in PRAGMA user_version; a store written by
 // another version is refused rather than misread.
-const schemaVersion = 4
+const schemaVersion = 5
 
 const schema = `
 CREATE TABLE builds (
@@ -37,7 +37,9 @@ CREATE TABLE builds (
 	ref      TEXT NOT NULL DEFAULT '',
 	result   TEXT NOT NULL DEFAULT '',
 	voting   INTEGER NOT NULL DEFAULT 1,
-	provider TEXT NOT NULL DEFAULT '',
+	provider TEXT NOT NULL DEFAULT '',  -- node_provider: the cloud, from zuul-info/inventory.yaml
+	region   TEXT NOT NULL DEFAULT '',  -- node_region
+	node     TEXT NOT NULL DEFAULT '',  -- build_node: the node label (nodeset)
 	log_url  TEXT NOT NULL DEFAULT '',
 	start_ms INTEGER NOT NULL DEFAULT 0,
 	end_ms   INTEGER NOT NULL DEFAULT 0,
@@ -75,13 +77,23 @@ CREATE TABLE lines (
 CREATE INDEX lines_build ON lines(build_id);
 `
 
-// upgrade brings a store of versions 1 to 3 to this one. Their full-text
+// upgrade brings a store of versions 1 to 3 to version 4. Their full-text
 // index lived in this file; it moves to its own (see fts.go), which Open
 // then fills from the stored lines.
 const upgrade = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 DELETE FROM meta WHERE key = 'indexed';
 DROP TABLE IF EXISTS lines_fts;
+`
+
+// addNodes brings a store of versions 1 to 4 to version 5: the node label
+// gets a column of its own beside the provider, and the region one.
+// Builds stored before keep the provider column as they were ingested
+// (older versions filled it from the nodeset when build.json named no
+// provider); `ingest --force` reads their inventories again.
+const addNodes = `
+ALTER TABLE builds ADD COLUMN region TEXT NOT NULL DEFAULT '';
+ALTER TABLE builds ADD COLUMN node TEXT NOT NULL DEFAULT '';
 `
 
 // rest is what every store of this version holds beyond the tables above.
@@ -97,7 +109,7 @@ INSERT OR IGNORE INTO meta VALUES ('id', random());
 INSERT OR IGNORE INTO meta VALUES ('dropped', 0);
 CREATE INDEX IF NOT EXISTS lines_module ON lines(module) WHERE module IS NOT NULL;
 CREATE INDEX IF NOT EXISTS lines_program ON lines(program) WHERE program IS NOT NULL;
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 `
 
 // Store is an open log store. Its methods are safe for concurrent use.
@@ -285,7 +297,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		case schemaVersion:
 			return nil
 		case 1, 2, 3:
-			script = upgrade + rest
+			script = upgrade + addNodes + rest
+		case 4:
+			script = addNodes + rest
 		case 0:
 			script = schema + rest
 		default:

@@ -203,9 +203,9 @@ func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir strin
 		voting = 1
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO builds (uuid, job, project, pipeline, branch, change, patchset, ref,
-		result, voting, provider, log_url, start_ms, end_ms, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		result, voting, provider, region, node, log_url, start_ms, end_ms, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		b.UUID, b.Job, b.Project, b.Pipeline, b.Branch, b.Change, b.Patchset, b.Ref, b.Result, voting,
-		b.Provider, b.LogURL, millis(b.Start), millis(b.End), dir)
+		b.Provider, b.Region, b.Node, b.LogURL, millis(b.Start), millis(b.End), dir)
 	if err != nil {
 		return 0, err
 	}

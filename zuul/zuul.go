@@ -76,9 +76,10 @@ func Decode(data []byte) (recheckgen.Build, error) {
 	if r.LogURL != nil {
 		b.LogURL = *r.LogURL
 	}
-	if b.Provider == "" {
-		b.Provider = firstNonEmpty(r.Nodeset, r.NodeName)
-	}
+	// The nodeset (node_name before Zuul 4) names the node label, never
+	// the provider: the provider is read from the build's inventory (see
+	// ApplyNodes).
+	b.Node = firstNonEmpty(r.Nodeset, r.NodeName)
 	change, patchset := r.Change, r.Patchset
 	if len(r.Ref) > 0 && r.Ref[0] == '{' {
 		var n nestedRef

@@ -17,11 +17,11 @@ func TestDecodeShapes(t *testing.T) {
 	}{
 		{"testdata/nested.json", recheckgen.Build{UUID: "e09e1b5b0a4f4b1d9a3c5f2e7d8c6b65", Job: "nodepool-functional-container-openstack-release",
 			Project: "zuul/nodepool", Pipeline: "check", Branch: "master", Change: "908952", Patchset: "1", Ref: "refs/changes/52/908952/1",
-			Result: "FAILURE", Voting: true, Provider: "ubuntu-jammy", LogURL: "https://logs.example.org/52/908952/1/check/nodepool/e09e1b5/",
+			Result: "FAILURE", Voting: true, Node: "ubuntu-jammy", LogURL: "https://logs.example.org/52/908952/1/check/nodepool/e09e1b5/",
 			Start: time.Date(2024, 2, 13, 23, 17, 28, 0, time.UTC), End: time.Date(2024, 2, 13, 23, 39, 24, 0, time.UTC)}},
 		{"testdata/flat.json", recheckgen.Build{UUID: "fb8b79e0c5a94f3e9b1f0a2d3c4e5f60", Job: "gate-tripleo-ci-centos-7-nonha-multinode",
 			Project: "openstack/mistral", Pipeline: "check", Branch: "master", Change: "356567", Patchset: "8", Ref: "refs/changes/67/356567/8",
-			Result: "SUCCESS", Voting: false, Provider: "centos-7",
+			Result: "SUCCESS", Voting: false, Node: "centos-7",
 			Start: time.Date(2016, 9, 26, 9, 40, 2, 0, time.UTC), End: time.Date(2016, 9, 26, 10, 52, 41, 0, time.UTC)}},
 	}
 	for _, tt := range tests {

@@ -103,6 +103,7 @@ var shareFields = []struct {
 	{"project", func(b recheckgen.Build) string { return b.Project }},
 	{"build_branch", func(b recheckgen.Build) string { return b.Branch }},
 	{"node_provider", func(b recheckgen.Build) string { return b.Provider }},
+	{"build_node", func(b recheckgen.Build) string { return b.Node }},
 }
 
 func printMatch(w io.Writer, q recheckgen.Query, win recheckgen.Window, m *recheckgen.Match) {
