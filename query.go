@@ -23,7 +23,15 @@ type Query struct {
 	Tags    []string
 	// TestIDs names tempest tests the bug fails (elastic-recheck's test_ids).
 	TestIDs []string
+	// Applies is the era of builds whose logs can hold what the query
+	// looks for (`applies: 2016-2018`); see Historical.
+	Applies Era
 }
+
+// Historical says the query looks for a log line that builds of year no
+// longer print: its era ended before. It is kept for archives and older
+// indices, and nobody expects it to find today's builds.
+func (q Query) Historical(year int) bool { return q.Applies.Ended(year) }
 
 // DisplayTitle is the best title known without asking the tracker.
 func (q Query) DisplayTitle() string {

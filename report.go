@@ -14,8 +14,14 @@ type Report struct {
 	} `json:"window"`
 	Bugs          []BugReport   `json:"bugs"`
 	Uncategorized Uncategorized `json:"uncategorized"`
-	// Stale are the ids of queries with no hit in the window.
+	// Stale are the ids of queries with no hit in the window, historical
+	// ones aside: those are not expected to find today's builds.
 	Stale []string `json:"stale"`
+	// QuietSections are the runbook sections every current known bug of
+	// which has gone without a hit for QuietDays: their failure may be
+	// gone, or the log line changed under the queries.
+	QuietSections []QuietSection `json:"quiet_sections"`
+	QuietDays     int            `json:"quiet_days,omitempty"`
 	// Failed are the ids of queries the backend could not run.
 	Failed []string `json:"failed"`
 }
@@ -33,6 +39,10 @@ type BugReport struct {
 	Runbook        string   `json:"runbook,omitempty"`
 	SuppressGraph  bool     `json:"suppress_graph"`
 	AllowNonvoting bool     `json:"allow_nonvoting"`
+	// Applies is the query's era; Historical says it ended before the
+	// window did, so the query is not expected to find today's builds.
+	Applies    Era  `json:"applies,omitzero"`
+	Historical bool `json:"historical,omitempty"`
 
 	// Fails and Fails24 count distinct failed builds with a matching line
 	// in the window and in its last 24 hours.
@@ -55,6 +65,14 @@ type BugReport struct {
 	History []DayCount `json:"history"`
 	// Error is why the backend could not run the query ("" when it ran).
 	Error string `json:"error,omitempty"`
+}
+
+// QuietSection is a runbook section (page.md#anchor) whose known bugs
+// have had no hit since Last (zero: none in the report's reach).
+type QuietSection struct {
+	Runbook string    `json:"runbook"`
+	Bugs    []string  `json:"bugs"`
+	Last    time.Time `json:"last,omitzero"`
 }
 
 // DayCount is one UTC day's count.

@@ -58,6 +58,7 @@ type Report struct {
 	// QueryTimeout bounds one query on the embedded store: past it the
 	// query fails alone and the rest of the site publishes.
 	QueryTimeout time.Duration
+	QuietDays    int // a runbook section whose known bugs had no hit for this many days is listed (0: off)
 }
 
 // Dirs are the directories a run reads and writes.
@@ -123,7 +124,7 @@ var Backends = []string{"sqlite", "opensearch"}
 func Default() *Config {
 	return &Config{
 		Site:    Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js"},
-		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90, QueryTimeout: time.Minute},
+		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90, QueryTimeout: time.Minute, QuietDays: 30},
 		Tracker: Tracker{Cache: ".recheckgen/trackers.json", Timeout: 10 * time.Second},
 		Dirs:    Dirs{Queries: "queries", Content: "content", Public: "public"},
 		Query: Query{DefaultOperator: lucene.AND, Fields: []string{

@@ -34,6 +34,7 @@ var Settings = []Setting{
 	{"report.previous", "previous", "an earlier report.json (a path, or the published site's data/report.json URL) whose daily history is carried forward", func(c *Config) any { return &c.Report.Previous }},
 	{"report.query_timeout", "query-timeout", "time one query may run on the embedded store; past it that query fails alone and the rest publishes", func(c *Config) any { return &c.Report.QueryTimeout }},
 	{"report.history_days", "history-days", "days of daily history kept in the report", func(c *Config) any { return &c.Report.HistoryDays }},
+	{"report.quiet_days", "quiet-days", "list runbook sections whose current known bugs have had no hit for this many days (0: off)", func(c *Config) any { return &c.Report.QuietDays }},
 	{"tracker.offline", "offline", "do not fetch bug titles from the trackers (the query's title or the bug id shows)", func(c *Config) any { return &c.Tracker.Offline }},
 	{"tracker.cache", "tracker-cache", "file caching tracker answers between runs", func(c *Config) any { return &c.Tracker.Cache }},
 	{"tracker.timeout", "tracker-timeout", "timeout of one tracker lookup", func(c *Config) any { return &c.Tracker.Timeout }},

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/diag"
@@ -28,7 +29,7 @@ import (
 // recheckgen's own.
 var Keys = []string{
 	"query", "suppress-graph", "suppress-notification", "allow-nonvoting", "test_ids",
-	"title", "bug", "runbook", "tags",
+	"title", "bug", "runbook", "tags", "applies",
 }
 
 // DefaultFields are the log fields elastic-recheck's indices carry; a
@@ -47,6 +48,9 @@ type Options struct {
 	Operator lucene.Operator
 	// Fields are the known field names (DefaultFields when nil).
 	Fields []string
+	// Year is the current year, which no `applies` range may start after
+	// (this year when 0).
+	Year int
 	// Runbook, when set, checks that a `runbook:` reference exists and
 	// returns what is wrong, or "".
 	Runbook func(ref string) string
@@ -187,6 +191,21 @@ func loadKeys(doc *yamlfile.Doc, fields map[string]yamlfile.Field, q *recheckgen
 	}
 	if f, ok := fields["bug"]; ok {
 		dl = append(dl, loadBug(doc, f, q)...)
+	}
+	if f, ok := fields["applies"]; ok {
+		v, d := doc.String(f)
+		add(d)
+		if d == nil {
+			year := opts.Year
+			if year == 0 {
+				year = time.Now().Year()
+			}
+			if e, err := recheckgen.ParseEra(v, year); err != nil {
+				dl = append(dl, doc.At(f.Value, err.Error()))
+			} else {
+				q.Applies = e
+			}
+		}
 	}
 	if f, ok := fields["runbook"]; ok {
 		v, d := doc.String(f)

@@ -7,6 +7,7 @@ package repo
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/config"
@@ -34,6 +35,7 @@ func Load(cfg *config.Config) (*Project, diag.List) {
 		p.Content, cdl = runbook.LoadDir(cfg.Dirs.Content, md)
 		dl = append(dl, cdl...)
 		dl = append(dl, p.Content.CheckLinks()...)
+		dl = append(dl, p.Content.CheckFreshness(time.Now().Year())...)
 	} else {
 		p.Content = &runbook.Set{Dir: cfg.Dirs.Content}
 	}

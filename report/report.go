@@ -37,7 +37,7 @@ func DefaultOptions(now time.Time) Options {
 // Make builds the report of a window from each query's result and the
 // window's failed builds.
 func Make(win recheckgen.Window, results []Result, failed []recheckgen.Build, opts Options) *recheckgen.Report {
-	r := &recheckgen.Report{Generated: opts.Now.UTC(), Stale: []string{}, Failed: []string{}}
+	r := &recheckgen.Report{Generated: opts.Now.UTC(), Stale: []string{}, Failed: []string{}, QuietSections: []recheckgen.QuietSection{}}
 	r.Window.Start, r.Window.End, r.Window.Bucket = win.Start, win.End, win.Bucket.String()
 	days := win.End.Sub(win.Start).Hours() / 24
 	classified := map[string]bool{}
@@ -47,6 +47,7 @@ func Make(win recheckgen.Window, results []Result, failed []recheckgen.Build, op
 		switch {
 		case res.Err != nil:
 			r.Failed = append(r.Failed, b.ID)
+		case b.Builds == 0 && b.Historical:
 		case b.Builds == 0:
 			r.Stale = append(r.Stale, b.ID)
 		default:
@@ -75,6 +76,7 @@ func bugReport(res Result, win recheckgen.Window, days float64, opts Options) re
 		ID: q.ID, Title: q.DisplayTitle(), Tracker: q.Bug.Tracker, BugID: q.Bug.ID, URL: q.Bug.URL,
 		Query: q.Raw, Tags: q.Tags, Runbook: q.Runbook, SuppressGraph: q.SuppressGraph, AllowNonvoting: q.AllowNonvoting,
 		Jobs: []recheckgen.Share{}, Projects: []recheckgen.Share{}, Recent: []recheckgen.Hit{}, History: []recheckgen.DayCount{},
+		Applies: q.Applies, Historical: q.Historical(win.End.Year()),
 	}
 	if res.Err != nil {
 		b.Error = res.Err.Error()

@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/yamlfile"
 	"github.com/yuin/goldmark"
@@ -28,6 +30,9 @@ type Page struct {
 	Doc      ast.Node
 	Headings []Heading
 	Links    []Link
+	// diags are problems found while walking the document (a section's
+	// `applies` that does not parse).
+	diags diag.List
 }
 
 // Meta is a runbook's front matter.
@@ -37,6 +42,8 @@ type Meta struct {
 	Author string
 	Tags   []string
 	Status string
+	// Applies is the era of builds the whole page describes (`applies:`).
+	Applies recheckgen.Era
 }
 
 // Heading is a section of a page.
@@ -45,6 +52,9 @@ type Heading struct {
 	Text  string
 	ID    string
 	Line  int
+	// Applies is the section's era, from the heading's attribute
+	// `{#id applies="2016-2018"}`; it covers the subsections too.
+	Applies recheckgen.Era
 }
 
 // Link is a link destination written in a page.
@@ -54,7 +64,7 @@ type Link struct {
 }
 
 // MetaKeys are the keys front matter may hold.
-var MetaKeys = []string{"title", "date", "author", "tags", "status"}
+var MetaKeys = []string{"title", "date", "author", "tags", "status", "applies"}
 
 // Statuses are the accepted `status` values.
 var Statuses = []string{"draft", "published", "archived"}
@@ -76,7 +86,7 @@ func Parse(md goldmark.Markdown, file, rel string, src []byte) (*Page, diag.List
 	dl := p.parseMeta(fm)
 	p.Doc = md.Parser().Parse(text.NewReader(body))
 	p.collect()
-	return p, dl
+	return p, append(dl, p.diags...)
 }
 
 // splitFrontMatter cuts the YAML between the first two `---` lines.
@@ -139,6 +149,16 @@ func (p *Page) parseMeta(fm []byte) diag.List {
 			}
 		}
 	}
+	if f, ok := fields["applies"]; ok {
+		v, d := doc.String(f)
+		if d != nil {
+			dl = append(dl, *d)
+		} else if e, err := recheckgen.ParseEra(v, time.Now().Year()); err != nil {
+			dl = append(dl, doc.At(f.Value, err.Error()))
+		} else {
+			p.Meta.Applies = e
+		}
+	}
 	if p.Meta.Title == "" {
 		at := diag.Diagnostic{File: p.File, Line: 1, Col: 1, Severity: diag.Error, Message: "front matter needs a `title`"}
 		if f, ok := fields["title"]; ok {
@@ -175,6 +195,7 @@ func (p *Page) collect() {
 			if n.Lines().Len() > 0 {
 				h.Line, _ = p.pos(n.Lines().At(0).Start)
 			}
+			p.headingEra(n, &h)
 			p.Headings = append(p.Headings, h)
 		case *ast.Link:
 			p.addLink(n, string(n.Destination), &cur)
@@ -304,4 +325,79 @@ func item(n *yaml.Node, i int) *yaml.Node {
 		return n.Content[i]
 	}
 	return n
+}
+
+// headingEra reads a section's `applies` attribute, and reports one that
+// does not parse, at its place on the heading's line. An unquoted value
+// (`{#id applies=2016-2018}`) is no attribute to goldmark: the braces stay
+// in the heading's text, so that is reported too.
+func (p *Page) headingEra(n *ast.Heading, h *Heading) {
+	at := func(msg string) {
+		line, col := h.Line, 1
+		if src := p.line(h.Line); src != "" {
+			if i := strings.Index(src, "applies"); i >= 0 {
+				col = i + 1
+			}
+		}
+		p.diags = append(p.diags, diag.Diagnostic{File: p.File, Line: line, Col: col, Severity: diag.Error, Message: msg})
+	}
+	v, ok := n.AttributeString("applies")
+	if !ok {
+		if strings.Contains(h.Text, "applies=") {
+			at("section `applies` must be quoted: {#id applies=\"2016-2018\"}")
+		}
+		return
+	}
+	s, ok := v.([]byte)
+	if !ok {
+		at("section `applies` must be quoted: {#id applies=\"2016-2018\"}")
+		return
+	}
+	e, err := recheckgen.ParseEra(string(s), time.Now().Year())
+	if err != nil {
+		at("section " + err.Error())
+		return
+	}
+	h.Applies = e
+}
+
+// line is the text of file line n, or "".
+func (p *Page) line(n int) string {
+	i := n - p.BodyLine
+	if i < 0 {
+		return ""
+	}
+	lines := bytes.Split(p.Body, []byte("\n"))
+	if i >= len(lines) {
+		return ""
+	}
+	return string(lines[i])
+}
+
+// Historical says whether text at file line n describes an era that ended
+// before year: the page's, or that of any section enclosing the line.
+func (p *Page) Historical(n, year int) bool {
+	if p.Meta.Applies.Ended(year) {
+		return true
+	}
+	return p.EraAt(n).Ended(year)
+}
+
+// EraAt is the era of the innermost section enclosing file line n that
+// has one (the page's when none has).
+func (p *Page) EraAt(n int) recheckgen.Era {
+	// The sections enclosing line n: walking back from it, each heading of
+	// a level lower than the last one taken.
+	level := 7
+	for i := len(p.Headings) - 1; i >= 0; i-- {
+		h := p.Headings[i]
+		if h.Line > n || h.Level >= level {
+			continue
+		}
+		level = h.Level
+		if !h.Applies.IsZero() {
+			return h.Applies
+		}
+	}
+	return p.Meta.Applies
 }

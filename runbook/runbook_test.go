@@ -23,7 +23,7 @@ func TestLoadDir(t *testing.T) {
 		t.Fatalf("index meta: %+v", idx)
 	}
 	gate := s.Page("gate.md")
-	want := []Heading{{2, "Reading the output", "reading", 5}, {2, "Second Section", "second-section", 9}}
+	want := []Heading{{Level: 2, Text: "Reading the output", ID: "reading", Line: 5}, {Level: 2, Text: "Second Section", ID: "second-section", Line: 9}}
 	if fmt.Sprint(gate.Headings) != fmt.Sprint(want) {
 		t.Errorf("headings = %v, want %v", gate.Headings, want)
 	}

@@ -129,6 +129,15 @@ var funcs = template.FuncMap{
 	},
 	"percent": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 	"anchor":  anchor,
+	// runbookHref links a runbook reference (page.md#anchor) from the
+	// site's root.
+	"runbookHref": func(ref string) string {
+		page, frag, _ := strings.Cut(ref, "#")
+		if frag != "" {
+			frag = "#" + frag
+		}
+		return runbookURL(page) + frag
+	},
 }
 
 // SafeURL returns u when it is an absolute http(s) URL, else "": links

@@ -154,6 +154,7 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 			report.Carry(rep, prev, cfg.Report.HistoryDays)
 		}
 	}
+	report.Quiet(rep, win.End, cfg.Report.QuietDays)
 	latest, _ := b.Latest(ctx, time.Now())
 	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.Time.UnixMilli()), Window: win,
 		Queries: p.Queries, Content: p.Content}

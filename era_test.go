@@ -1,0 +1,58 @@
+package recheckgen
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseEra(t *testing.T) {
+	for _, tc := range []struct {
+		in         string
+		want       Era
+		err        string
+		str, label string
+	}{
+		{in: "2016-2018", want: Era{2016, 2018}, str: "2016-2018", label: "2016–2018"},
+		{in: " 2019- ", want: Era{2019, 0}, str: "2019-", label: "since 2019"},
+		{in: "2016", want: Era{2016, 2016}, str: "2016", label: "2016"},
+		{in: "2018-2016", err: "ends before it starts"},
+		{in: "16-18", err: "four-digit years"},
+		{in: "2016-18", err: "four-digit years"},
+		{in: "1999-2001", err: "outside 2010..2026"},
+		{in: "2027-", err: "outside 2010..2026"},
+		{in: "2020-2027", want: Era{2020, 2027}, str: "2020-2027", label: "2020–2027"},
+		{in: "2020-2028", err: "outside 2010..2027"},
+		{in: "", err: "is empty"},
+		{in: "soon", err: "four-digit years"},
+	} {
+		got, err := ParseEra(tc.in, 2026)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: %v, want an error with %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want || got.String() != tc.str || got.Label() != tc.label {
+			t.Errorf("%q: %+v %q %q %v", tc.in, got, got.String(), got.Label(), err)
+		}
+	}
+}
+
+func TestEraEnded(t *testing.T) {
+	for _, tc := range []struct {
+		e             Era
+		year          int
+		ended, inside bool
+	}{
+		{Era{2016, 2018}, 2026, true, false},
+		{Era{2016, 2018}, 2017, false, true},
+		{Era{2016, 2018}, 2018, false, true},
+		{Era{2019, 0}, 2026, false, true},
+		{Era{2019, 0}, 2018, false, false},
+		{Era{}, 2026, false, false},
+	} {
+		if tc.e.Ended(tc.year) != tc.ended || tc.e.Contains(tc.year) != tc.inside {
+			t.Errorf("%v in %d: ended %v, contains %v", tc.e, tc.year, tc.e.Ended(tc.year), tc.e.Contains(tc.year))
+		}
+	}
+}
