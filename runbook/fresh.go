@@ -18,17 +18,18 @@ var RetiredHosts = map[string]string{
 	"review.openstack.org": "https://review.opendev.org (change numbers were kept)",
 	"status.openstack.org": "https://zuul.opendev.org for builds, https://review.opendev.org for changes",
 	"freenode.net":         "the OFTC IRC network (irc.oftc.net)",
+	"webchat.freenode.net": "the OFTC IRC network (https://webchat.oftc.net)",
+	"irc.freenode.net":     "the OFTC IRC network (irc.oftc.net)",
 }
 
-// retired says which retired host u names (itself or a subdomain of it).
+// retired says which retired host is named. Hosts match exactly: some
+// names under a retired one live on (opensearch.logs.openstack.org is
+// OpenStack's log search today).
 func retired(host string) (string, bool) {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	for h := range RetiredHosts {
-		if host == h || strings.HasSuffix(host, "."+h) {
-			return h, true
-		}
-	}
-	return "", false
+	host = strings.TrimPrefix(host, "www.")
+	_, ok := RetiredHosts[host]
+	return host, ok
 }
 
 // CheckFreshness warns on links to retired hosts outside historical text:
