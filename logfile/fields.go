@@ -43,9 +43,19 @@ func osloFields(line []byte) Fields {
 	return Fields{}
 }
 
-// syslogFields reads "Mmm dd hh:mm:ss HOST PROGRAM[PID]: ...".
+// syslogFields reads "Mmm dd hh:mm:ss HOST PROGRAM[PID]: ...", and
+// journalctl's short-precise form with microseconds after the seconds
+// ("Mmm dd hh:mm:ss.ffffff HOST ..."), which devstack's screen-*.txt files
+// are exported in.
 func syslogFields(line []byte) Fields {
 	rest := line[15:]
+	if len(rest) > 0 && rest[0] == '.' {
+		i := 1
+		for i < len(rest) && isDigit(rest[i]) {
+			i++
+		}
+		rest = rest[i:]
+	}
 	var w [2][]byte
 	words := w[:firstWords(rest[:min(len(rest), 200)], w[:])]
 	if len(words) < 2 {

@@ -154,6 +154,7 @@ func TestParseFields(t *testing.T) {
 		{"2026-11-20 10:00:00.123 1234 NOTICE x y", Fields{}},
 		{"Nov 20 10:00:00 np0012345 kernel: invoked oom-killer", Fields{Program: "kernel"}},
 		{"Nov 20 10:00:00 np0012345 proxy-server[443]: 503", Fields{Program: "proxy-server"}},
+		{"Nov 20 10:00:00.123456 np0012345 systemd[1]: devstack@n-cpu.service: Main process exited", Fields{Program: "systemd"}},
 		{"Nov 20 10:00:00 np0012345 no colon here", Fields{}},
 		{"plain text", Fields{}},
 		{"2026-11-20 10:00:00.123  1234\tINFO  nova.api  tabs and runs of spaces", Fields{Level: "INFO", Module: "nova.api"}},
