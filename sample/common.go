@@ -74,6 +74,10 @@ func newBuild(b BuildInfo) *build {
 func (g *build) jobLog() *logw {
 	w := newLog(styleJob, g.Start, g.r)
 	w.t = w.t.Add(time.Duration(g.r.IntN(900)) * time.Millisecond)
+	if g.Era == EraJenkins {
+		g.jenkinsStart(w)
+		return w
+	}
 	for _, s := range []string{"Job console starting", "Updating git repos", "Cloning repos into workspace", "Restoring repo states",
 		"Merging changes", "Checking out repos", "Preparing playbooks", "Running Ansible setup"} {
 		w.line(s)
@@ -97,8 +101,11 @@ func (g *build) jobLog() *logw {
 	w.line("")
 	w.line("TASK [emit-job-header : Print node information]")
 	distro := "Ubuntu 24.04"
-	if g.Family == FamilyTripleO {
-		distro = "CentOS 9"
+	switch {
+	case g.Family == FamilyTripleO:
+		distro = "CentOS 7"
+	case g.Era < EraToday:
+		distro = "Ubuntu 18.04"
 	}
 	w.linesAt("# Node Information", "Inventory Hostname: "+g.host, "Hostname: "+g.node, "Username: zuul",
 		"Distro: "+distro, "Provider: "+g.Provider, "Region: "+region(g.Provider), "Label: "+label(g),
@@ -212,8 +219,40 @@ func delta(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d:%09.6f", h, m, s)
 }
 
+// jenkinsStart writes the top of a Jenkins-era console: the job ran its
+// shell script on a node Jenkins named after the provider, then the
+// scripts' own trace. (Jenkins wrote the console as HTML; the sample
+// keeps its text, timestamped the way the 2016 notes quote it.)
+func (g *build) jenkinsStart(w *logw) {
+	node := label(g) + "-" + g.Provider + "-" + fmt.Sprint(8000000+g.r.IntN(999999))
+	w.linesAt("Started by user anonymous",
+		"Building remotely on "+node+" ("+label(g)+") in workspace /home/jenkins/workspace/"+g.Job,
+		"[gate-wrap] $ /bin/bash -xe /tmp/hudson"+fmt.Sprint(1000000000+g.r.IntN(999999999))+".sh",
+		"+ export ZUUL_PROJECT="+g.Project, "+ export ZUUL_BRANCH="+g.Branch,
+		fmt.Sprintf("+ export ZUUL_CHANGE=%d", g.Change), "+ export NODEPOOL_PROVIDER="+g.Provider)
+	w.to(g.runAt)
+}
+
+// jenkinsFinish ends a Jenkins-era console.
+func (g *build) jenkinsFinish(w *logw) {
+	w.to(g.postAt)
+	w.line("+ /usr/local/jenkins/slave_scripts/copy-logs.sh")
+	if g.Result == "POST_FAILURE" {
+		w.line("ERROR: Failed to publish the logs: rsync: connection unexpectedly closed (0 bytes received so far) [sender]")
+	}
+	if g.Result != "SUCCESS" {
+		w.line("Build step 'Execute shell' marked build as failure")
+	}
+	w.to(g.End.Add(-5 * time.Second))
+	w.line("Finished: " + g.Result)
+}
+
 // finishJob writes the end of the run playbook and the post-run playbooks.
 func (g *build) finishJob(w *logw, run string, failed bool) {
+	if g.Era == EraJenkins {
+		g.jenkinsFinish(w)
+		return
+	}
 	if g.Result == "TIMED_OUT" {
 		w.to(g.postAt.Add(-10 * time.Second))
 		w.line("RUN END RESULT_TIMED_OUT: [untrusted : " + run + "]")
@@ -294,8 +333,11 @@ func region(provider string) string {
 }
 
 func label(g *build) string {
-	if g.Family == FamilyTripleO {
-		return "centos-9-stream"
+	switch {
+	case g.Family == FamilyTripleO:
+		return "centos-7"
+	case g.Era < EraToday:
+		return "ubuntu-bionic"
 	}
 	return "ubuntu-noble"
 }
@@ -309,9 +351,6 @@ func (g *build) syslog() *logw {
 	events := []sysEvent{}
 	if g.Has(ModeOOM) {
 		events = append(events, sysEvent{g.oomAt, g.oomKill})
-	}
-	if g.Has(ModeDevstackServiceFailed) {
-		events = append(events, sysEvent{g.failAt.Add(-5 * time.Second), g.serviceExited})
 	}
 	g.fillEvents(w, g.postAt, n, events, g.sysNoise)
 	return w
@@ -361,7 +400,13 @@ func (g *build) pid(prog string) int {
 
 func (g *build) sysNoise(w *logw) {
 	tap := "tap" + hex(w.r, 8) + "-" + hex(w.r, 2)
-	switch w.r.IntN(16) {
+	k := w.r.IntN(16)
+	if g.Family != FamilyTripleO {
+		// devstack's syslog.txt is `journalctl -t kernel -t sudo`: nothing
+		// else reaches it.
+		k = []int{0, 1, 2, 3, 4, 11}[k%6]
+	}
+	switch k {
 	case 0:
 		w.sys("kernel", 0, "IPv6: ADDRCONF(NETDEV_CHANGE): "+tap+": link becomes ready")
 	case 1:
@@ -420,7 +465,7 @@ func (g *build) sysNoise(w *logw) {
 			w.sys("systemd", 1, "Started tripleo_"+name+".service - "+name+" container.")
 			return
 		}
-		unit := "devstack@" + w.pick("n-api", "n-cpu", "n-sch", "n-cond-cell1", "q-svc", "c-vol", "c-api", "g-api", "keystone", "placement-api", "m-api", "h-eng") + ".service"
+		unit := "devstack@" + w.pick("n-api", "n-cpu", "n-sch", "n-cond-cell1", "neutron-api", "c-vol", "c-api", "g-api", "keystone", "placement-api", "m-api", "h-eng") + ".service"
 		w.sys("systemd", 1, "Started "+unit+" - Devstack "+unit+".")
 	}
 }
@@ -458,20 +503,27 @@ func (g *build) oomKill(w *logw) {
 	k(fmt.Sprintf("oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/%s,task=%s,pid=%d,uid=114", unit, victim, vpid))
 	k(fmt.Sprintf("Out of memory: Killed process %d (%s) total-vm:%dkB, anon-rss:%dkB, file-rss:0kB, shmem-rss:0kB, UID:114 pgtables:%dkB oom_score_adj:0",
 		vpid, victim, w.n(3000000, 5000000), w.n(1200000, 1600000), w.n(2000, 4000)))
-	w.sys("systemd", 1, unit+": A process of this unit has been killed by the OOM killer.")
-	w.sys("systemd", 1, unit+": Main process exited, code=killed, status=9/KILL")
-	w.sys("systemd", 1, unit+": Failed with result 'oom-kill'.")
+	if g.Family == FamilyTripleO {
+		w.sys("systemd", 1, unit+": A process of this unit has been killed by the OOM killer.")
+		w.sys("systemd", 1, unit+": Main process exited, code=killed, status=9/KILL")
+		w.sys("systemd", 1, unit+": Failed with result 'oom-kill'.")
+	}
 }
 
 // serviceExited writes systemd's report of a devstack service that would
-// not start.
+// not start, as the unit's journal export holds it: journalctl --unit
+// selects systemd's own lines about the unit, in short-precise form.
 func (g *build) serviceExited(w *logw) {
 	unit := "devstack@" + g.Detail + ".service"
-	w.sys("systemd", 1, "Starting "+unit+" - Devstack "+unit+"...")
-	w.tick(2 * time.Second)
-	w.sys("systemd", 1, unit+": Main process exited, code=exited, status=1/FAILURE")
-	w.sys("systemd", 1, unit+": Failed with result 'exit-code'.")
-	w.sys("systemd", 1, "Failed to start "+unit+" - Devstack "+unit+".")
+	line := func(msg string) {
+		w.buf = append(w.buf, w.t.Format("Jan 02 15:04:05.000000")...)
+		w.buf = append(w.buf, " "+g.node+" systemd[1]: "+msg+"\n"...)
+		w.lines++
+	}
+	w.tick(time.Second)
+	line(unit + ": Main process exited, code=exited, status=1/FAILURE")
+	line(unit + ": Failed with result 'exit-code'.")
+	line("Failed to start " + unit + " - Devstack " + unit + ".")
 }
 
 // inventory writes zuul-info/inventory.yaml.

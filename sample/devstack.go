@@ -47,7 +47,7 @@ var devstackPhases = []struct {
 	{"Configuring Cinder", "config", nil},
 	{"Starting Keystone", "start", []string{"keystone"}},
 	{"Starting Glance", "start", []string{"g-api"}},
-	{"Starting Neutron", "start", []string{"q-svc", "q-ovn-metadata-agent"}},
+	{"Starting Neutron", "start", []string{"neutron-api", "q-ovn-metadata-agent"}},
 	{"Starting Nova API", "start", []string{"n-api", "n-api-meta"}},
 	{"Starting Nova", "start", []string{"n-cond-cell1", "n-sch", "n-cpu"}},
 	{"Starting Cinder", "start", []string{"c-api", "c-sch", "c-vol"}},
@@ -270,7 +270,7 @@ func (g *build) stackNoise(w *logw, kind string) string {
 			return "WARNING: Running pip as the 'root' user can result in broken permissions and conflicting behaviour with the system package manager, possibly rendering your system unusable."
 		}
 	case "start":
-		svc := w.pick("n-api", "n-sch", "q-svc", "c-api", "g-api", "keystone")
+		svc := w.pick("n-api", "n-sch", "neutron-api", "c-api", "g-api", "keystone")
 		switch w.r.IntN(4) {
 		case 0:
 			return fmt.Sprintf("+ functions-common:wait_for_service:%d :   test_with_retry 'curl -g -k --noproxy '\\''*'\\'' -s -o /dev/null -w '\\''%%{http_code}'\\'' http://%s/identity' 'Service did not start' 60 1", w.n(2440, 2460), g.ip)
@@ -305,7 +305,7 @@ func (g *build) stackNoise(w *logw, kind string) string {
 var serviceCommands = map[string]string{
 	"keystone":             "/opt/stack/data/venv/bin/uwsgi --procname-prefix keystone --ini /etc/keystone/keystone-uwsgi-public.ini",
 	"g-api":                "/opt/stack/data/venv/bin/uwsgi --procname-prefix glance-api --ini /etc/glance/glance-uwsgi.ini",
-	"q-svc":                "/opt/stack/data/venv/bin/neutron-server --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/plugins/ml2/ml2_conf.ini",
+	"neutron-api":          "/opt/stack/data/venv/bin/uwsgi --procname-prefix neutron-api --ini /etc/neutron/neutron-api-uwsgi.ini",
 	"q-ovn-metadata-agent": "/opt/stack/data/venv/bin/neutron-ovn-metadata-agent --config-file /etc/neutron/neutron_ovn_metadata_agent.ini",
 	"n-api":                "/opt/stack/data/venv/bin/uwsgi --procname-prefix nova-api --ini /etc/nova/nova-api-uwsgi.ini",
 	"n-api-meta":           "/opt/stack/data/venv/bin/uwsgi --procname-prefix nova-api-meta --ini /etc/nova/nova-metadata-uwsgi.ini",

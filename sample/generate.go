@@ -86,7 +86,9 @@ func Generate(dir string, opts Options) (Manifest, error) {
 func render(b BuildInfo) []file {
 	g := newBuild(b)
 	g.addRaw("build.json", buildJSON(b))
-	g.addRaw("zuul-info/inventory.yaml", g.inventory())
+	if b.Era != EraJenkins { // Jenkins kept no inventory
+		g.addRaw("zuul-info/inventory.yaml", g.inventory())
+	}
 	switch b.Family {
 	case FamilyTripleO:
 		g.tripleo()
@@ -97,7 +99,11 @@ func render(b BuildInfo) []file {
 	}
 	g.add("logs/syslog.txt", g.syslog())
 	for i := range g.files {
-		if g.files[i].name == "job-output.txt" && b.Gzip {
+		switch {
+		case g.files[i].name != "job-output.txt":
+		case b.Era == EraJenkins:
+			g.files[i].name = "console.html"
+		case b.Gzip:
 			g.files[i] = file{name: "job-output.txt.gz", raw: gzipBytes(g.files[i].w.buf)}
 		}
 	}
@@ -270,7 +276,7 @@ func edgeBuild(opts Options) BuildInfo {
 	start := opts.End.Add(-time.Duration(opts.Days) * 24 * time.Hour / 2).Truncate(time.Second)
 	b := BuildInfo{UUID: uuid, Dir: uuid, Job: "tempest-full-py3", Project: "openstack/nova", Pipeline: "check", Branch: "master",
 		Result: "SUCCESS", Voting: true, Start: start, End: start.Add(71 * time.Minute), Modes: []Mode{ModeNone},
-		Family: FamilyDevstack, Change: 951234, Patchset: 2, Provider: "ovh-bhs1", Nodeset: "ubuntu-noble"}
+		Family: FamilyDevstack, Change: 951234, Patchset: 2, Provider: "ovh-bhs1", Nodeset: "ubuntu-noble", Era: EraToday}
 	b.Ref = fmt.Sprintf("refs/changes/%02d/%d/%d", b.Change%100, b.Change, b.Patchset)
 	b.LogURL = fmt.Sprintf("https://logs.example.org/%02d/%d/%d/%s/%s/%s/", b.Change%100, b.Change, b.Patchset, b.Pipeline, b.Job, b.UUID[:7])
 	return b

@@ -76,7 +76,9 @@ var magnumAPITests = []string{
 func (g *build) magnumFunctional(job *logw) bool {
 	p := g.host + " | "
 	tmpl := "k8s-template-" + g.UUID[20:26]
-	job.line(p + "+ openstack coe cluster template create " + tmpl + " --image fedora-coreos-40 --keypair default --external-network public --dns-nameserver 8.8.8.8 --flavor ds2G --master-flavor ds2G --docker-volume-size 5 --network-driver calico --coe kubernetes --labels kube_tag=v1.28.9-rancher1")
+	// The functional job of the Heat drivers with wait conditions (to 2019):
+	// Fedora Atomic images and flannel.
+	job.line(p + "+ openstack coe cluster template create " + tmpl + " --image fedora-atomic-27 --keypair default --external-network public --dns-nameserver 8.8.8.8 --flavor ds2G --master-flavor ds2G --docker-volume-size 5 --network-driver flannel --coe kubernetes --labels kube_tag=v1.11.1")
 	job.tick(3 * time.Second)
 	job.line(p + "Request to create cluster template " + tmpl + " accepted")
 	create := job.t.Add(time.Minute)
@@ -124,8 +126,8 @@ func (g *build) magnumFunctional(job *logw) bool {
 	job.line(p + "cluster status: CREATE_COMPLETE")
 	job.line(p + "+ kubectl get nodes -o wide")
 	job.line(p + "NAME                                STATUS   ROLES    AGE   VERSION")
-	job.line(p + g.clusterName() + "-master-0   Ready    master   " + job.itoa(3, 9) + "m    v1.28.9")
-	job.line(p + g.clusterName() + "-node-0     Ready    <none>   " + job.itoa(2, 8) + "m    v1.28.9")
+	job.line(p + g.clusterName() + "-master-0   Ready    master   " + job.itoa(3, 9) + "m    v1.11.1")
+	job.line(p + g.clusterName() + "-node-0     Ready    <none>   " + job.itoa(2, 8) + "m    v1.11.1")
 	switch {
 	case g.Has(ModeOOM):
 		job.to(g.oomAt.Add(40 * time.Second))
@@ -248,13 +250,13 @@ func (g *build) magnumServices(start time.Time) {
 	end := g.postAt.Add(-30 * time.Second)
 	stack := g.clusterStack()
 	specs := []service{
-		{"logs/screen-m-api.txt", "m-api", "magnum", "/etc/magnum/magnum.conf",
+		{"logs/screen-magnum-api.txt", "m-api", "magnum", "/etc/magnum/magnum.conf",
 			[]string{"api.host = " + g.ip, "api.port = 9511", "api.workers = 2", "cluster_heat.create_timeout = 60", "cluster_heat.wait_interval = 1", "trust.cluster_user_trust = True"},
 			[]string{"INFO magnum.api.app Full WSGI config used: /etc/magnum/api-paste.ini", "WARNING keystonemiddleware.auth_token AuthToken middleware is set with keystone_authtoken.service_token_roles_required set to False. This is backwards compatible but deprecated behaviour. Please set this to True."},
 			(*build).magnumAPINoise},
-		{"logs/screen-m-cond.txt", "m-cond", "magnum", "/etc/magnum/magnum.conf",
+		{"logs/screen-magnum-cond.txt", "m-cond", "magnum", "/etc/magnum/magnum.conf",
 			[]string{"conductor.workers = 2", "cluster_heat.create_timeout = 60", "cluster_heat.max_attempts = 2000", "periodic_global_stack_list = False", "drivers.send_cluster_metrics = True"},
-			[]string{"INFO magnum.cmd.conductor Starting server in PID " + fmt.Sprint(1000+g.r.IntN(9000)), "INFO magnum.drivers.common.driver Loaded the driver k8s_fedora_coreos_v1 for (vm, fedora-coreos, kubernetes)"},
+			[]string{"INFO magnum.cmd.conductor Starting server in PID " + fmt.Sprint(1000+g.r.IntN(9000)), "INFO magnum.drivers.common.driver Loaded the driver " + map[bool]string{true: "k8s_fedora_atomic_v1 for (vm, fedora-atomic", false: "k8s_capi_helm_v1 for (vm, ubuntu"}[g.Era < EraQuickstart] + ", kubernetes)"},
 			(*build).magnumCondNoise},
 		{"logs/heat/screen-h-eng.txt", "h-eng", "heat", "/etc/heat/heat.conf",
 			[]string{"stack_action_timeout = 3600", "client_retry_limit = 2", "num_engine_workers = 2", "convergence_engine = True", "max_nested_stack_depth = 5"},

@@ -58,27 +58,37 @@ const (
 	// steps), and in TripleO the echoed error trap
 	// "+ ./..//tripleo-ci/scripts/common_functions.sh:delorean_build_and_serve:L1:   echo ERROR DURING PREVIOUS COMMAND '^^^'".
 	ModeNone Mode = "none"
-	// ModeMistralBuild (TripleO): DLRN fails to build the mistral package.
-	// job-output: the stage title "tripleo.sh -- Building mistral",
-	// "ERROR:dlrn:Build failed. See logs at: ...", then the echoed trap and
-	// the bare line "ERROR DURING PREVIOUS COMMAND ^^^";
-	// logs/delorean_logs/build.log: "error: Failed build dependencies:"
-	// (Detail missing-build-dependency) or "error: Bad exit status from
-	// /var/tmp/rpm-tmp.Xy12Ab (%check)" (Detail unit-tests-failed-in-check).
+	// ModeMistralBuild (TripleO, every era): DLRN fails to build the
+	// mistral package. Job output: "Build failed. See logs at: ..." after
+	// DLRN's logger ("ERROR:dlrn:" in 2016, "ERROR:dlrn-build:" later);
+	// before quickstart (Era 2016, 2018) the stage title "tripleo.sh --
+	// Building mistral" and the trap's trace and marker. Quickstart builds
+	// (Era 2019) publish mock's log, logs/delorean_logs/<xx>/<yy>/<hash>_dev/build.log:
+	// "error: Failed build dependencies:" (Detail missing-build-dependency)
+	// or "error: Installed (but unpackaged) file(s) found:" (Detail
+	// unpackaged-files); the older jobs kept it in a tarball.
 	ModeMistralBuild Mode = "mistral-build-error"
-	// ModeMistralClientTypeError (TripleO): python-mistralclient's
-	// signature break. job-output: seed 000's traceback ending
+	// ModeMistralClientTypeError (TripleO, Era 2016 only: the break of
+	// 2016): python-mistralclient's signature break. job-output: seed 000's traceback ending
 	// "TypeError: client() takes at most 1 argument (5 given)" and
 	// "Command 'instack-install-undercloud' returned non-zero exit status 1",
-	// then the bare trap marker; logs/undercloud/var/log/mistral/executor.log
-	// and engine.log: the same TypeError.
+	// then the bare trap marker; logs/var/log/mistral/executor.log: an
+	// ERROR "Failed to run action" from mistral.engine.default_executor and
+	// the TypeError; engine.log the same TypeError.
 	ModeMistralClientTypeError Mode = "mistralclient-typeerror"
-	// ModeHeatWaitCondition (TripleO, Magnum): a Heat wait condition gets
-	// no signal. Heat engine log (logs/undercloud/var/log/heat/heat-engine.log
+	// ModeMistralActionFailed (TripleO, every era): an action of the
+	// deployment workflow fails. executor.log, by release: Newton (Era
+	// 2016) ERROR "Failed to run action" from mistral.engine.default_executor,
+	// Pike/Queens (Era 2018) the same from mistral.executors.default_executor,
+	// Rocky on (Era 2019) WARNING "The action raised an exception".
+	ModeMistralActionFailed Mode = "mistral-action-failed"
+	// ModeHeatWaitCondition (TripleO Era 2016, Magnum Era 2018: wait
+	// conditions left Magnum's Kubernetes drivers in 2019): a Heat wait
+	// condition gets no signal. Heat engine log (logs/undercloud/var/log/heat/heat-engine.log
 	// or logs/heat/screen-h-eng.txt): "WaitConditionTimeout: ... 0 of 1
 	// received" and "status: CREATE_FAILED reason:
 	// resources.<res>: WaitConditionTimeout: resources.<res>: 0 of 1 received";
-	// Magnum: logs/screen-m-cond.txt "Cluster error, stack status:
+	// Magnum: logs/screen-magnum-cond.txt "Cluster error, stack status:
 	// CREATE_FAILED" and job-output "cluster status: CREATE_FAILED";
 	// TripleO: job-output "Stack overcloud/... CREATE_FAILED" and the bare
 	// trap marker.
@@ -86,7 +96,7 @@ const (
 	// ModeRPCTimeout (devstack, Magnum): "oslo_messaging.exceptions.
 	// MessagingTimeout: Timed out waiting for a reply to message ID <hex>"
 	// in logs/screen-n-cpu.txt (and screen-n-api.txt) or
-	// logs/screen-m-cond.txt; devstack job-output:
+	// logs/screen-magnum-cond.txt; devstack job-output:
 	// "tempest.lib.exceptions.ServerFault: Got server fault".
 	ModeRPCTimeout Mode = "rpc-messaging-timeout"
 	// ModeTempestTimeout (devstack): job-output "{N} tempest...[id-...]
@@ -94,11 +104,13 @@ const (
 	// timed out" and "fixtures._fixtures.timeout.TimeoutException".
 	ModeTempestTimeout Mode = "tempest-timeout"
 	// ModeDevstackServiceFailed (devstack): a service will not start
-	// (Detail: n-cpu, q-svc or c-vol). logs/devstacklog.txt and job-output:
+	// (Detail: n-cpu, neutron-api or c-vol). logs/devstacklog.txt and job-output:
 	// "Job for devstack@<svc>.service failed because the control process
 	// exited with error code." and "[ERROR] /opt/stack/devstack/functions-common:1643
-	// Service <svc> is not running"; logs/syslog.txt: "systemd[1]:
-	// devstack@<svc>.service: Main process exited, code=exited, status=1/FAILURE".
+	// Service <svc> is not running"; the unit's logs/screen-<svc>.txt ends
+	// with systemd's "devstack@<svc>.service: Main process exited,
+	// code=exited, status=1/FAILURE" (journalctl --unit selects it; syslog.txt
+	// holds only kernel and sudo lines).
 	ModeDevstackServiceFailed Mode = "devstack-service-failed"
 	// ModeOOM (any family): logs/syslog.txt "kernel: <comm> invoked
 	// oom-killer: gfp_mask=0x140cca(...)" and "Out of memory: Killed process".
@@ -109,7 +121,7 @@ const (
 )
 
 // FailureModes lists the failure modes in a stable order.
-var FailureModes = []Mode{ModeMistralBuild, ModeMistralClientTypeError, ModeHeatWaitCondition, ModeRPCTimeout,
+var FailureModes = []Mode{ModeMistralBuild, ModeMistralClientTypeError, ModeMistralActionFailed, ModeHeatWaitCondition, ModeRPCTimeout,
 	ModeTempestTimeout, ModeDevstackServiceFailed, ModeOOM, ModeUnexplained}
 
 // Job families.
@@ -122,7 +134,7 @@ const (
 // Families lists the job families a mode occurs in.
 func (m Mode) Families() []string {
 	switch m {
-	case ModeMistralBuild, ModeMistralClientTypeError:
+	case ModeMistralBuild, ModeMistralClientTypeError, ModeMistralActionFailed:
 		return []string{FamilyTripleO}
 	case ModeHeatWaitCondition:
 		return []string{FamilyTripleO, FamilyMagnum}
@@ -146,8 +158,14 @@ type BuildInfo struct {
 	Family                                       string // FamilyDevstack, FamilyTripleO or FamilyMagnum
 	Change, Patchset                             int
 	Ref, LogURL, Provider, Nodeset               string
-	Nested                                       bool // build.json in Zuul 10's nested shape (else flat)
-	Gzip                                         bool // job-output.txt.gz instead of job-output.txt
+	// Era is the year of the CI generation the build's logs follow: 2016
+	// (Jenkins, console.html), 2018 (Zuul v3 running the old scripts), 2019
+	// (TripleO quickstart), 2026 (today's jobs). Every build runs inside the
+	// corpus's window: the sample replays the older generations so each
+	// runbook landmark and query has builds to find.
+	Era    int
+	Nested bool // build.json in Zuul 10's nested shape (else flat)
+	Gzip   bool // job-output.txt.gz instead of job-output.txt
 }
 
 // Failed says whether the build failed (any result but SUCCESS).
@@ -165,6 +183,9 @@ func (b BuildInfo) Has(m Mode) bool {
 
 // JobOutput is the job output's path in the build directory.
 func (b BuildInfo) JobOutput() string {
+	if b.Era == EraJenkins {
+		return "console.html"
+	}
 	if b.Gzip {
 		return "job-output.txt.gz"
 	}
@@ -207,6 +228,14 @@ func (m Manifest) ByMode() map[Mode]int {
 	return out
 }
 
+// The CI generations a sample build follows (BuildInfo.Era).
+const (
+	EraJenkins    = 2016 // Jenkins runs the scripts; the log is console.html
+	EraLegacy     = 2018 // Zuul v3 runs the same scripts through a wrapper
+	EraQuickstart = 2019 // TripleO's quickstart jobs; Magnum's Heat drivers without wait conditions came in 2019
+	EraToday      = 2026
+)
+
 type jobDef struct {
 	name     string
 	family   string
@@ -214,19 +243,20 @@ type jobDef struct {
 	voting   bool
 	nodeset  string
 	weight   int
+	era      int
 }
 
 var jobs = []jobDef{
-	{"tempest-full-py3", FamilyDevstack, []string{"openstack/nova", "openstack/neutron", "openstack/cinder", "openstack/tempest", "openstack/devstack", "openstack/heat"}, true, "ubuntu-noble", 9},
-	{"devstack-platform-ubuntu-noble", FamilyDevstack, []string{"openstack/devstack", "openstack/tempest"}, true, "ubuntu-noble", 4},
-	{"nova-live-migration", FamilyDevstack, []string{"openstack/nova"}, true, "openstack-two-node-noble", 4},
-	{"neutron-ovn-tempest-ovs-release", FamilyDevstack, []string{"openstack/neutron"}, false, "ubuntu-noble", 3},
-	{"cinder-tempest-plugin-lvm-lio-barbican", FamilyDevstack, []string{"openstack/cinder"}, true, "ubuntu-noble", 3},
-	{"tripleo-ci-centos-9-standalone", FamilyTripleO, []string{"openstack/tripleo-common", "openstack/tripleo-heat-templates", "openstack/mistral", "openstack/python-mistralclient"}, true, "single-centos-9-node", 5},
-	{"tripleo-ci-centos-9-scenario001-standalone", FamilyTripleO, []string{"openstack/tripleo-heat-templates", "openstack/tripleo-common", "openstack/heat"}, true, "single-centos-9-node", 3},
-	{"tripleo-ci-centos-9-containers-multinode", FamilyTripleO, []string{"openstack/tripleo-common", "openstack/mistral", "openstack/python-mistralclient", "openstack/tripleo-heat-templates"}, false, "two-centos-9-nodes", 3},
-	{"magnum-functional-k8s", FamilyMagnum, []string{"openstack/magnum", "openstack/heat"}, true, "ubuntu-noble", 3},
-	{"magnum-tempest-plugin-tests-api", FamilyMagnum, []string{"openstack/magnum"}, true, "ubuntu-noble", 2},
+	{"tempest-full-py3", FamilyDevstack, []string{"openstack/nova", "openstack/neutron", "openstack/cinder", "openstack/tempest", "openstack/devstack", "openstack/heat"}, true, "ubuntu-noble", 9, EraToday},
+	{"devstack-platform-ubuntu-noble", FamilyDevstack, []string{"openstack/devstack", "openstack/tempest"}, true, "ubuntu-noble", 4, EraToday},
+	{"nova-live-migration", FamilyDevstack, []string{"openstack/nova"}, true, "openstack-two-node-noble", 4, EraToday},
+	{"neutron-ovn-tempest-ovs-release", FamilyDevstack, []string{"openstack/neutron"}, false, "ubuntu-noble", 3, EraToday},
+	{"cinder-tempest-plugin-lvm-lio-barbican", FamilyDevstack, []string{"openstack/cinder"}, true, "ubuntu-noble", 3, EraToday},
+	{"gate-tripleo-ci-centos-7-nonha-multinode", FamilyTripleO, []string{"openstack/tripleo-common", "openstack/mistral", "openstack/python-mistralclient", "openstack/tripleo-heat-templates"}, true, "centos-7-2-node", 4, EraJenkins},
+	{"legacy-tripleo-ci-centos-7-ovb-ha-oooq", FamilyTripleO, []string{"openstack/tripleo-heat-templates", "openstack/tripleo-common", "openstack/mistral", "openstack/heat"}, true, "legacy-centos-7", 3, EraLegacy},
+	{"tripleo-ci-centos-7-standalone", FamilyTripleO, []string{"openstack/tripleo-common", "openstack/mistral", "openstack/python-mistralclient", "openstack/tripleo-heat-templates"}, false, "single-centos-7-node", 4, EraQuickstart},
+	{"magnum-functional-k8s", FamilyMagnum, []string{"openstack/magnum", "openstack/heat"}, true, "ubuntu-bionic", 3, EraLegacy},
+	{"magnum-tempest-plugin-tests-api", FamilyMagnum, []string{"openstack/magnum"}, true, "ubuntu-noble", 2, EraToday},
 }
 
 var providers = []string{"rax-dfw", "rax-iad", "rax-ord", "ovh-bhs1", "ovh-gra1", "vexxhost-ca-ymq-1", "openmetal-iad3"}
@@ -241,19 +271,20 @@ type quota struct {
 // quotas deal 128 failures of 320 builds (40%): every mode gets at least
 // 12 builds in the default corpus.
 var quotas = []quota{
-	{ModeMistralBuild, FamilyTripleO, 14},
-	{ModeMistralClientTypeError, FamilyTripleO, 13},
+	{ModeMistralBuild, FamilyTripleO, 12},
+	{ModeMistralClientTypeError, FamilyTripleO, 12},
+	{ModeMistralActionFailed, FamilyTripleO, 12},
 	{ModeHeatWaitCondition, FamilyMagnum, 9},
-	{ModeHeatWaitCondition, FamilyTripleO, 7},
+	{ModeHeatWaitCondition, FamilyTripleO, 4},
 	{ModeRPCTimeout, FamilyDevstack, 12},
-	{ModeRPCTimeout, FamilyMagnum, 5},
-	{ModeTempestTimeout, FamilyDevstack, 14},
-	{ModeDevstackServiceFailed, FamilyDevstack, 13},
+	{ModeRPCTimeout, FamilyMagnum, 4},
+	{ModeTempestTimeout, FamilyDevstack, 13},
+	{ModeDevstackServiceFailed, FamilyDevstack, 12},
 	{ModeOOM, FamilyDevstack, 6},
-	{ModeOOM, FamilyTripleO, 4},
+	{ModeOOM, FamilyTripleO, 3},
 	{ModeOOM, FamilyMagnum, 3},
 	{ModeUnexplained, FamilyDevstack, 14},
-	{ModeUnexplained, FamilyTripleO, 8},
+	{ModeUnexplained, FamilyTripleO, 6},
 	{ModeUnexplained, FamilyMagnum, 6},
 }
 
@@ -281,7 +312,7 @@ func Plan(opts Options) Manifest {
 	for i, s := range slots {
 		j := pickJob(r, s)
 		b := BuildInfo{
-			Job: j.name, Family: j.family, Voting: j.voting, Nodeset: j.nodeset,
+			Job: j.name, Family: j.family, Voting: j.voting, Nodeset: j.nodeset, Era: j.era,
 			Modes: s.modes, Result: s.result, Detail: s.detail,
 			Pipeline: "check", Branch: "master",
 			Provider: providers[r.IntN(len(providers))],
@@ -369,9 +400,9 @@ func failureSlots(n int) []slot {
 					s.result = "TIMED_OUT"
 				}
 			case ModeMistralBuild:
-				s.detail = []string{"missing-build-dependency", "unit-tests-failed-in-check"}[i%2]
+				s.detail = []string{"missing-build-dependency", "unpackaged-files"}[i%2]
 			case ModeDevstackServiceFailed:
-				s.detail = []string{"n-cpu", "n-cpu", "q-svc", "n-cpu", "c-vol"}[i%5]
+				s.detail = []string{"n-cpu", "n-cpu", "neutron-api", "n-cpu", "c-vol"}[i%5]
 			}
 			out = append(out, s)
 		}
@@ -379,14 +410,28 @@ func failureSlots(n int) []slot {
 	return out
 }
 
+// fits says whether job j can show the slot's failure: the modes that
+// belong to one era run only in that era's jobs.
+func fits(j jobDef, s slot) bool {
+	if s.family != "" && j.family != s.family {
+		return false
+	}
+	switch s.modes[0] {
+	case ModeMistralBuild, ModeMistralActionFailed:
+		return contains(j.projects, "openstack/mistral")
+	case ModeMistralClientTypeError:
+		return j.era == EraJenkins
+	case ModeHeatWaitCondition: // wait conditions: TripleO's 2016 jobs, Magnum's Heat drivers before 2019
+		return j.era == EraJenkins || (j.family == FamilyMagnum && j.era == EraLegacy)
+	}
+	return true
+}
+
 func pickJob(r *rand.Rand, s slot) jobDef {
 	var cands []jobDef
 	total := 0
 	for _, j := range jobs {
-		if s.family != "" && j.family != s.family {
-			continue
-		}
-		if (s.modes[0] == ModeMistralBuild || s.modes[0] == ModeMistralClientTypeError) && !contains(j.projects, "openstack/mistral") {
+		if !fits(j, s) {
 			continue
 		}
 		w := j.weight
@@ -416,6 +461,8 @@ func pickProject(r *rand.Rand, j jobDef, s slot) string {
 		return pickWeighted(r, []string{"openstack/mistral", "openstack/python-mistralclient", "openstack/tripleo-common"}, []int{6, 2, 2})
 	case ModeMistralClientTypeError:
 		return pickWeighted(r, []string{"openstack/mistral", "openstack/python-mistralclient", "openstack/tripleo-common"}, []int{5, 4, 1})
+	case ModeMistralActionFailed:
+		return pickWeighted(r, []string{"openstack/mistral", "openstack/tripleo-common"}, []int{1, 1})
 	}
 	return j.projects[r.IntN(len(j.projects))]
 }

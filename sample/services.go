@@ -39,7 +39,7 @@ type service struct {
 }
 
 var devstackServices = []service{
-	{"logs/screen-q-svc.txt", "q-svc", "neutron", "/etc/neutron/neutron.conf",
+	{"logs/screen-neutron-api.txt", "neutron-api", "neutron", "/etc/neutron/neutron.conf",
 		[]string{"core_plugin = ml2", "service_plugins = ['ovn-router', 'trunk', 'segments', 'port_forwarding', 'qos']", "api_workers = 2", "rpc_workers = 1",
 			"agent_down_time = 75", "http_retries = 3", "ml2.mechanism_drivers = ['ovn']", "ovn.ovsdb_connection_timeout = 180", "ovn.ovsdb_probe_interval = 60000"},
 		[]string{"INFO neutron.common.config Logging enabled!", "INFO neutron.common.config /opt/stack/data/venv/bin/neutron-server version 27.1.0",
@@ -154,7 +154,7 @@ func (g *build) devstackServices(svcStart time.Time) {
 			if g.Has(ModeOOM) {
 				events = append(events, sysEvent{g.oomAt.Add(time.Duration(2+g.r.IntN(5)) * time.Second), g.dbLost})
 			}
-		case s.name == "q-svc" && g.Has(ModeUnexplained):
+		case s.name == "neutron-api" && g.Has(ModeUnexplained):
 			switch g.Detail {
 			case "tempest-assertion":
 				events = append(events, sysEvent{g.unexAt.Add(-time.Duration(2+g.r.IntN(10)) * time.Second), g.ovnRowNotFound})
@@ -368,7 +368,7 @@ func (g *build) serviceCrash(w *logw, svc string) {
 		msg = "Unhandled error: nova.exception.HypervisorUnavailable: Connection to the hypervisor is broken on host"
 		tb = []string{`  File "/opt/stack/nova/nova/virt/libvirt/host.py", line 602, in get_connection`, `    conn = self._get_connection()`,
 			`nova.exception.HypervisorUnavailable: Connection to the hypervisor is broken on host`}
-	case "q-svc":
+	case "neutron-api":
 		prog = "neutron"
 		msg = `Unhandled error: oslo_db.exception.DBConnectionError: (pymysql.err.OperationalError) (2003, "Can't connect to MySQL server on '` + g.ip + `' ([Errno 111] Connection refused)")`
 		tb = []string{`  File "/opt/stack/data/venv/lib/python3.12/site-packages/pymysql/connections.py", line 649, in connect`, `    sock = socket.create_connection(`,
@@ -381,4 +381,5 @@ func (g *build) serviceCrash(w *logw, svc string) {
 	}
 	w.osloCtx("CRITICAL", prog, ctx, msg)
 	w.trace("ERROR", prog, ctx, append([]string{"Traceback (most recent call last):"}, tb...))
+	g.serviceExited(w)
 }

@@ -6,12 +6,41 @@ import (
 	"time"
 )
 
-// The TripleO markers of seed 000: bash echoes the error trap on every run
-// (set -x); only a failed tripleo.sh step prints the bare marker.
+// The error trap of tripleo-ci's toci_* scripts (to June 2018, tripleo-ci
+// 8c6db505). Under set -x every run prints the trap's definition; only a
+// failing run prints its trace firing, the bare marker and the pointer to
+// postci.txt.
 const (
-	trapEcho   = "+ ./..//tripleo-ci/scripts/common_functions.sh:delorean_build_and_serve:L1:   echo ERROR DURING PREVIOUS COMMAND '^^^'"
-	trapMarker = "ERROR DURING PREVIOUS COMMAND ^^^"
+	trapDef     = `+ trap 'exit_val=$?; [ $exit_val != 0 ] && echo ERROR DURING PREVIOUS COMMAND ^^^ && echo '\''See postci.txt in the logs directory for debugging details'\''; postci $exit_val 2>&1 | ts '\''%Y-%m-%d %H:%M:%S.000 |'\'' > $WORKSPACE/logs/postci.log 2>&1' EXIT`
+	trapEcho    = "+ ./..//tripleo-ci/scripts/common_functions.sh:delorean_build_and_serve:L1:   echo ERROR DURING PREVIOUS COMMAND '^^^'"
+	trapMarker  = "ERROR DURING PREVIOUS COMMAND ^^^"
+	trapPointer = "See postci.txt in the logs directory for debugging details"
 )
+
+// toci says the build runs tripleo-ci's toci_* scripts (Jenkins, then Zuul
+// v3's wrapper): banners, the error trap, Started Mistral Workflow lines.
+func (g *build) toci() bool { return g.Era < EraQuickstart }
+
+// trapFires writes the trap going off after a failed command in function fn.
+func (g *build) trapFires(job *logw, trace string) {
+	if !g.toci() {
+		return
+	}
+	job.line(trace)
+	job.line(trapMarker)
+	job.line(trapPointer)
+}
+
+// stage starts a stage: tripleo.sh's banner in toci builds, an Ansible
+// task in quickstart builds.
+func (g *build) stage(job *logw, title, task string) {
+	if g.toci() {
+		banner(job, title)
+		return
+	}
+	job.line("")
+	job.line("TASK [" + task + "]")
+}
 
 // The python-mistralclient signature break of seed 000, verbatim.
 var mistralclientTraceback = []string{
@@ -41,12 +70,28 @@ func banner(w *logw, title string) {
 func (g *build) tripleo() {
 	job := g.jobLog()
 	run := "opendev.org/openstack/tripleo-ci/playbooks/tripleo-ci/run-v3.yaml@master"
-	job.line("RUN START: [untrusted : " + run + "]")
-	job.line("")
-	job.line("PLAY [undercloud]")
-	g.task(job, "run-test : Prepare the toci_gate_test.sh environment", []string{g.host})
-	job.line("")
-	job.line("TASK [run-test : Run toci_gate_test.sh]")
+	switch g.Era {
+	case EraJenkins:
+		job.line("+ ./tripleo-ci/toci_gate_test.sh")
+	case EraLegacy:
+		run = "opendev.org/openstack/tripleo-ci/playbooks/legacy/" + g.Job + "/run.yaml@master"
+		job.line("RUN START: [untrusted : " + run + "]")
+		job.line("")
+		job.line("PLAY [primary]")
+		job.line("")
+		job.line("TASK [shell]")
+		job.line("+ ./tripleo-ci/toci_gate_test.sh")
+	default:
+		job.line("RUN START: [untrusted : " + run + "]")
+		job.line("")
+		job.line("PLAY [undercloud]")
+		g.task(job, "run-test : Prepare the quickstart environment", []string{g.host})
+		job.line("")
+		job.line("TASK [run-test : Run the quickstart playbooks]")
+	}
+	if g.toci() {
+		job.line(trapDef)
+	}
 	job.tick(5 * time.Second)
 
 	span := g.failAt.Sub(g.runAt)
@@ -74,13 +119,14 @@ func (g *build) tripleo() {
 		}
 		g.dlrnBuild(job, bl, pkg, end, main == ModeMistralBuild && i == len(pkgs)-1)
 	}
-	g.add("logs/delorean_logs/build.log", bl)
+	if !g.toci() { // the toci scripts kept mock's logs in a tarball
+		g.add("logs/delorean_logs/"+hex(g.r, 2)+"/"+hex(g.r, 2)+"/"+hex(g.r, 40)+"_"+hex(g.r, 8)+"/build.log", bl)
+	}
 	if main == ModeMistralBuild {
 		g.tripleoFails(job, run)
 		return
 	}
 	job.line("+ ./..//tripleo-ci/scripts/common_functions.sh:delorean_build_and_serve:L58:   sudo rm -rf data/repos/current-tripleo")
-	job.line(trapEcho) // a harmless failing command fired the trap: its echo shows
 	job.line("+ ./..//tripleo-ci/scripts/common_functions.sh:delorean_build_and_serve:L59:   createrepo_c data/repos/current")
 
 	// Mistral and Heat run on the undercloud from midway through its install.
@@ -90,22 +136,21 @@ func (g *build) tripleo() {
 
 	// Stage 2: the undercloud.
 	job.to(buildEnd)
-	banner(job, "Undercloud install")
-	job.line("+ ./..//tripleo-ci/scripts/tripleo.sh:undercloud:L498:   openstack undercloud install")
+	g.stage(job, "Undercloud install", "undercloud-deploy : Install the undercloud")
+	job.line("+ openstack undercloud install")
 	n := job.n(100, 250)
 	job.fill(ucEnd, n, g.undercloudNoise)
 	switch {
 	case main == ModeMistralClientTypeError:
 		job.to(g.failAt)
 		job.linesAt(mistralclientTraceback...)
-		job.line("+ ./..//tripleo-ci/scripts/tripleo.sh:undercloud:L1:   echo ERROR DURING PREVIOUS COMMAND '^^^'")
-		job.line(trapMarker)
+		g.trapFires(job, "+ ./..//tripleo-ci/scripts/tripleo.sh:undercloud:L1:   echo ERROR DURING PREVIOUS COMMAND '^^^'")
 		g.tripleoFails(job, run)
 		return
 	case g.Detail == "dnf-metadata-failure":
 		job.to(g.failAt)
-		job.line("Error: Failed to download metadata for repo 'delorean-component-compute': Cannot download repomd.xml: Curl error (28): Timeout was reached for https://trunk.rdoproject.org/centos9-master/component/compute/current-tripleo/repodata/repomd.xml [Connection timed out after 30001 milliseconds]")
-		job.line("ERROR: dnf install of the undercloud packages failed with exit code 1")
+		job.line("Error: Failed to download metadata for repo 'delorean-component-compute': Cannot download repomd.xml: Curl error (28): Timeout was reached for https://trunk.rdoproject.org/centos7-master/component/compute/current-tripleo/repodata/repomd.xml [Connection timed out after 30001 milliseconds]")
+		job.line("ERROR: yum install of the undercloud packages failed with exit code 1")
 		g.tripleoFails(job, run)
 		return
 	}
@@ -114,8 +159,10 @@ func (g *build) tripleo() {
 	job.line("##########################################################")
 
 	// Stage 3: the overcloud.
-	banner(job, "Overcloud create started.")
-	job.line(fmt.Sprintf("Started Mistral Workflow tripleo.deployment.v1.deploy_plan. Execution ID: %s", uuid4(g.r)))
+	g.stage(job, "Overcloud create started.", "overcloud-deploy : Deploy the overcloud")
+	if g.toci() { // the client printed it from Newton to Queens
+		job.line(fmt.Sprintf("Started Mistral Workflow tripleo.deployment.v1.deploy_plan. Execution ID: %s", uuid4(g.r)))
+	}
 	job.line(g.heatEvent(job, "overcloud", "CREATE_IN_PROGRESS", "Stack CREATE started"))
 	end := g.failAt
 	if g.Result == "TIMED_OUT" && g.Has(ModeUnexplained) {
@@ -130,8 +177,12 @@ func (g *build) tripleo() {
 		job.line(g.heatEvent(job, "overcloud", "CREATE_FAILED", "Resource CREATE failed: WaitConditionTimeout: resources.Controller.resources[0].resources.ControllerWaitCondition: 0 of 1 received"))
 		job.line(" Stack overcloud/" + g.server + " CREATE_FAILED ")
 		job.line("Heat Stack create failed.")
-		job.line("+ ./..//tripleo-ci/scripts/tripleo.sh:overcloud_deploy:L1:   echo ERROR DURING PREVIOUS COMMAND '^^^'")
-		job.line(trapMarker)
+		g.trapFires(job, "+ ./..//tripleo-ci/scripts/tripleo.sh:overcloud_deploy:L1:   echo ERROR DURING PREVIOUS COMMAND '^^^'")
+		g.tripleoFails(job, run)
+		return
+	case g.Has(ModeMistralActionFailed):
+		job.line("Exception: Deployment failed: the action of task deploy in workflow tripleo.deployment.v1.deploy_plan failed; see the Mistral executor log")
+		g.trapFires(job, "+ ./..//tripleo-ci/scripts/tripleo.sh:overcloud_deploy:L1:   echo ERROR DURING PREVIOUS COMMAND '^^^'")
 		g.tripleoFails(job, run)
 		return
 	case g.Has(ModeOOM):
@@ -142,7 +193,7 @@ func (g *build) tripleo() {
 		g.tripleoFails(job, run)
 		return
 	case g.Detail == "container-pull-rate-limited":
-		img := "quay.io/tripleomastercentos9/openstack-" + job.pick("nova-api", "neutron-server", "glance-api", "cinder-volume", "mariadb", "rabbitmq") + ":current-tripleo"
+		img := "quay.io/tripleomaster/openstack-" + job.pick("nova-api", "neutron-server", "glance-api", "cinder-volume", "mariadb", "rabbitmq") + ":current-tripleo"
 		job.line("ERROR: Failed to pull image " + img + ": Error: initializing source docker://" + img + ": reading manifest current-tripleo in " + img[:strings.LastIndex(img, ":")] + ": toomanyrequests: Rate limited")
 		job.line(`fatal: [standalone]: FAILED! => {"changed": false, "msg": "Failed to pull container images"}`)
 		g.tripleoFails(job, run)
@@ -161,7 +212,7 @@ func (g *build) tripleo() {
 	job.line("Overcloud Endpoint: http://192.168.24.100:5000")
 	job.line("Overcloud Horizon Dashboard URL: http://192.168.24.100:80/dashboard")
 	job.line("Overcloud Deployed")
-	banner(job, "Overcloud pingtest")
+	g.stage(job, "Overcloud pingtest", "validate-simple : Run the overcloud ping test")
 	if g.Detail == "overcloud-ping-failed" {
 		job.linesAt("PING 192.168.24.120 (192.168.24.120) 56(84) bytes of data.", "", "--- 192.168.24.120 ping statistics ---",
 			"10 packets transmitted, 0 received, 100% packet loss, time 9212ms", "",
@@ -170,8 +221,10 @@ func (g *build) tripleo() {
 		return
 	}
 	job.linesAt("PING 192.168.24.120 (192.168.24.120) 56(84) bytes of data.", "64 bytes from 192.168.24.120: icmp_seq=1 ttl=63 time=1.83 ms",
-		"--- 192.168.24.120 ping statistics ---", "10 packets transmitted, 10 received, 0% packet loss, time 9012ms",
-		"tripleo.sh -- Overcloud pingtest SUCCEEDED")
+		"--- 192.168.24.120 ping statistics ---", "10 packets transmitted, 10 received, 0% packet loss, time 9012ms")
+	if g.toci() {
+		job.line("tripleo.sh -- Overcloud pingtest SUCCEEDED")
+	}
 	job.line("changed: [" + g.host + "]")
 	g.finishJob(job, run, false)
 	g.add("job-output.txt", job)
@@ -180,7 +233,7 @@ func (g *build) tripleo() {
 // tripleoFails ends a failed TripleO run.
 func (g *build) tripleoFails(job *logw, run string) {
 	failed := g.Result == "FAILURE"
-	if failed {
+	if failed && g.Era != EraJenkins {
 		job.tick(time.Second)
 		g.fatal(job, "bash toci_gate_test.sh")
 	}
@@ -198,12 +251,12 @@ func (g *build) heatEvent(w *logw, resource, status, reason string) string {
 // dlrnBuild writes DLRN building pkg: its output in job-output and mock's
 // build log; failing, the build breaks and the trap prints the marker.
 func (g *build) dlrnBuild(job, bl *logw, pkg string, end time.Time, fail bool) {
-	banner(job, "Building "+pkg)
+	g.stage(job, "Building "+pkg, "build-test-packages : Build "+pkg+" with DLRN")
 	rpm := "openstack-" + pkg
 	if strings.HasPrefix(pkg, "python-") {
 		rpm = pkg
 	}
-	ver := fmt.Sprintf("%d.%d.1-0.%s%s.%s.el9", 12+g.r.IntN(8), g.r.IntN(3), g.Start.Format("20060102"), fmt.Sprintf("%06d", g.r.IntN(240000)), hex(g.r, 7))
+	ver := fmt.Sprintf("%d.%d.1-0.%s%s.%s.el7", 12+g.r.IntN(8), g.r.IntN(3), g.Start.Format("20060102"), fmt.Sprintf("%06d", g.r.IntN(240000)), hex(g.r, 7))
 	job.line(fmt.Sprintf("+ ./..//tripleo-ci/scripts/common_functions.sh:delorean_build_and_serve:L23:   sudo dlrn --config-file projects.ini --head-only --package-name %s --local --info-repo rdoinfo --dev", rpm))
 	job.line("INFO:dlrn:Processing " + rpm)
 	job.line("INFO:dlrn-build:Building " + rpm + " " + ver)
@@ -218,8 +271,8 @@ func (g *build) dlrnBuild(job, bl *logw, pkg string, end time.Time, fail bool) {
 	bl.line("INFO: Mock Version: 5.9")
 	bl.line("Start: build phase for " + rpm + "-" + ver + ".src.rpm")
 	bn := bl.n(100, 180)
-	failAssert := fail && g.Detail == "unit-tests-failed-in-check"
-	failDeps := fail && !failAssert
+	failFiles := fail && g.Detail == "unpackaged-files"
+	failDeps := fail && !failFiles
 	if failDeps {
 		bn = bl.n(100, 160)
 	}
@@ -230,18 +283,14 @@ func (g *build) dlrnBuild(job, bl *logw, pkg string, end time.Time, fail bool) {
 		bl.line("error: Failed build dependencies:")
 		bl.line("\t" + bl.pick("python3-jinja2", "python3-yaql >= 3.0.0", "python3-tooz >= 6.0.1", "python3-osprofiler") + " is needed by " + rpm + "-" + ver + ".noarch")
 		bl.line("Finish: build phase for " + rpm + "-" + ver + ".src.rpm")
-		bl.line("ERROR: Exception(/home/zuul/DLRN/data/repos/component/common/" + hex(g.r, 2) + "/" + hex(g.r, 2) + "/" + hex(g.r, 40) + "_dev/" + rpm + "-" + ver + ".src.rpm) Config(centos-stream-9-x86_64) 0 minutes 41 seconds")
-	case failAssert:
-		test := "mistral.tests.unit.engine.test_" + bl.pick("direct_workflow.DirectWorkflowEngineTest.test_on_error_with_retry", "reverse_workflow.ReverseWorkflowEngineTest.test_start_task1", "yaql_functions.YAQLFunctionsEngineTest.test_task_function")
-		bl.line(fmt.Sprintf("{%d} %s [%d.%03ds] ... FAILED", bl.r.IntN(4), test, bl.r.IntN(3), bl.r.IntN(1000)))
-		bl.linesAt("Captured traceback:", "~~~~~~~~~~~~~~~~~~~", "    Traceback (most recent call last):",
-			`      File "/builddir/build/BUILD/mistral-`+ver[:6]+`/mistral/tests/unit/engine/base.py", line 312, in await_workflow_success`,
-			`        self.assertEqual(states.SUCCESS, wf_ex.state)`,
-			`    AssertionError: 'ERROR' != 'SUCCESS'`, "",
-			"error: Bad exit status from /var/tmp/rpm-tmp.Xy12Ab (%check)", "", "RPM build errors:",
-			"    Bad exit status from /var/tmp/rpm-tmp.Xy12Ab (%check)",
+		bl.line("ERROR: Exception(/home/zuul/DLRN/data/repos/" + hex(g.r, 2) + "/" + hex(g.r, 2) + "/" + hex(g.r, 40) + "_dev/" + rpm + "-" + ver + ".src.rpm) Config(centos) 0 minutes 41 seconds")
+	case failFiles:
+		bl.linesAt("Checking for unpackaged file(s): /usr/lib/rpm/check-files /builddir/build/BUILDROOT/"+rpm+"-"+ver+".x86_64",
+			"error: Installed (but unpackaged) file(s) found:",
+			"   /usr/lib/python2.7/site-packages/"+strings.ReplaceAll(pkg, "-", "_")+"/resources/"+bl.pick("actions", "workflows", "workbooks")+"/"+bl.pick("std.yaml", "mapping.json", "openstack.json"),
+			"", "RPM build errors:", "    Installed (but unpackaged) file(s) found:",
 			"Finish: build phase for "+rpm+"-"+ver+".src.rpm",
-			"ERROR: Exception(/home/zuul/DLRN/data/repos/component/common/"+hex(g.r, 2)+"/"+hex(g.r, 2)+"/"+hex(g.r, 40)+"_dev/"+rpm+"-"+ver+".src.rpm) Config(centos-stream-9-x86_64) 4 minutes 2 seconds")
+			"ERROR: Exception(/home/zuul/DLRN/data/repos/"+hex(g.r, 2)+"/"+hex(g.r, 2)+"/"+hex(g.r, 40)+"_dev/"+rpm+"-"+ver+".src.rpm) Config(centos) 3 minutes 12 seconds")
 	default:
 		bl.line("Wrote: /builddir/build/RPMS/python3-" + pkg + "-" + ver + ".noarch.rpm")
 		bl.line("Child return code was: 0")
@@ -249,15 +298,21 @@ func (g *build) dlrnBuild(job, bl *logw, pkg string, end time.Time, fail bool) {
 	}
 	job.to(end)
 	if fail {
-		job.line("ERROR:dlrn:Build failed. See logs at: ./data/repos/component/common/" + hex(g.r, 2) + "/" + hex(g.r, 2) + "/" + hex(g.r, 40) + "_dev/")
+		// DLRN's build code logs as dlrn-build since November 2016.
+		logger := "dlrn-build"
+		if g.Era == EraJenkins {
+			logger = "dlrn"
+		}
+		job.line("ERROR:" + logger + ":Build failed. See logs at: ./data/repos/" + hex(g.r, 2) + "/" + hex(g.r, 2) + "/" + hex(g.r, 40) + "_dev/")
 		job.line("ERROR:dlrn:Received exception Error in build_rpm_wrapper for " + rpm + ": Exit code 1")
-		job.line("+ ./..//tripleo-ci/scripts/common_functions.sh:delorean_build_and_serve:L28:   '[' 1 -ne 0 ']'")
-		job.line(trapEcho)
-		job.line(trapMarker)
+		if g.toci() {
+			job.line("+ ./..//tripleo-ci/scripts/common_functions.sh:delorean_build_and_serve:L28:   '[' 1 -ne 0 ']'")
+			g.trapFires(job, trapEcho)
+		}
 		return
 	}
 	job.line("INFO:dlrn:Successfully built " + rpm + " " + ver)
-	job.line("INFO:dlrn:Created repo at ./data/repos/component/common/" + hex(g.r, 2) + "/" + hex(g.r, 2) + "/" + hex(g.r, 40) + "_dev")
+	job.line("INFO:dlrn:Created repo at ./data/repos/" + hex(g.r, 2) + "/" + hex(g.r, 2) + "/" + hex(g.r, 40) + "_dev")
 }
 
 func dlrnNoise(w *logw, rpm, pkg, ver, commit string) string {
@@ -267,9 +322,9 @@ func dlrnNoise(w *logw, rpm, pkg, ver, commit string) string {
 	case 1:
 		return "+ ./..//tripleo-ci/scripts/common_functions.sh:delorean_build_and_serve:L" + w.itoa(30, 56) + ":   " + w.pick("cp -r data/repos/current/* $TRIPLEO_ROOT/delorean/", "local PROJ="+pkg, "[[ -d $TRIPLEO_ROOT/"+pkg+" ]]", "sed -i -e 's%--postinstall%%' scripts/build_rpm.sh")
 	case 2:
-		return "DEBUG: Installed: python3-" + w.pick("pbr", "oslo-config", "oslo-log", "pecan", "wsme", "kombu", "croniter", "jsonschema") + "-" + w.itoa(1, 9) + "." + w.itoa(0, 20) + ".0-1.el9.noarch"
+		return "DEBUG: Installed: python3-" + w.pick("pbr", "oslo-config", "oslo-log", "pecan", "wsme", "kombu", "croniter", "jsonschema") + "-" + w.itoa(1, 9) + "." + w.itoa(0, 20) + ".0-1.el7.noarch"
 	case 3:
-		return "INFO:dlrn-build:" + w.pick("Generating source tarball", "Fetching distgit from https://github.com/rdo-packages/"+pkg+"-distgit", "Using local repository", "Running mock with config centos-stream-9-x86_64")
+		return "INFO:dlrn-build:" + w.pick("Generating source tarball", "Fetching distgit from https://github.com/rdo-packages/"+pkg+"-distgit", "Using local repository", "Running mock with config centos")
 	case 4:
 		return "Wrote: /builddir/build/SRPMS/" + rpm + "-" + ver + ".src.rpm"
 	case 5:
@@ -277,7 +332,7 @@ func dlrnNoise(w *logw, rpm, pkg, ver, commit string) string {
 	case 6:
 		return "WARNING:dlrn:No BuildRequires found in the spec for " + w.pick("python3-sphinx", "python3-openstackdocstheme", "python3-reno") + ", skipping"
 	case 7:
-		return "+ ./..//tripleo-ci/scripts/tripleo.sh:delorean_build:L" + w.itoa(600, 640) + ":   " + w.pick("export DELOREAN_REPO_URL=https://trunk.rdoproject.org/centos9-master", "sudo dnf -y install dlrn", "git fetch https://review.opendev.org/openstack/"+pkg+" refs/changes/")
+		return "+ ./..//tripleo-ci/scripts/tripleo.sh:delorean_build:L" + w.itoa(600, 640) + ":   " + w.pick("export DELOREAN_REPO_URL=https://trunk.rdoproject.org/centos7-master", "sudo yum -y install dlrn", "git fetch https://review.opendev.org/openstack/"+pkg+" refs/changes/")
 	default:
 		return "Processing files: python3-" + pkg + "-" + ver + ".noarch"
 	}
@@ -294,7 +349,7 @@ func mockNoise(w *logw, pkg, ver string) string {
 		}
 		return "copying " + strings.ReplaceAll(pkg, "-", "_") + "/" + d + "/" + w.pick("__init__.py", "base.py", "utils.py", "manager.py", "client.py") + " -> build/lib/" + strings.ReplaceAll(pkg, "-", "_") + "/" + d
 	case 2:
-		return "+ " + w.pick("cd /builddir/build/BUILD", "export PYTHONPATH=/builddir/build/BUILDROOT/usr/lib/python3.9/site-packages", "/usr/bin/python3 setup.py build '--executable=/usr/bin/python3 -s'", "rm -rf /builddir/build/BUILDROOT/"+pkg)
+		return "+ " + w.pick("cd /builddir/build/BUILD", "export PYTHONPATH=/builddir/build/BUILDROOT/usr/lib/python2.7/site-packages", "/usr/bin/python3 setup.py build '--executable=/usr/bin/python3 -s'", "rm -rf /builddir/build/BUILDROOT/"+pkg)
 	case 3:
 		return "Executing(%" + w.pick("prep", "build", "install", "check") + "): /bin/sh -e /var/tmp/rpm-tmp." + hex(w.r, 6)
 	case 4:
@@ -322,7 +377,11 @@ func (g *build) undercloudNoise(w *logw) {
 	case 4:
 		w.line("Warning: Scope(Class[Mistral::Engine]): The older_than parameter is deprecated and has no effect.")
 	case 5:
-		w.line("+ ./..//tripleo-ci/scripts/tripleo.sh:undercloud:L" + w.itoa(480, 520) + ":   " + w.pick("sudo dnf -y install python3-tripleoclient", "cp /usr/share/python-tripleoclient/undercloud.conf.sample ~/undercloud.conf", "source ~/stackrc"))
+		prefix := "+ "
+		if g.toci() {
+			prefix = "+ ./..//tripleo-ci/scripts/tripleo.sh:undercloud:L" + w.itoa(480, 520) + ":   "
+		}
+		w.line(prefix + w.pick("sudo yum -y install python3-tripleoclient", "cp /usr/share/python-tripleoclient/undercloud.conf.sample ~/undercloud.conf", "source ~/stackrc"))
 	case 6:
 		w.line(w.t.Format("2006-01-02 15:04:05,000") + " INFO: Running Ansible playbook undercloud-deploy for " + w.pick("step 1", "step 2", "step 3", "step 4", "step 5"))
 	case 7:
@@ -345,6 +404,10 @@ func (g *build) overcloudNoise(w *logw) {
 	case 3:
 		w.line("Waiting for messages on queue 'tripleo' with no timeout.")
 	case 4:
+		if !g.toci() {
+			w.line("Waiting for messages on queue 'tripleo' with no timeout.")
+			return
+		}
 		w.line("Started Mistral Workflow tripleo." + w.pick("deployment.v1.get_horizon_url", "plan_management.v1.update_deployment_plan", "validations.v1.check_pre_deployment_validations") + ". Execution ID: " + uuid4(w.r))
 	case 5:
 		w.line("TASK [" + w.pick("Wait for puppet host configuration to finish", "Run container-puppet tasks (generate config) during step 1", "Start containers for step 2 using paunch", "Debug output for task: Start containers for step 3") + "] ***")
@@ -361,13 +424,13 @@ func (g *build) mistralLogs(start time.Time) {
 	if g.Has(ModeMistralClientTypeError) {
 		end = g.failAt.Add(20 * time.Second)
 	}
-	dir := "logs/undercloud/var/log/mistral/"
+	dir := g.undercloudLogs("mistral")
 	for _, f := range []string{"engine.log", "executor.log", "api.log"} {
 		w := newLog(styleOslo, start.Add(time.Duration(g.r.IntN(30))*time.Second), g.r)
 		w.who = "None None"
 		w.oslo("INFO", "mistral.cmd.launch", "Server started")
-		w.oslo("DEBUG", "oslo_service.service", "rpc_response_timeout           = 60 log_opt_values /usr/lib/python3.9/site-packages/oslo_config/cfg.py:2824")
-		w.oslo("DEBUG", "oslo_service.service", "execution_field_size_limit_kb  = 16384 log_opt_values /usr/lib/python3.9/site-packages/oslo_config/cfg.py:2824")
+		w.oslo("DEBUG", "oslo_service.service", "rpc_response_timeout           = 60 log_opt_values /usr/lib/python2.7/site-packages/oslo_config/cfg.py:2824")
+		w.oslo("DEBUG", "oslo_service.service", "execution_field_size_limit_kb  = 16384 log_opt_values /usr/lib/python2.7/site-packages/oslo_config/cfg.py:2824")
 		w.oslo("WARNING", "oslo_config.cfg", "Deprecated: Option \"auth_uri\" from group \"keystone_authtoken\" is deprecated for removal (The auth_uri option is deprecated in favor of www_authenticate_uri and will be removed in the S release.).  Its value may be silently ignored in the future.")
 		w.who = "" + hex(g.r, 32) + " " + hex(g.r, 32) + " - default default"
 		var events []sysEvent
@@ -380,11 +443,18 @@ func (g *build) mistralLogs(start time.Time) {
 				events = append(events, sysEvent{g.failAt.Add(-25 * time.Second), g.mistralEngineTypeError})
 			case g.Has(ModeHeatWaitCondition):
 				events = append(events, sysEvent{g.failAt.Add(time.Second), g.mistralEngineStackFailed})
+			case g.Has(ModeMistralActionFailed):
+				events = append(events, sysEvent{g.failAt.Add(-19 * time.Second), func(w *logw) {
+					w.oslo("ERROR", "mistral.engine.task_handler", "Failed to run task [error=heatclient.exc.HTTPBadRequest: ERROR: Property error, wf=tripleo.deployment.v1.deploy_plan, task=deploy]")
+				}})
 			}
 		case "executor.log":
 			noise = g.mistralExecutorNoise
 			if g.Has(ModeMistralClientTypeError) {
 				events = append(events, sysEvent{g.failAt.Add(-30 * time.Second), g.mistralExecutorTypeError})
+			}
+			if g.Has(ModeMistralActionFailed) {
+				events = append(events, sysEvent{g.failAt.Add(-20 * time.Second), g.mistralActionFailed})
 			}
 			if g.Has(ModeUnexplained) && g.Result == "TIMED_OUT" {
 				events = append(events, sysEvent{g.failAt.Add(-20 * time.Minute), g.rabbitUnreachable})
@@ -428,9 +498,9 @@ func (g *build) mistralExecutorNoise(w *logw) {
 	case 0, 1:
 		w.oslo("INFO", "mistral.executors.executor_server", "Received RPC request 'run_action'[action_ex_id="+uuid4(w.r)+", action_cls_str=tripleo_common.actions."+w.pick("plan.CreateContainerAction", "templates.ProcessTemplatesAction", "parameters.GetParametersAction", "swifthelper.SwiftInformationAction")+", action_cls_attrs={}, params=[container], timeout=None]")
 	case 2:
-		w.oslo("DEBUG", "mistral.executors.default_executor", "Running action [action_ex_id="+uuid4(w.r)+", action_cls='<class 'mistral.actions.action_factory.TripleoCommonAction'>', attributes='{}', params='{'container': 'overcloud'}']")
+		w.oslo("DEBUG", g.executorModule(), "Running action [action_ex_id="+uuid4(w.r)+", action_cls='<class 'mistral.actions.action_factory.TripleoCommonAction'>', attributes='{}', params='{'container': 'overcloud'}']")
 	default:
-		w.oslo("INFO", "mistral.executors.default_executor", fmt.Sprintf("Action execution completed successfully [action_ex_id=%s, duration=%d.%03ds]", uuid4(w.r), w.r.IntN(20), w.r.IntN(1000)))
+		w.oslo("INFO", g.executorModule(), fmt.Sprintf("Action execution completed successfully [action_ex_id=%s, duration=%d.%03ds]", uuid4(w.r), w.r.IntN(20), w.r.IntN(1000)))
 	}
 }
 
@@ -453,12 +523,12 @@ func (w *logw) pick2(a, b int) int {
 func (g *build) mistralExecutorTypeError(w *logw) {
 	ctx := w.ctx()
 	id := uuid4(g.r)
-	w.osloCtx("ERROR", "mistral.executors.default_executor", ctx, "Failed to run action [action_ex_id="+id+", action_cls='<class 'mistral.actions.action_factory.TripleoCommonAction'>', attributes='{}', params='{'container': 'overcloud', 'queue_name': 'tripleo'}']")
-	w.trace("ERROR", "mistral.executors.default_executor", ctx, []string{
+	w.osloCtx("ERROR", g.executorModule(), ctx, "Failed to run action [action_ex_id="+id+", action_cls='<class 'mistral.actions.action_factory.TripleoCommonAction'>', attributes='{}', params='{'container': 'overcloud', 'queue_name': 'tripleo'}']")
+	w.trace("ERROR", g.executorModule(), ctx, []string{
 		"Traceback (most recent call last):",
-		`  File "/usr/lib/python3.9/site-packages/mistral/executors/default_executor.py", line 114, in run_action`,
+		`  File "/usr/lib/python2.7/site-packages/mistral/engine/default_executor.py", line 114, in run_action`,
 		`    result = action.run(action_ctx)`,
-		`  File "/usr/lib/python3.9/site-packages/tripleo_common/actions/base.py", line 67, in get_workflow_client`,
+		`  File "/usr/lib/python2.7/site-packages/tripleo_common/actions/base.py", line 67, in get_workflow_client`,
 		`    return mistral_client.client(mistral_url=mistral_endpoint, session=sess, auth_url=auth_url, project_id=project_id, user_id=user_id)`,
 		"TypeError: client() takes at most 1 argument (5 given)",
 	})
@@ -487,8 +557,8 @@ func (g *build) heatEngineLog(start time.Time) {
 	w := newLog(styleOslo, start, g.r)
 	w.who = "None None"
 	w.oslo("INFO", "heat.engine.worker", "Starting engine_worker (1.4) in engine "+uuid4(g.r)+".")
-	w.oslo("DEBUG", "oslo_service.service", "stack_action_timeout           = 3600 log_opt_values /usr/lib/python3.9/site-packages/oslo_config/cfg.py:2824")
-	w.oslo("DEBUG", "oslo_service.service", "client_retry_limit             = 2 log_opt_values /usr/lib/python3.9/site-packages/oslo_config/cfg.py:2824")
+	w.oslo("DEBUG", "oslo_service.service", "stack_action_timeout           = 3600 log_opt_values /usr/lib/python2.7/site-packages/oslo_config/cfg.py:2824")
+	w.oslo("DEBUG", "oslo_service.service", "client_retry_limit             = 2 log_opt_values /usr/lib/python2.7/site-packages/oslo_config/cfg.py:2824")
 	w.who = "admin - - default default"
 	var events []sysEvent
 	if g.Has(ModeHeatWaitCondition) {
@@ -497,7 +567,7 @@ func (g *build) heatEngineLog(start time.Time) {
 		}})
 	}
 	g.fillEvents(w, end, w.n(100, 180), events, func(w *logw) { g.heatNoise(w, "overcloud", "Controller") })
-	g.add("logs/undercloud/var/log/heat/heat-engine.log", w)
+	g.add(g.undercloudLogs("heat")+"heat-engine.log", w)
 }
 
 func (g *build) heatNoise(w *logw, stack, group string) {
@@ -537,15 +607,61 @@ func (g *build) waitConditionTimeout(w *logw, top, nested, res, path string) {
 	ctx := w.ctx()
 	w.osloCtx("INFO", "heat.engine.resource", ctx, fmt.Sprintf(`CREATE: WaitCondition "%s" [%s] Stack "%s" [%s]`, res, uuid4(g.r), nested, uuid4(g.r)))
 	w.trace("ERROR", "heat.engine.resource", ctx, []string{"Traceback (most recent call last):",
-		`  File "/usr/lib/python3.9/site-packages/heat/engine/resource.py", line 922, in _action_recorder`,
+		`  File "/usr/lib/python2.7/site-packages/heat/engine/resource.py", line 922, in _action_recorder`,
 		`    yield`,
-		`  File "/usr/lib/python3.9/site-packages/heat/engine/resources/openstack/heat/wait_condition.py", line 130, in check_create_complete`,
+		`  File "/usr/lib/python2.7/site-packages/heat/engine/resources/openstack/heat/wait_condition.py", line 130, in check_create_complete`,
 		`    return self._wait(*data)`,
-		`  File "/usr/lib/python3.9/site-packages/heat/engine/resources/openstack/heat/wait_condition.py", line 108, in _wait`,
+		`  File "/usr/lib/python2.7/site-packages/heat/engine/resources/openstack/heat/wait_condition.py", line 108, in _wait`,
 		`    raise exc`,
 		"heat.engine.resources.wait_condition.WaitConditionTimeout: 0 of 1 received"})
 	w.osloCtx("INFO", "heat.engine.stack", ctx, fmt.Sprintf("Stack CREATE FAILED (%s): Resource CREATE failed: WaitConditionTimeout: resources.%s: 0 of 1 received", nested, res))
 	w.tick(3 * time.Second)
 	w.osloCtx("INFO", "heat.engine.stack", ctx, fmt.Sprintf("Stack CREATE FAILED (%s): Resource CREATE failed: WaitConditionTimeout: %s: 0 of 1 received", top, path))
 	w.osloCtx("INFO", "heat.engine.service", ctx, fmt.Sprintf("Stack %s status: CREATE_FAILED reason: resources.%s: WaitConditionTimeout: resources.%s: 0 of 1 received", top, res, res))
+}
+
+// undercloudLogs is where a service's logs on the undercloud are in the
+// build's logs: the 2016 multinode jobs kept them at the top, later jobs
+// under undercloud/, and the containerized undercloud (Rocky on) under
+// var/log/containers/.
+func (g *build) undercloudLogs(service string) string {
+	switch g.Era {
+	case EraJenkins:
+		return "logs/var/log/" + service + "/"
+	case EraLegacy:
+		return "logs/undercloud/var/log/" + service + "/"
+	}
+	return "logs/undercloud/var/log/containers/" + service + "/"
+}
+
+// executorModule is the module Mistral's executor logs as: it moved from
+// mistral.engine to mistral.executors in Pike (mistral 62d8c5ed).
+func (g *build) executorModule() string {
+	if g.Era == EraJenkins {
+		return "mistral.engine.default_executor"
+	}
+	return "mistral.executors.default_executor"
+}
+
+// mistralActionFailed writes the executor failing an action, as each
+// release logged it: ERROR "Failed to run action" to Queens, WARNING "The
+// action raised an exception" from Rocky (mistral df46ec72).
+func (g *build) mistralActionFailed(w *logw) {
+	ctx := w.ctx()
+	id := uuid4(g.r)
+	cls := "tripleo_common.actions.deployment.DeployStackAction"
+	lvl, msg := "ERROR", "Failed to run action [action_ex_id="+id+", action_cls='<class 'mistral.actions.action_factory."+cls+"'>', attributes='{}', params='{'container': 'overcloud', 'timeout': 240}']"
+	if g.Era >= EraQuickstart {
+		lvl, msg = "WARNING", "The action raised an exception [action_ex_id="+id+", action_cls='<class 'mistral.actions.action_factory."+cls+"'>', attributes='{}', params='{'container': 'overcloud', 'timeout': 240}']"
+	}
+	path := strings.ReplaceAll(g.executorModule(), ".", "/")
+	w.osloCtx(lvl, g.executorModule(), ctx, msg)
+	w.trace(lvl, g.executorModule(), ctx, []string{
+		"Traceback (most recent call last):",
+		`  File "/usr/lib/python2.7/site-packages/` + path + `.py", line 114, in run_action`,
+		`    result = action.run(action_ctx)`,
+		`  File "/usr/lib/python2.7/site-packages/tripleo_common/actions/deployment.py", line 187, in run`,
+		`    raise exception.HTTPBadRequest(...)`,
+		"heatclient.exc.HTTPBadRequest: ERROR: Property error: : resources.Controller.properties.count: : The Parameter (ControllerCount) was not provided.",
+	})
 }
