@@ -113,7 +113,7 @@ func stem(w string) string {
 }
 
 // rstLink turns reStructuredText's `text`_ references into their text,
-// which is prose (unlike ``code``, which facts drops).
+// which is prose (unlike “code“, which facts drops).
 var rstLink = regexp.MustCompile("``([^`]*)``|`([^`<]*)(?:<[^>]*>)?`_")
 
 func reduceSeed(s string) sentence {
