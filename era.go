@@ -100,5 +100,17 @@ func (e Era) Label() string {
 	return fmt.Sprintf("%d–%d", e.From, e.To)
 }
 
+// Builds names the era's builds for a sentence: "builds of 2016–2018",
+// "builds since 2019".
+func (e Era) Builds() string {
+	switch {
+	case e.IsZero():
+		return ""
+	case e.To == 0:
+		return "builds since " + strconv.Itoa(e.From)
+	}
+	return "builds of " + e.Label()
+}
+
 // MarshalText writes the era as `applies:` reads it, for report.json.
 func (e Era) MarshalText() ([]byte, error) { return []byte(e.String()), nil }

@@ -32,7 +32,7 @@ func TestParseEra(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || got != tc.want || got.String() != tc.str || got.Label() != tc.label {
+		if err != nil || got != tc.want || got.String() != tc.str || got.Label() != tc.label || !strings.HasSuffix(got.Builds(), strings.TrimPrefix(tc.label, "since ")) {
 			t.Errorf("%q: %+v %q %q %v", tc.in, got, got.String(), got.Label(), err)
 		}
 	}

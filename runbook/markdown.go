@@ -51,7 +51,7 @@ func (eraTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.Conte
 		if v, ok := h.AttributeString("applies"); ok {
 			if s, ok := v.([]byte); ok {
 				if e, err := recheckgen.ParseEra(string(s), time.Now().Year()); err == nil {
-					h.SetAttributeString("data-applies", []byte("builds of "+e.Label()))
+					h.SetAttributeString("data-applies", []byte(e.Builds()))
 				}
 			}
 		}

@@ -112,8 +112,8 @@ func stem(w string) string {
 	return w
 }
 
-// rstLink turns reStructuredText's `text`_ references into their text,
-// which is prose (unlike “code“, which facts drops).
+// rstLink turns reStructuredText's link references into their text, which
+// is prose; double-backquoted code stays for facts to drop.
 var rstLink = regexp.MustCompile("``([^`]*)``|`([^`<]*)(?:<[^>]*>)?`_")
 
 func reduceSeed(s string) sentence {
