@@ -114,3 +114,19 @@ func (e Era) Builds() string {
 
 // MarshalText writes the era as `applies:` reads it, for report.json.
 func (e Era) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// UnmarshalText reads an era back from report.json (an earlier report,
+// read to carry its history forward). Any year up to 9999 is taken there:
+// the report was checked when it was written.
+func (e *Era) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*e = Era{}
+		return nil
+	}
+	v, err := ParseEra(string(b), 9999)
+	if err != nil {
+		return err
+	}
+	*e = v
+	return nil
+}

@@ -1,6 +1,7 @@
 package recheckgen
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -54,5 +55,25 @@ func TestEraEnded(t *testing.T) {
 		if tc.e.Ended(tc.year) != tc.ended || tc.e.Contains(tc.year) != tc.inside {
 			t.Errorf("%v in %d: ended %v, contains %v", tc.e, tc.year, tc.e.Ended(tc.year), tc.e.Contains(tc.year))
 		}
+	}
+}
+
+func TestEraJSON(t *testing.T) {
+	type doc struct {
+		A Era `json:"a,omitzero"`
+		B Era `json:"b,omitzero"`
+		C Era `json:"c,omitzero"`
+	}
+	in := doc{A: Era{2016, 2018}, B: Era{2019, 0}}
+	data, err := json.Marshal(in)
+	if err != nil || string(data) != `{"a":"2016-2018","b":"2019-"}` {
+		t.Fatalf("%s %v", data, err)
+	}
+	var out doc
+	if err := json.Unmarshal(data, &out); err != nil || out != in {
+		t.Errorf("round trip: %+v %v", out, err)
+	}
+	if err := json.Unmarshal([]byte(`{"a":"soon"}`), &out); err == nil {
+		t.Error("a bad era was read")
 	}
 }
