@@ -254,7 +254,7 @@ var jobs = []jobDef{
 	{"cinder-tempest-plugin-lvm-lio-barbican", FamilyDevstack, []string{"openstack/cinder"}, true, "ubuntu-noble", 3, EraToday},
 	{"gate-tripleo-ci-centos-7-nonha-multinode", FamilyTripleO, []string{"openstack/tripleo-common", "openstack/mistral", "openstack/python-mistralclient", "openstack/tripleo-heat-templates"}, true, "centos-7-2-node", 4, EraJenkins},
 	{"legacy-tripleo-ci-centos-7-ovb-ha-oooq", FamilyTripleO, []string{"openstack/tripleo-heat-templates", "openstack/tripleo-common", "openstack/mistral", "openstack/heat"}, true, "legacy-centos-7", 3, EraLegacy},
-	{"tripleo-ci-centos-7-standalone", FamilyTripleO, []string{"openstack/tripleo-common", "openstack/mistral", "openstack/python-mistralclient", "openstack/tripleo-heat-templates"}, false, "single-centos-7-node", 4, EraQuickstart},
+	{"tripleo-ci-centos-7-standalone", FamilyTripleO, []string{"openstack/tripleo-common", "openstack/mistral", "openstack/python-mistralclient", "openstack/tripleo-heat-templates"}, true, "single-centos-7-node", 4, EraQuickstart},
 	{"magnum-functional-k8s", FamilyMagnum, []string{"openstack/magnum", "openstack/heat"}, true, "ubuntu-bionic", 3, EraLegacy},
 	{"magnum-tempest-plugin-tests-api", FamilyMagnum, []string{"openstack/magnum"}, true, "ubuntu-noble", 2, EraToday},
 }
