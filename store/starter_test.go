@@ -89,6 +89,11 @@ func TestStarterQueries(t *testing.T) {
 		if len(m.Builds) == 0 {
 			t.Errorf("%s matches no sample build", q.ID)
 		}
+		// As the site counts it (voting jobs unless allow-nonvoting), so no
+		// starter query shows as stale on the sample site.
+		if site, err := st.Search(context.Background(), q, sampleWindow, recheckgen.SearchOptions{IncludeNonvoting: q.AllowNonvoting}); err != nil || len(site.Builds) == 0 {
+			t.Errorf("%s matches no build of a voting job (%v): the sample site would list it as stale", q.ID, err)
+		}
 		if q.Historical(year) {
 			historical++
 		}
