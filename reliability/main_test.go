@@ -7,8 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"syscall"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -55,24 +56,61 @@ func run(t testing.TB, dir string, limit time.Duration, env []string, args ...st
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("recheckgen %v: %v", args, err)
+	}
+	peak := watchPeak(cmd.Process.Pid)
+	err := cmd.Wait()
 	r := result{stdout: out.String(), stderr: errb.String(), elapsed: time.Since(start), timedOut: ctx.Err() != nil}
 	if cmd.ProcessState == nil {
 		t.Fatalf("recheckgen %v: %v", args, err)
 	}
 	r.code = cmd.ProcessState.ExitCode()
-	r.maxRSS = maxRSS(cmd.ProcessState)
+	r.maxRSS = peak()
 	return r
 }
 
-// maxRSS reads a finished process's peak resident memory.
-func maxRSS(ps *os.ProcessState) int64 {
-	ru, ok := ps.SysUsage().(*syscall.Rusage)
-	if !ok {
+// watchPeak follows a running process's peak resident memory (VmHWM of
+// /proc/PID/status, read every few milliseconds until it exits) and
+// returns a function giving the highest value seen. rusage's ru_maxrss
+// cannot be used: Go starts children with vfork, so a child's maximum
+// starts at the test process's own size.
+func watchPeak(pid int) func() int64 {
+	var peak atomic.Int64
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		path := fmt.Sprintf("/proc/%d/status", pid)
+		for {
+			if kib := vmHWM(path); kib > 0 && kib<<10 > peak.Load() {
+				peak.Store(kib << 10)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		<-stopped
+		return peak.Load()
+	}
+}
+
+// vmHWM reads the VmHWM line (KiB) of a /proc status file; 0 if gone.
+func vmHWM(path string) int64 {
+	data, err := os.ReadFile(path)
+	if err != nil {
 		return 0
 	}
-	if runtime.GOOS == "darwin" {
-		return ru.Maxrss // bytes there
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
 	}
-	return ru.Maxrss * 1024 // KiB on Linux
+	return 0
 }
