@@ -58,11 +58,7 @@ func TestIngest(t *testing.T) {
 	if sum.Builds != 1 || sum.Failed != 2 || sum.Skipped != 0 || sum.Files != 5 || sum.Lines != 5 {
 		t.Errorf("summary %+v", sum)
 	}
-	var warns []string
-	for _, w := range sum.Warnings {
-		rel, _ := filepath.Rel(root, w.Path)
-		warns = append(warns, filepath.ToSlash(rel)+": "+w.Msg)
-	}
+	warns := warnings(root, sum)
 	want := []string{
 		"c: has CI logs but no build.json: skipped",
 		"a/logs/bad.txt: 1 line(s) with invalid UTF-8: bytes replaced with U+FFFD",
