@@ -3,6 +3,7 @@ package runbook
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"path"
 	"regexp"
 	"slices"
@@ -285,7 +286,14 @@ func plainText(n ast.Node, src []byte) string {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(c.Value)
+			// The typographer's curly quotes and dashes arrive as HTML
+			// entities (&rsquo;) marked for output as they are; a
+			// heading's text is plain text, so decode them.
+			if c.IsCode() {
+				b.WriteString(html.UnescapeString(string(c.Value)))
+			} else {
+				b.Write(c.Value)
+			}
 		case *ast.CodeSpan:
 			for x := c.FirstChild(); x != nil; x = x.NextSibling() {
 				if t, ok := x.(*ast.Text); ok {

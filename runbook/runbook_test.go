@@ -93,3 +93,15 @@ func hasPrefix(dl diag.List, prefix string) bool {
 	}
 	return false
 }
+
+// TestHeadingTextIsPlain: the typographer's quotes and dashes reach the
+// table of contents and search as characters, not as literal entities.
+func TestHeadingTextIsPlain(t *testing.T) {
+	p, dl := Parse(Markdown(false), "x.md", "x.md", []byte("---\ntitle: T\n---\n\n## Don't panic -- \"it's\" fine\n"))
+	if dl.Errors() > 0 {
+		t.Fatal(dl)
+	}
+	if got, want := p.Headings[0].Text, "Don’t panic – “it’s” fine"; got != want {
+		t.Errorf("heading text %q, want %q", got, want)
+	}
+}
