@@ -110,3 +110,21 @@ func SortMatched(bs []MatchedBuild) {
 		return bs[i].UUID < bs[j].UUID
 	})
 }
+
+// BuildCounter is a backend that knows every build that ran, not only the
+// ones whose logs it holds: the number of builds per job is the
+// denominator of a failure rate ("12 of 40 builds failed"). A store filled
+// from local build directories cannot know it (someone chose which builds
+// to copy) and does not implement it; the site then says "not known".
+type BuildCounter interface {
+	// Builds lists every build that started in w, whatever its result.
+	// complete is false when the backend holds only some of them.
+	Builds(ctx context.Context, w Window, f BuildFilter) (builds []Build, complete bool, err error)
+}
+
+// TestReader is a backend that read test results (tempest's and stestr's
+// per-test lines) from the logs it holds.
+type TestReader interface {
+	// TestRuns lists the test results of the builds that started in w.
+	TestRuns(ctx context.Context, w Window, f BuildFilter) ([]TestRun, error)
+}

@@ -3,15 +3,21 @@ package recheckgen
 import "time"
 
 // Report is the result of one run: every known bug's numbers over the
-// window, the failures no query explains, and the queries that found
-// nothing. It is what the site renders and what data/report.json holds.
+// window, the failures no query explains, the jobs, projects and tempest
+// tests behind them, and how fresh the data is. It is what the site
+// renders; data/report.json holds it, with each bug's details in a file of
+// its own (data/bugs/<id>.json) so that no file grows with the number of
+// bugs times builds.
 type Report struct {
-	Generated time.Time `json:"generated"`
-	Window    struct {
-		Start  time.Time `json:"start"`
-		End    time.Time `json:"end"`
-		Bucket string    `json:"bucket"`
-	} `json:"window"`
+	Generated time.Time    `json:"generated"`
+	Window    ReportWindow `json:"window"`
+	Freshness Freshness    `json:"freshness"`
+	// Days are the UTC days the window touches, oldest first: the labels
+	// of every daily series (BugReport.Daily, Group.Daily, ...).
+	Days []string `json:"days"`
+	// Pipelines are the pipelines the report has a view of (gate, check):
+	// each bug's Views hold its numbers in them.
+	Pipelines     []string      `json:"pipelines"`
 	Bugs          []BugReport   `json:"bugs"`
 	Uncategorized Uncategorized `json:"uncategorized"`
 	// Stale are the ids of queries with no hit in the window, historical
@@ -24,6 +30,43 @@ type Report struct {
 	QuietDays     int            `json:"quiet_days,omitempty"`
 	// Failed are the ids of queries the backend could not run.
 	Failed []string `json:"failed"`
+	// Jobs and Projects are the failed builds of the window by job and
+	// by project, with the known bugs behind them.
+	Jobs     []Group `json:"jobs"`
+	Projects []Group `json:"projects"`
+	// Tests are the tempest tests that failed at least once in the
+	// window; TestsKnown is false when the backend cannot read test
+	// results, TestsPassing counts the tests that passed every run.
+	Tests        []TestReport `json:"tests"`
+	TestsKnown   bool         `json:"tests_known"`
+	TestsPassing int          `json:"tests_passing"`
+}
+
+// ReportWindow is the span a report covers.
+type ReportWindow struct {
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	Bucket string    `json:"bucket"`
+}
+
+// Freshness says how current the numbers are.
+type Freshness struct {
+	// Newest is the newest log data the backend holds; zero when it could
+	// not say (NewestError says why).
+	Newest      time.Time `json:"newest,omitzero"`
+	NewestError string    `json:"newest_error,omitempty"`
+	// BehindSeconds is how far Newest lies behind Generated.
+	BehindSeconds int64 `json:"behind_seconds"`
+	// MaxLagSeconds is the lag the site tolerates (0: no limit); Late
+	// says the backend is behind by more.
+	MaxLagSeconds int64 `json:"max_lag_seconds"`
+	Late          bool  `json:"late"`
+	// Last24Start and Last24End are the 24 hours Fails24 counts: the
+	// window's last day. EndsNow says the window ends when the report was
+	// made, so "the last 24 hours" needs no dates.
+	Last24Start time.Time `json:"last24_start"`
+	Last24End   time.Time `json:"last24_end"`
+	EndsNow     bool      `json:"ends_now"`
 }
 
 // BugReport is one known bug over the window.
@@ -39,6 +82,7 @@ type BugReport struct {
 	Runbook        string   `json:"runbook,omitempty"`
 	SuppressGraph  bool     `json:"suppress_graph"`
 	AllowNonvoting bool     `json:"allow_nonvoting"`
+	TestIDs        []string `json:"test_ids,omitempty"`
 	// Applies is the query's era; Historical says it ended before the
 	// window did, so the query is not expected to find today's builds.
 	Applies    Era  `json:"applies,omitzero"`
@@ -48,23 +92,69 @@ type BugReport struct {
 	// in the window and in its last 24 hours.
 	Fails   int `json:"fails"`
 	Fails24 int `json:"fails24"`
-	// Builds counts every distinct matching build, whatever its result.
-	Builds int `json:"builds"`
+	// Changes and Changes24 count the distinct changes those failed
+	// builds ran for: the impact on developers.
+	Changes   int `json:"changes"`
+	Changes24 int `json:"changes24"`
+	// Builds counts every distinct matching build, whatever its result;
+	// Passing those that succeeded. TooBroad: more than a tenth of the
+	// matches passed, so the query also matches healthy builds.
+	Builds   int  `json:"builds"`
+	Passing  int  `json:"passing"`
+	TooBroad bool `json:"too_broad"`
 	// Spike says the last 24 hours ran well above the window's daily rate.
 	Spike bool `json:"spike"`
 	// Buckets: per build status, distinct builds per bucket of the window.
-	Buckets  map[string][]int `json:"buckets,omitempty"`
-	Jobs     []Share          `json:"jobs"`
-	Projects []Share          `json:"projects"`
-	First    time.Time        `json:"first_seen,omitzero"`
-	Last     time.Time        `json:"last_seen,omitzero"`
-	Recent   []Hit            `json:"recent"`
+	Buckets map[string][]int `json:"buckets,omitempty"`
+	// Daily: per build status, distinct matching builds per day of
+	// Report.Days, each counted on the day of its last matching line.
+	Daily map[string][]int `json:"daily,omitempty"`
+	// Views are the same numbers in each of Report.Pipelines.
+	Views    []View    `json:"views,omitempty"`
+	Jobs     []Share   `json:"jobs"`
+	Projects []Share   `json:"projects"`
+	First    time.Time `json:"first_seen,omitzero"`
+	Last     time.Time `json:"last_seen,omitzero"`
+	Recent   []Hit     `json:"recent"`
+	// RecentBuilds are the newest failed builds, one entry each, newest
+	// first, with where to read them.
+	RecentBuilds []RecentBuild `json:"recent_builds,omitempty"`
 	// History is failed builds per day, oldest first: the window's days,
 	// and before them the days carried forward from earlier reports, so
 	// the trend reaches back further than the backend keeps logs.
 	History []DayCount `json:"history"`
-	// Error is why the backend could not run the query ("" when it ran).
+	// Error is why the backend could not run the query ("" when it ran):
+	// its numbers are then unknown, not zero.
 	Error string `json:"error,omitempty"`
+	// Data is the file holding this bug's details, relative to data/, in
+	// the index data/report.json.
+	Data string `json:"data,omitempty"`
+}
+
+// View is a bug's numbers in one pipeline.
+type View struct {
+	Pipeline string           `json:"pipeline"`
+	Fails    int              `json:"fails"`
+	Fails24  int              `json:"fails24"`
+	Changes  int              `json:"changes"`
+	Builds   int              `json:"builds"`
+	Passing  int              `json:"passing"`
+	TooBroad bool             `json:"too_broad"`
+	Daily    map[string][]int `json:"daily,omitempty"`
+}
+
+// RecentBuild is one failed build a query matched, with links to its
+// change, its build page and its newest matching line.
+type RecentBuild struct {
+	Build     Build     `json:"build"`
+	Last      time.Time `json:"last"` // its newest matching line
+	ChangeURL string    `json:"change_url,omitempty"`
+	BuildURL  string    `json:"build_url,omitempty"`
+	// The newest matching line, when the backend returned it.
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	LineURL string `json:"line_url,omitempty"`
+	Message string `json:"message,omitempty"` // cut to a readable length
 }
 
 // QuietSection is a runbook section (page.md#anchor) whose known bugs
@@ -97,4 +187,70 @@ type UncategorizedJob struct {
 	Classified int     `json:"classified"`
 	Rate       float64 `json:"rate"`
 	Builds     []Build `json:"builds"` // the unexplained ones, newest first
+}
+
+// Group is the failed builds of one job or one project.
+type Group struct {
+	Name string `json:"name"`
+	// Runs and Runs24 count every build of the window (and of its last
+	// 24 hours), whatever its result; nil when the backend cannot tell,
+	// as when it holds only the build directories someone ingested.
+	Runs   *int `json:"runs"`
+	Runs24 *int `json:"runs24"`
+	// Failed builds, and of them those a known bug explains.
+	Failed    int     `json:"failed"`
+	Failed24  int     `json:"failed24"`
+	Explained int     `json:"explained"`
+	Rate      float64 `json:"rate"` // Explained / Failed
+	// Bugs are the known bugs behind its failures, most first.
+	Bugs []GroupBug `json:"bugs"`
+	// Daily: failed and explained builds per day of Report.Days.
+	Daily          []int `json:"daily"`
+	DailyExplained []int `json:"daily_explained"`
+	// Unexplained are its newest failed builds no query explains, at
+	// most a page's worth; UnexplainedTotal counts them all.
+	Unexplained      []Build `json:"unexplained,omitempty"`
+	UnexplainedTotal int     `json:"unexplained_total"`
+}
+
+// GroupBug is a known bug's failed builds in a group.
+type GroupBug struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Fails int    `json:"fails"`
+}
+
+// TestReport is one tempest test over the window.
+type TestReport struct {
+	Test     string  `json:"test"`
+	Runs     int     `json:"runs"`
+	Failures int     `json:"failures"`
+	Rate     float64 `json:"rate"` // Failures / Runs
+	// Jobs are the jobs that ran it, most failures first.
+	Jobs []TestJob `json:"jobs"`
+	// Daily and DailyRuns: failures and runs per day of Report.Days.
+	Daily     []int `json:"daily"`
+	DailyRuns []int `json:"daily_runs"`
+	// Bugs are the known bugs whose test_ids name it.
+	Bugs []GroupBug `json:"bugs,omitempty"`
+	// Page says it fails often enough for a page of its own.
+	Page bool `json:"page"`
+	// Recent are its newest failures, with where to read them.
+	Recent []TestFailure `json:"recent,omitempty"`
+}
+
+// TestJob is a test's record in one job.
+type TestJob struct {
+	Job      string `json:"job"`
+	Runs     int    `json:"runs"`
+	Failures int    `json:"failures"`
+}
+
+// TestFailure is one failed run of a test.
+type TestFailure struct {
+	Build   Build     `json:"build"`
+	Time    time.Time `json:"time"`
+	File    string    `json:"file"`
+	Line    int       `json:"line"`
+	LineURL string    `json:"line_url,omitempty"`
 }

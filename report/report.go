@@ -1,7 +1,10 @@
 // Package report computes a run's report from what the backend found:
-// per-bug counts over the window and its last 24 hours, spikes, the
-// failures no query explains, classification rates and stale queries. It
-// does no I/O, so it is tested with golden files and no backend.
+// per-bug counts over the window and its last 24 hours (in builds and in
+// changes, in every pipeline and in gate and check), daily series by build
+// status, spikes, queries that also match passing builds, the failures no
+// query explains by job and by project, tempest test failure rates, and
+// how fresh the data is. It does no I/O, so it is tested with golden files
+// and no backend.
 package report
 
 import (
@@ -26,23 +29,39 @@ type Options struct {
 	// least SpikeMin).
 	SpikeFactor float64
 	SpikeMin    int
-	Recent      int // recent hits kept per bug
+	Recent      int // recent hits and recent builds kept per bug
+	// Pipelines each get a view of their own (elastic-recheck's gate view).
+	Pipelines []string
+	// TooBroad is the share of passing builds among a query's matches
+	// above which the query is flagged (elastic-recheck's rule: 10%).
+	TooBroad float64
+	// Links turn builds and lines into addresses.
+	Links Links
+	// MessageMax is the longest log line kept for a recent build, in
+	// characters; longer ones are cut.
+	MessageMax int
+	// GroupBuilds is how many unexplained builds a job or project keeps.
+	GroupBuilds int
+	// TestPageMin is how many failures earn a test a page of its own.
+	TestPageMin int
 }
 
 // DefaultOptions are elastic-recheck-like defaults.
 func DefaultOptions(now time.Time) Options {
-	return Options{Now: now, SpikeFactor: 3, SpikeMin: 3, Recent: 10}
+	return Options{Now: now, SpikeFactor: 3, SpikeMin: 3, Recent: 10, Pipelines: []string{"gate", "check"},
+		TooBroad: 0.1, MessageMax: 500, GroupBuilds: 50, TestPageMin: 2}
 }
 
 // Make builds the report of a window from each query's result and the
 // window's failed builds.
 func Make(win recheckgen.Window, results []Result, failed []recheckgen.Build, opts Options) *recheckgen.Report {
-	r := &recheckgen.Report{Generated: opts.Now.UTC(), Stale: []string{}, Failed: []string{}, QuietSections: []recheckgen.QuietSection{}}
-	r.Window.Start, r.Window.End, r.Window.Bucket = win.Start, win.End, win.Bucket.String()
-	days := win.End.Sub(win.Start).Hours() / 24
+	r := &recheckgen.Report{Generated: opts.Now.UTC(), Stale: []string{}, Failed: []string{}, Days: days(win),
+		Pipelines: append([]string{}, opts.Pipelines...), Tests: []recheckgen.TestReport{}, QuietSections: []recheckgen.QuietSection{}}
+	r.Window = recheckgen.ReportWindow{Start: win.Start, End: win.End, Bucket: win.Bucket.String()}
+	r.Freshness = last24(win, opts.Now)
 	classified := map[string]bool{}
 	for _, res := range results {
-		b := bugReport(res, win, days, opts)
+		b := bugReport(res, win, r.Days, opts)
 		r.Bugs = append(r.Bugs, b)
 		switch {
 		case res.Err != nil:
@@ -56,26 +75,38 @@ func Make(win recheckgen.Window, results []Result, failed []recheckgen.Build, op
 			}
 		}
 	}
-	sort.SliceStable(r.Bugs, func(i, j int) bool {
-		a, b := r.Bugs[i], r.Bugs[j]
-		if a.Fails24 != b.Fails24 {
-			return a.Fails24 > b.Fails24
-		}
-		if a.Fails != b.Fails {
-			return a.Fails > b.Fails
-		}
-		return a.ID < b.ID
-	})
+	sort.SliceStable(r.Bugs, func(i, j int) bool { return ranks(r.Bugs[i], r.Bugs[j]) })
 	r.Uncategorized = uncategorized(failed, classified)
+	r.Jobs = groups(func(b recheckgen.Build) string { return b.Job }, win, r.Days, results, failed, classified, opts)
+	r.Projects = groups(func(b recheckgen.Build) string { return b.Project }, win, r.Days, results, failed, classified, opts)
 	return r
 }
 
-func bugReport(res Result, win recheckgen.Window, days float64, opts Options) recheckgen.BugReport {
+// ranks orders bugs as the dashboard lists them: most failed builds in the
+// last 24 hours, then in the window, as elastic-recheck does.
+func ranks(a, b recheckgen.BugReport) bool {
+	if a.Fails24 != b.Fails24 {
+		return a.Fails24 > b.Fails24
+	}
+	if a.Fails != b.Fails {
+		return a.Fails > b.Fails
+	}
+	return a.ID < b.ID
+}
+
+// last24 says which 24 hours the "last 24 hours" counts cover.
+func last24(win recheckgen.Window, now time.Time) recheckgen.Freshness {
+	d := win.End.Sub(now)
+	return recheckgen.Freshness{Last24Start: win.End.Add(-24 * time.Hour), Last24End: win.End,
+		EndsNow: d >= -win.Bucket && d <= win.Bucket}
+}
+
+func bugReport(res Result, win recheckgen.Window, days []string, opts Options) recheckgen.BugReport {
 	q := res.Query
 	b := recheckgen.BugReport{
 		ID: q.ID, Title: q.DisplayTitle(), Tracker: q.Bug.Tracker, BugID: q.Bug.ID, URL: q.Bug.URL,
 		Query: q.Raw, Tags: q.Tags, Runbook: q.Runbook, SuppressGraph: q.SuppressGraph, AllowNonvoting: q.AllowNonvoting,
-		Jobs: []recheckgen.Share{}, Projects: []recheckgen.Share{}, Recent: []recheckgen.Hit{}, History: []recheckgen.DayCount{},
+		TestIDs: q.TestIDs, Jobs: []recheckgen.Share{}, Projects: []recheckgen.Share{}, Recent: []recheckgen.Hit{}, History: []recheckgen.DayCount{},
 		Applies: q.Applies, Historical: q.Historical(win.End.Year()),
 	}
 	if res.Err != nil {
@@ -84,18 +115,17 @@ func bugReport(res Result, win recheckgen.Window, days float64, opts Options) re
 	}
 	m := res.Match
 	since24 := win.End.Add(-24 * time.Hour)
-	for _, mb := range m.Builds {
-		if !mb.Failed() {
-			continue
-		}
-		b.Fails++
-		if !mb.Last.Before(since24) {
-			b.Fails24++
-		}
+	all := tally(m.Builds, "", since24, win, days)
+	b.Fails, b.Fails24, b.Changes, b.Changes24, b.Builds, b.Passing, b.Daily = all.fails, all.fails24, all.changes, all.changes24, all.builds, all.passing, all.daily
+	for _, p := range opts.Pipelines {
+		t := tally(m.Builds, p, since24, win, days)
+		b.Views = append(b.Views, recheckgen.View{Pipeline: p, Fails: t.fails, Fails24: t.fails24, Changes: t.changes,
+			Builds: t.builds, Passing: t.passing, TooBroad: t.tooBroad(opts.TooBroad), Daily: t.daily})
 	}
-	b.Builds = len(m.Builds)
+	b.TooBroad = all.tooBroad(opts.TooBroad)
 	b.History = daily(m, win)
-	b.Spike = b.Fails24 >= opts.SpikeMin && float64(b.Fails24) > opts.SpikeFactor*float64(b.Fails)/days
+	span := win.End.Sub(win.Start).Hours() / 24
+	b.Spike = b.Fails24 >= opts.SpikeMin && float64(b.Fails24) > opts.SpikeFactor*float64(b.Fails)/span
 	b.Buckets = m.Buckets
 	b.Jobs = m.Shares(func(x recheckgen.Build) string { return x.Job })
 	b.Projects = m.Shares(func(x recheckgen.Build) string { return x.Project })
@@ -103,7 +133,102 @@ func bugReport(res Result, win recheckgen.Window, days float64, opts Options) re
 	if len(m.Recent) > 0 {
 		b.Recent = m.Recent[:min(len(m.Recent), opts.Recent)]
 	}
+	b.RecentBuilds = recentBuilds(m, opts)
 	return b
+}
+
+// counts are a bug's numbers over some of its matching builds.
+type counts struct {
+	fails, fails24, changes, changes24, builds, passing int
+	daily                                               map[string][]int
+}
+
+// tooBroad says more than share of the matching builds passed.
+func (c counts) tooBroad(share float64) bool {
+	return c.builds > 0 && float64(c.passing) > share*float64(c.builds)
+}
+
+// tally counts the matching builds of pipeline p ("" for all): each build
+// once, on the day of its last matching line.
+func tally(builds []recheckgen.MatchedBuild, p string, since24 time.Time, win recheckgen.Window, days []string) counts {
+	c := counts{daily: map[string][]int{}}
+	changes, changes24 := map[[2]string]bool{}, map[[2]string]bool{}
+	for _, mb := range builds {
+		if p != "" && mb.Pipeline != p {
+			continue
+		}
+		c.builds++
+		if mb.Result == "SUCCESS" {
+			c.passing++
+		}
+		if i := dayIndex(win, mb.Last); i >= 0 && i < len(days) {
+			if c.daily[mb.Result] == nil {
+				c.daily[mb.Result] = make([]int, len(days))
+			}
+			c.daily[mb.Result][i]++
+		}
+		if !mb.Failed() {
+			continue
+		}
+		c.fails++
+		in24 := !mb.Last.Before(since24)
+		if in24 {
+			c.fails24++
+		}
+		if mb.Change != "" {
+			k := [2]string{mb.Project, mb.Change}
+			changes[k] = true
+			if in24 {
+				changes24[k] = true
+			}
+		}
+	}
+	c.changes, c.changes24 = len(changes), len(changes24)
+	return c
+}
+
+// recentBuilds lists the newest failed builds, one entry each, with the
+// newest matching line the backend returned for each.
+func recentBuilds(m *recheckgen.Match, opts Options) []recheckgen.RecentBuild {
+	newest := map[string]recheckgen.Hit{}
+	for _, h := range m.Recent { // newest first
+		if _, ok := newest[h.Build.UUID]; !ok {
+			newest[h.Build.UUID] = h
+		}
+	}
+	builds := append([]recheckgen.MatchedBuild(nil), m.Builds...)
+	recheckgen.SortMatched(builds)
+	var out []recheckgen.RecentBuild
+	for _, mb := range builds {
+		if !mb.Failed() {
+			continue
+		}
+		if len(out) == opts.Recent {
+			break
+		}
+		rb := recheckgen.RecentBuild{Build: mb.Build, Last: mb.Last, ChangeURL: opts.Links.Change(mb.Build), BuildURL: opts.Links.BuildPage(mb.Build)}
+		if h, ok := newest[mb.UUID]; ok {
+			rb.File, rb.Line, rb.Message = h.File, h.Line, cut(h.Message, opts.MessageMax)
+			rb.LineURL = opts.Links.LogLine(mb.Build, h.File, h.Line)
+		}
+		out = append(out, rb)
+	}
+	return out
+}
+
+// cut shortens s to at most n characters, marking the cut.
+func cut(s string, n int) string {
+	if n <= 0 || len(s) <= n {
+		return s
+	}
+	k := 0
+	for i := range s {
+		if k == n {
+			return s[:i] + "…"
+		}
+		k++
+	}
+	return s
 }
 
 func uncategorized(failed []recheckgen.Build, classified map[string]bool) recheckgen.Uncategorized {
@@ -145,15 +270,47 @@ func uncategorized(failed []recheckgen.Build, classified map[string]bool) rechec
 // it, and records the tracker's status: a query's own title is for when
 // the tracker cannot be asked.
 func Titles(r *recheckgen.Report, info func(recheckgen.BugRef) (title, status string, ok bool)) {
+	titles := map[string]string{}
 	for i := range r.Bugs {
 		b := &r.Bugs[i]
 		if title, status, ok := info(recheckgen.BugRef{Tracker: b.Tracker, ID: b.BugID, URL: b.URL}); ok {
 			b.Title, b.Status = title, status
 		}
+		titles[b.ID] = b.Title
+	}
+	// The groups and tests name the bugs too.
+	for _, gs := range [][]recheckgen.Group{r.Jobs, r.Projects} {
+		for i := range gs {
+			for k := range gs[i].Bugs {
+				gs[i].Bugs[k].Title = titles[gs[i].Bugs[k].ID]
+			}
+		}
+	}
+	for i := range r.Tests {
+		for k := range r.Tests[i].Bugs {
+			r.Tests[i].Bugs[k].Title = titles[r.Tests[i].Bugs[k].ID]
+		}
 	}
 }
 
 const day = "2006-01-02"
+
+// days lists the UTC days window touches.
+func days(win recheckgen.Window) []string {
+	var out []string
+	for d := win.Start.UTC().Truncate(24 * time.Hour); d.Before(win.End); d = d.Add(24 * time.Hour) {
+		out = append(out, d.Format(day))
+	}
+	return out
+}
+
+// dayIndex is the index in days(win) of t's UTC day, or -1 outside.
+func dayIndex(win recheckgen.Window, t time.Time) int {
+	if t.Before(win.Start) || !t.Before(win.End) {
+		return -1
+	}
+	return int(t.UTC().Truncate(24*time.Hour).Sub(win.Start.UTC().Truncate(24*time.Hour)) / (24 * time.Hour))
+}
 
 // daily counts distinct failed builds per day of the window, by the day of
 // their last matching line.
@@ -165,8 +322,8 @@ func daily(m *recheckgen.Match, win recheckgen.Window) []recheckgen.DayCount {
 		}
 	}
 	var out []recheckgen.DayCount
-	for d := win.Start.UTC().Truncate(24 * time.Hour); d.Before(win.End); d = d.Add(24 * time.Hour) {
-		out = append(out, recheckgen.DayCount{Day: d.Format(day), Fails: counts[d.Format(day)]})
+	for _, d := range days(win) {
+		out = append(out, recheckgen.DayCount{Day: d, Fails: counts[d]})
 	}
 	return out
 }

@@ -73,9 +73,9 @@ func TestNotResults(t *testing.T) {
 
 func TestParseLine(t *testing.T) {
 	for line, want := range map[string]Result{
-		"{12} tempest.api.a.B.test_c [1.5s] ... ok": {Worker: 12, Test: "tempest.api.a.B.test_c", Status: recheckgen.TestPassed, Seconds: 1.5},
+		"{12} tempest.api.a.B.test_c [1.5s] ... ok":            {Worker: 12, Test: "tempest.api.a.B.test_c", Status: recheckgen.TestPassed, Seconds: 1.5},
 		"x | {0} tempest.api.a.B.test_c[id-1] ... SKIPPED: no": {Worker: 0, Test: "tempest.api.a.B.test_c", Attrs: "id-1", Status: recheckgen.TestSkipped, Seconds: -1, Reason: "no"},
-		"test_c (tempest.api.a.B) ... ERROR":                    {Worker: -1, Test: "tempest.api.a.B.test_c", Status: recheckgen.TestFailed, Seconds: -1},
+		"test_c (tempest.api.a.B) ... ERROR":                   {Worker: -1, Test: "tempest.api.a.B.test_c", Status: recheckgen.TestFailed, Seconds: -1},
 	} {
 		got, ok := ParseLine([]byte(line))
 		if !ok || got != want {
