@@ -127,4 +127,7 @@ type BuildCounter interface {
 type TestReader interface {
 	// TestRuns lists the test results of the builds that started in w.
 	TestRuns(ctx context.Context, w Window, f BuildFilter) ([]TestRun, error)
+	// TestTotals lists the summaries the test runs of those builds
+	// printed at their end (subunit-trace's Totals).
+	TestTotals(ctx context.Context, w Window, f BuildFilter) ([]TestTotals, error)
 }

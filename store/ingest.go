@@ -94,6 +94,8 @@ type item struct {
 	lines   []lineRec
 	fileEnd bool
 	warn    *Warning
+	tests   []testRec   // test results read in the file (see package tempest)
+	totals  []totalsRec // and its Totals blocks
 }
 
 type buildJob struct {
@@ -292,6 +294,7 @@ func (s *Store) readFile(root *os.Root, dir, rel string, buildStart, now time.Ti
 		return false
 	}
 	ev := events{last: buildStart.UnixMilli(), chunk: getChunk(), send: send, ok: true}
+	tests := testScan{send: send}
 	if maxBytes <= 0 {
 		maxBytes = logfile.DefaultMaxFile
 	}
@@ -300,13 +303,21 @@ func (s *Store) readFile(root *os.Root, dir, rel string, buildStart, now time.Ti
 		if stamped && recheckgen.CheckTime(t, now) != nil {
 			stamped = false
 		}
+		ts := ev.last
+		if stamped {
+			ts = t.UnixMilli()
+		}
+		if err := tests.line(n, line, ts); err != nil {
+			ev.ok = false
+			return err
+		}
 		var fields logfile.Fields
 		if stamped {
 			fields = logfile.ParseFields(line)
 		}
 		return ev.line(n, line, t, stamped, fields)
 	})
-	if !ev.ok || !ev.end() {
+	if !ev.ok || !ev.end() || !tests.end() {
 		return false
 	}
 	for _, w := range fileWarnings(p, st, err, ev.cut) {

@@ -22,7 +22,7 @@ import (
 
 // schemaVersion is stored in PRAGMA user_version; a store written by
 // another version is refused rather than misread.
-const schemaVersion = 5
+const schemaVersion = 6
 
 const schema = `
 CREATE TABLE builds (
@@ -109,7 +109,34 @@ INSERT OR IGNORE INTO meta VALUES ('id', random());
 INSERT OR IGNORE INTO meta VALUES ('dropped', 0);
 CREATE INDEX IF NOT EXISTS lines_module ON lines(module) WHERE module IS NOT NULL;
 CREATE INDEX IF NOT EXISTS lines_program ON lines(program) WHERE program IS NOT NULL;
-PRAGMA user_version = 5;
+` + testTables + `
+PRAGMA user_version = 6;
+`
+
+// testTables hold the test results the ingest reads in the logs (see
+// package tempest): one row per result line, and one per Totals block.
+// Version 6 added them; an upgrade fills them from the stored lines.
+const testTables = `
+CREATE TABLE IF NOT EXISTS test_results (
+	build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+	file_id  INTEGER NOT NULL,
+	lineno   INTEGER NOT NULL,
+	ts_ms    INTEGER NOT NULL,
+	test     TEXT NOT NULL,
+	status   TEXT NOT NULL,
+	secs     REAL            -- NULL: not printed
+);
+CREATE INDEX IF NOT EXISTS test_results_build ON test_results(build_id);
+CREATE TABLE IF NOT EXISTS test_totals (
+	build_id INTEGER NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+	file_id  INTEGER NOT NULL,
+	lineno   INTEGER NOT NULL,
+	ran      INTEGER NOT NULL,
+	passed   INTEGER NOT NULL,
+	skipped  INTEGER NOT NULL,
+	failed   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS test_totals_build ON test_totals(build_id);
 `
 
 // Store is an open log store. Its methods are safe for concurrent use.
@@ -300,6 +327,8 @@ func (s *Store) migrate(ctx context.Context) error {
 			script = upgrade + addNodes + rest
 		case 4:
 			script = addNodes + rest
+		case 5:
+			script = rest
 		case 0:
 			script = schema + rest
 		default:
@@ -307,6 +336,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		if _, err := conn.ExecContext(ctx, script); err != nil {
 			return fmt.Errorf("schema version %d to %d: %w", v, schemaVersion, err)
+		}
+		if v > 0 {
+			if err := testsFromLines(ctx, conn); err != nil {
+				return fmt.Errorf("schema version %d to %d: test results: %w", v, schemaVersion, err)
+			}
 		}
 		return nil
 	})

@@ -60,6 +60,7 @@ type buildTx struct {
 type stmts struct {
 	lines                [len(batchSizes)]*sql.Stmt // INSERTs of batchSizes rows
 	file, tag, fileLines *sql.Stmt
+	test, totals         *sql.Stmt
 }
 
 // batchSizes are the row counts of the prepared line INSERTs: a file's
@@ -83,6 +84,8 @@ func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&st.file, "INSERT INTO files (build_id, name) VALUES (?, ?)"},
 		{&st.tag, "INSERT OR IGNORE INTO file_tags (tag, file_id) VALUES (?, ?)"},
 		{&st.fileLines, "UPDATE files SET lines = ? WHERE id = ?"},
+		{&st.test, insertTestSQL},
+		{&st.totals, insertTotalsSQL},
 	} {
 		stmt, err := db.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -100,11 +103,12 @@ func (st *stmts) in(ctx context.Context, tx *sql.Tx) stmts {
 		b.lines[i] = tx.StmtContext(ctx, s)
 	}
 	b.file, b.tag, b.fileLines = tx.StmtContext(ctx, st.file), tx.StmtContext(ctx, st.tag), tx.StmtContext(ctx, st.fileLines)
+	b.test, b.totals = tx.StmtContext(ctx, st.test), tx.StmtContext(ctx, st.totals)
 	return b
 }
 
 func (st *stmts) close() {
-	for _, s := range append(st.lines[:], st.file, st.tag, st.fileLines) {
+	for _, s := range append(st.lines[:], st.file, st.tag, st.fileLines, st.test, st.totals) {
 		if s != nil {
 			s.Close()
 		}
@@ -167,6 +171,14 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 				sum.Bytes += int64(len(l.message)) + 1
 			}
 			putChunk(it.lines)
+		case it.tests != nil:
+			if err = bt.insertTests(ctx, it.tests); err != nil {
+				return err
+			}
+		case it.totals != nil:
+			if err = bt.insertTotals(ctx, it.totals); err != nil {
+				return err
+			}
 		case it.fileEnd:
 			if _, err = bt.fileLines.ExecContext(ctx, bt.fileN, bt.fileID); err != nil {
 				return err

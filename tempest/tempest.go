@@ -194,6 +194,10 @@ type Totals struct {
 	Seconds                                                       float64
 }
 
+// MaxTotals bounds the Totals blocks a Scanner keeps: a run prints one,
+// and a hostile log could print millions.
+const MaxTotals = 100
+
 // Scanner reads a log line by line: the test results, and the Totals
 // blocks between them.
 type Scanner struct {
@@ -209,7 +213,7 @@ func (s *Scanner) Line(line []byte) (r Result, ok bool) {
 		}
 		s.inBlock = false
 	}
-	if bytes.Contains(line, []byte("Totals")) && text(line) == "Totals" {
+	if len(s.totals) < MaxTotals && bytes.Contains(line, []byte("Totals")) && text(line) == "Totals" {
 		s.inBlock = true
 		s.totals = append(s.totals, Totals{})
 		return Result{}, false
