@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +20,8 @@ var (
 )
 
 func build(uuid, job, result string, start time.Time) recheckgen.Build {
-	return recheckgen.Build{UUID: uuid, Job: job, Project: "openstack/nova", Result: result, Voting: true, Start: start}
+	return recheckgen.Build{UUID: uuid, Job: job, Project: "openstack/nova", Result: result, Voting: true, Start: start,
+		Pipeline: "check", Change: "9" + uuid[1:], Patchset: "1", LogURL: "https://logs.example.org/" + uuid + "/"}
 }
 
 func matched(b recheckgen.Build, last time.Time) recheckgen.MatchedBuild {
@@ -31,7 +33,9 @@ func matched(b recheckgen.Build, last time.Time) recheckgen.MatchedBuild {
 // "quiet" nothing, "broken" fails to run.
 func fixture() ([]Result, []recheckgen.Build) {
 	f1 := build("f1", "tempest-full-py3", "FAILURE", end.Add(-2*time.Hour))
+	f1.Pipeline = "gate"
 	f2 := build("f2", "tempest-full-py3", "FAILURE", end.Add(-5*time.Hour))
+	f2.Change = f1.Change // a second patchset's run: one change
 	f3 := build("f3", "nova-live-migration", "TIMED_OUT", end.Add(-20*time.Hour))
 	f4 := build("f4", "nova-live-migration", "FAILURE", end.Add(-70*time.Hour))
 	ok := build("s1", "tempest-full-py3", "SUCCESS", end.Add(-80*time.Hour))
@@ -46,7 +50,9 @@ func fixture() ([]Result, []recheckgen.Build) {
 		Buckets: map[string][]int{"FAILURE": buckets(map[int]int{15: 2}), "TIMED_OUT": buckets(map[int]int{12: 1})},
 		Builds:  []recheckgen.MatchedBuild{matched(f1, f1.Start), matched(f2, f2.Start), matched(f3, f3.Start)},
 		First:   f3.Start, Last: f1.Start,
-		Recent: []recheckgen.Hit{{Build: f1, File: "job-output.txt", Line: 7, Time: f1.Start, Message: "boom"}},
+		Recent: []recheckgen.Hit{{Build: f1, File: "job-output.txt", Line: 7, Time: f1.Start, Message: "boom"},
+			{Build: f1, File: "job-output.txt", Line: 5, Time: f1.Start.Add(-time.Minute), Message: "older line of the same build"},
+			{Build: f3, File: "logs/screen-n-cpu.txt", Line: 120, Time: f3.Start, Message: "timed out " + strings.Repeat("x", 600)}},
 	}
 	steady := &recheckgen.Match{
 		Buckets: map[string][]int{"FAILURE": buckets(map[int]int{4: 1}), "SUCCESS": buckets(map[int]int{2: 1})},

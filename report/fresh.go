@@ -1,0 +1,72 @@
+package report
+
+import (
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+)
+
+// SetFreshness records the newest log data the backend holds (or why it
+// could not say) and whether it lags the report by more than maxLag
+// (0: no limit).
+func SetFreshness(r *recheckgen.Report, newest time.Time, err error, maxLag time.Duration) {
+	f := &r.Freshness
+	f.MaxLagSeconds = int64(maxLag / time.Second)
+	f.Newest, f.NewestError, f.BehindSeconds, f.Late = time.Time{}, "", 0, false
+	switch {
+	case err != nil:
+		f.NewestError = err.Error()
+	case newest.IsZero():
+		f.NewestError = "the backend holds no data"
+	default:
+		f.Newest = newest.UTC()
+		if behind := r.Generated.Sub(newest); behind > 0 {
+			f.BehindSeconds = int64(behind / time.Second)
+		}
+		f.Late = maxLag > 0 && r.Generated.Sub(newest) > maxLag
+	}
+}
+
+// Index is the report as data/report.json holds it: every number, but
+// each bug's details (buckets, daily series, recent lines and builds,
+// shares) only in its own file, data/<Data>, the unexplained builds only
+// in data/uncategorized.json and the tests' failures only in
+// data/tests.json. So no file grows with bugs times builds. Bugs are
+// shards' contents, in r's order.
+func Index(r *recheckgen.Report) (index *recheckgen.Report, bugs []recheckgen.BugReport) {
+	x := *r
+	x.Bugs = make([]recheckgen.BugReport, len(r.Bugs))
+	for i, b := range r.Bugs {
+		bugs = append(bugs, b)
+		b.Buckets, b.Daily, b.Recent, b.RecentBuilds = nil, nil, []recheckgen.Hit{}, nil
+		b.Jobs, b.Projects = []recheckgen.Share{}, []recheckgen.Share{}
+		views := make([]recheckgen.View, len(b.Views))
+		for k, v := range b.Views {
+			v.Daily = nil
+			views[k] = v
+		}
+		b.Views = views
+		b.Data = "bugs/" + b.ID + ".json"
+		x.Bugs[i] = b
+	}
+	x.Uncategorized.Jobs = make([]recheckgen.UncategorizedJob, len(r.Uncategorized.Jobs))
+	for i, j := range r.Uncategorized.Jobs {
+		j.Builds = []recheckgen.Build{}
+		x.Uncategorized.Jobs[i] = j
+	}
+	strip := func(gs []recheckgen.Group) []recheckgen.Group {
+		out := make([]recheckgen.Group, len(gs))
+		for i, g := range gs {
+			g.Unexplained = nil
+			out[i] = g
+		}
+		return out
+	}
+	x.Jobs, x.Projects = strip(r.Jobs), strip(r.Projects)
+	x.Tests = make([]recheckgen.TestReport, len(r.Tests))
+	for i, t := range r.Tests {
+		t.Recent = nil
+		x.Tests[i] = t
+	}
+	return &x, bugs
+}
