@@ -40,6 +40,19 @@ type Report struct {
 	Tests        []TestReport `json:"tests"`
 	TestsKnown   bool         `json:"tests_known"`
 	TestsPassing int          `json:"tests_passing"`
+	// TestRuns sums the summaries test runs printed at their end, a check
+	// on the per-test results read.
+	TestRuns TestRunTotals `json:"test_runs"`
+}
+
+// TestRunTotals sums the test runs' own summaries.
+type TestRunTotals struct {
+	Runs   int `json:"runs"`   // runs that printed a summary
+	Ran    int `json:"ran"`    // tests they say they ran
+	Failed int `json:"failed"` // and failed
+	// Read is how many test failures the per-test lines of the same
+	// window hold.
+	Read int `json:"read"`
 }
 
 // ReportWindow is the span a report covers.

@@ -30,6 +30,9 @@ type Bars struct {
 	// categories lie between two labels on the axis (0: all labelled).
 	Labels []string
 	Ticks  int
+	// Long names the categories in full, for tooltips and the table
+	// ("2026-11-20" where the axis says "11-20"); Labels when nil.
+	Long   []string
 	Series []Series // bottom first
 	// YName is the unit counted ("builds").
 	YName string
@@ -64,8 +67,8 @@ type Row struct {
 // value per series: the chart's numbers as a table.
 func (b Bars) Rows() []Row {
 	var out []Row
-	for i, l := range b.Labels {
-		r := Row{Label: l}
+	for i := range b.Labels {
+		r := Row{Label: b.long(i)}
 		any := false
 		for _, s := range b.Series {
 			v := value(s, i)
@@ -77,6 +80,14 @@ func (b Bars) Rows() []Row {
 		}
 	}
 	return out
+}
+
+// long is category i's full name.
+func (b Bars) long(i int) string {
+	if i < len(b.Long) {
+		return b.Long[i]
+	}
+	return b.Labels[i]
 }
 
 func value(s Series, i int) int {
@@ -93,7 +104,7 @@ func (b Bars) Empty() bool { return len(b.Rows()) == 0 }
 const (
 	width, height      = 640, 220
 	left, right        = 40, 8
-	top, bottom        = 12, 36
+	top, bottom        = 24, 36
 	fontSize           = 13
 	plotW, plotH       = width - left - right, height - top - bottom
 	gridColorAttribute = `stroke="currentColor" stroke-opacity="0.18"`
@@ -126,7 +137,7 @@ func (b Bars) SVG() template.HTML {
 		fmt.Fprintf(&w, `<text x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle" fill="currentColor">%d</text>`, left-6, y(v), v)
 	}
 	if b.YName != "" {
-		fmt.Fprintf(&w, `<text x="4" y="%d" fill="currentColor" font-size="11">%s</text>`, top-2, e(b.YName))
+		fmt.Fprintf(&w, `<text x="4" y="%d" fill="currentColor" font-size="11">%s</text>`, top-10, e(b.YName))
 	}
 	slot := float64(plotW) / float64(max(n, 1))
 	barW := math.Max(slot*0.8, 1)
@@ -139,7 +150,7 @@ func (b Bars) SVG() template.HTML {
 				continue
 			}
 			fmt.Fprintf(&w, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s: %d</title></rect>`,
-				x, y(base+v), barW, y(base)-y(base+v), e(s.Color), e(b.Labels[i]), e(s.Name), v)
+				x, y(base+v), barW, y(base)-y(base+v), e(s.Color), e(b.long(i)), e(s.Name), v)
 			base += v
 		}
 	}

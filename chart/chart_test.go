@@ -148,7 +148,7 @@ func TestFixedColours(t *testing.T) {
 // TestPaletteContrast: every status colour has 3:1 contrast against both
 // theme backgrounds (WCAG 1.4.11, graphical objects).
 func TestPaletteContrast(t *testing.T) {
-	colors := []string{otherFailure, otherResult}
+	colors := []string{otherFailure, otherResult, Explained, Unexplained}
 	for _, c := range statusColors {
 		colors = append(colors, c)
 	}
@@ -170,5 +170,13 @@ func TestNiceScale(t *testing.T) {
 		if got := strconv.Itoa(s) + " " + strconv.Itoa(m); got != want {
 			t.Errorf("niceScale(%d) = %s, want %s", top, got, want)
 		}
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	got := string(Sparkline([]int{0, 2, 1}, `failed "builds"`))
+	want := `<svg class="spark" viewBox="0 0 100 24" width="100" height="24" role="img" aria-label="failed &#34;builds&#34;: 0, 2, 1"><polyline fill="none" stroke="currentColor" stroke-width="1.5" points="1.0,22.0 50.0,2.0 99.0,12.0"/></svg>`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

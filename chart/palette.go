@@ -29,6 +29,12 @@ const (
 	otherResult  = "#8c959f" // SKIPPED, no result: grey
 )
 
+// Colours of series that are not build results.
+const (
+	Explained   = "#2f81f7" // failed builds a known bug explains: blue
+	Unexplained = "#d1242f" // failed builds none explains: the failure red
+)
+
 // statusOrder is the stacking order, bottom first.
 var statusOrder = []string{"FAILURE", "POST_FAILURE", "RETRY_LIMIT", "TIMED_OUT", "NODE_FAILURE"}
 

@@ -38,7 +38,11 @@ type Site struct {
 	RepoURL string // repository URL, for "edit this page" links
 	Branch  string // branch the edit links point to
 	RawHTML bool   // let markdown carry raw HTML (off: content is untrusted)
-	ECharts string // the ECharts script copied into the site ("" for tables only)
+	ECharts string // the ECharts script copied into the site ("" for server-drawn charts only)
+	// Address templates of the CI system (see report.Links).
+	ChangeURL string // {change}, {patchset}, {project}
+	BuildURL  string // {uuid}, {job}, {project}
+	LineURL   string // {log_url}, {file}, {line}, {uuid}
 }
 
 // Tracker says whether and how bug titles are fetched.
@@ -59,6 +63,9 @@ type Report struct {
 	// query fails alone and the rest of the site publishes.
 	QueryTimeout time.Duration
 	QuietDays    int // a runbook section whose known bugs had no hit for this many days is listed (0: off)
+	// MaxLag is how far the newest log data may lie behind the build
+	// before the site says so in a red banner (0: never).
+	MaxLag time.Duration
 }
 
 // Dirs are the directories a run reads and writes.
@@ -123,8 +130,9 @@ var Backends = []string{"sqlite", "opensearch"}
 // Default is the configuration with no file and no flags.
 func Default() *Config {
 	return &Config{
-		Site:    Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js"},
-		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90, QueryTimeout: time.Minute, QuietDays: 30},
+		Site: Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js",
+			LineURL: "{log_url}{file}#L{line}"},
+		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90, QueryTimeout: time.Minute, QuietDays: 30, MaxLag: 3 * time.Hour},
 		Tracker: Tracker{Cache: ".recheckgen/trackers.json", Timeout: 10 * time.Second},
 		Dirs:    Dirs{Queries: "queries", Content: "content", Public: "public"},
 		Query: Query{DefaultOperator: lucene.AND, Fields: []string{

@@ -14,6 +14,10 @@ type Row struct {
 	Fails, Fails24, Changes, Builds, Passing int
 	Unknown                                  bool
 	Spike, TooBroad, SuppressGraph           bool
+	// Historical: the query's era ended (AppliesTo names its builds); it
+	// is not expected to find today's builds.
+	Historical bool
+	AppliesTo  string
 	// Trend is failed builds per day, oldest first.
 	Trend []int
 }
@@ -33,7 +37,7 @@ func MakeDashboard(r *recheckgen.Report, p string) Dashboard {
 	d := Dashboard{Pipeline: p}
 	for _, b := range r.Bugs {
 		row := Row{ID: b.ID, Title: b.Title, Label: (recheckgen.BugRef{Tracker: b.Tracker, ID: b.BugID}).Label(), Tags: b.Tags,
-			SuppressGraph: b.SuppressGraph, Spike: b.Spike && p == ""}
+			SuppressGraph: b.SuppressGraph, Spike: b.Spike && p == "", Historical: b.Historical, AppliesTo: b.Applies.Builds()}
 		switch {
 		case b.Error != "":
 			row.Unknown = true

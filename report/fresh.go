@@ -30,8 +30,9 @@ func SetFreshness(r *recheckgen.Report, newest time.Time, err error, maxLag time
 // Index is the report as data/report.json holds it: every number, but
 // each bug's details (buckets, daily series, recent lines and builds,
 // shares) only in its own file, data/<Data>, the unexplained builds only
-// in data/uncategorized.json and the tests' failures only in
-// data/tests.json. So no file grows with bugs times builds. Bugs are
+// in data/uncategorized.json, the bugs of each job and project only in
+// data/jobs.json and data/projects.json, and the tests' jobs, series and
+// failures only in data/tests.json. So no file grows with bugs times builds. Bugs are
 // shards' contents, in r's order.
 func Index(r *recheckgen.Report) (index *recheckgen.Report, bugs []recheckgen.BugReport) {
 	x := *r
@@ -57,7 +58,7 @@ func Index(r *recheckgen.Report) (index *recheckgen.Report, bugs []recheckgen.Bu
 	strip := func(gs []recheckgen.Group) []recheckgen.Group {
 		out := make([]recheckgen.Group, len(gs))
 		for i, g := range gs {
-			g.Unexplained = nil
+			g.Unexplained, g.Bugs = nil, nil
 			out[i] = g
 		}
 		return out
@@ -65,7 +66,7 @@ func Index(r *recheckgen.Report) (index *recheckgen.Report, bugs []recheckgen.Bu
 	x.Jobs, x.Projects = strip(r.Jobs), strip(r.Projects)
 	x.Tests = make([]recheckgen.TestReport, len(r.Tests))
 	for i, t := range r.Tests {
-		t.Recent = nil
+		t.Recent, t.Jobs, t.Daily, t.DailyRuns = nil, nil, nil, nil
 		x.Tests[i] = t
 	}
 	return &x, bugs

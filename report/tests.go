@@ -11,7 +11,13 @@ import (
 // failed at least once, its runs, failures, rate, jobs, daily series, the
 // known bugs whose test_ids name it and its newest failures. Tests that
 // passed every run are only counted.
-func SetTests(r *recheckgen.Report, runs []recheckgen.TestRun, opts Options) {
+func SetTests(r *recheckgen.Report, runs []recheckgen.TestRun, totals []recheckgen.TestTotals, opts Options) {
+	r.TestRuns = recheckgen.TestRunTotals{}
+	for _, t := range totals {
+		r.TestRuns.Runs++
+		r.TestRuns.Ran += t.Ran
+		r.TestRuns.Failed += t.Failed
+	}
 	win := recheckgen.Window{Start: r.Window.Start, End: r.Window.End}
 	type acc struct {
 		t    recheckgen.TestReport
@@ -46,6 +52,7 @@ func SetTests(r *recheckgen.Report, runs []recheckgen.TestRun, opts Options) {
 		if run.Status != recheckgen.TestFailed {
 			continue
 		}
+		r.TestRuns.Read++
 		a.t.Failures++
 		j.Failures++
 		if i >= 0 && i < len(r.Days) {

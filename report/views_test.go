@@ -169,7 +169,10 @@ func TestTests(t *testing.T) {
 	a := "tempest.api.compute.Servers.test_a"
 	SetTests(r, []recheckgen.TestRun{run(j1, a, recheckgen.TestFailed, 10), run(j2, a, recheckgen.TestPassed, 11),
 		run(j1, "tempest.api.b.C.test_b", recheckgen.TestPassed, 12), run(j1, "tempest.api.b.C.test_s", recheckgen.TestSkipped, 13),
-		run(j2, a, recheckgen.TestFailed, 14)}, DefaultOptions(end))
+		run(j2, a, recheckgen.TestFailed, 14)}, []recheckgen.TestTotals{{Build: j1, Ran: 3, Failed: 1}, {Build: j2, Ran: 2, Failed: 1}}, DefaultOptions(end))
+	if r.TestRuns != (recheckgen.TestRunTotals{Runs: 2, Ran: 5, Failed: 2, Read: 2}) {
+		t.Errorf("test run totals %+v", r.TestRuns)
+	}
 	if !r.TestsKnown || r.TestsPassing != 1 || len(r.Tests) != 1 {
 		t.Fatalf("tests: known %v, passing %d, failing %d", r.TestsKnown, r.TestsPassing, len(r.Tests))
 	}

@@ -274,12 +274,29 @@ func (p *Page) Anchor(id string) bool {
 }
 
 func plainText(n ast.Node, src []byte) string {
+	return strings.TrimSpace(PlainText(n, src))
+}
+
+// PlainText is the text of a node and everything below it, as a reader
+// sees it: no markup, the typographer's entities decoded, code blocks'
+// lines included, blocks separated by a space. Search indexes it.
+func PlainText(n ast.Node, src []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
+			if c.Type() == ast.TypeBlock {
+				b.WriteByte(' ')
+			}
 			return ast.WalkContinue, nil
 		}
 		switch c := c.(type) {
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines := c.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				b.Write(seg.Value(src))
+			}
+			return ast.WalkSkipChildren, nil
 		case *ast.Text:
 			b.Write(c.Segment.Value(src))
 			if c.SoftLineBreak() {
@@ -304,7 +321,7 @@ func plainText(n ast.Node, src []byte) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	return strings.TrimSpace(b.String())
+	return b.String()
 }
 
 func toBytes(v any) []byte {

@@ -3,8 +3,11 @@ package site
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,63 +18,85 @@ import (
 	"github.com/recheckgen/recheckgen/runbook"
 )
 
-// benchInput is a generated site of 500 bugs (each with a ten-day hourly
-// chart and ten recent hits) and 50 runbooks of about 120 lines.
-func benchInput(b *testing.B) Input {
-	content := b.TempDir()
-	for i := 0; i < 50; i++ {
+// benchInput is a generated site: bugs known bugs with builds failed
+// builds each (10 recent lines), a tenth as many unexplained failures,
+// tempest results, and runbooks of about 120 lines; over ten days in
+// hourly buckets.
+func benchInput(tb testing.TB, bugs, builds, runbooks int) Input {
+	content := tb.TempDir()
+	for i := 0; i < runbooks; i++ {
 		var md strings.Builder
 		fmt.Fprintf(&md, "---\ntitle: Runbook %d\ntags: [t%d]\n---\n\n", i, i%7)
 		for s := 0; s < 10; s++ {
-			fmt.Fprintf(&md, "## Section %d {#s%d}\n\nSome text with `code` and a [link](runbook-%d.md#s1).\n\n", s, s, (i+1)%50)
+			fmt.Fprintf(&md, "## Section %d {#s%d}\n\nSome text with `code` and a [link](runbook-%d.md#s1).\n\n", s, s, (i+1)%runbooks)
 			fmt.Fprintf(&md, "```bash\nopenstack stack list --nested | grep %d\n```\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n", s)
 		}
 		os.WriteFile(filepath.Join(content, fmt.Sprintf("runbook-%d.md", i)), []byte(md.String()), 0o644)
 	}
 	set, dl := runbook.LoadDir(content, runbook.Markdown(false))
 	if dl.Errors() > 0 {
-		b.Fatal(dl)
+		tb.Fatal(dl)
 	}
-	end := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	win, _ := recheckgen.NewWindow(end, 10*24*time.Hour, time.Hour)
+	win, _ := recheckgen.NewWindow(testEnd, 10*24*time.Hour, time.Hour)
 	var results []report.Result
 	var qs []recheckgen.Query
-	for i := 0; i < 500; i++ {
-		expr, _, _ := lucene.Parse(fmt.Sprintf(`message:"error %d" AND tags:console`, i), lucene.Options{})
-		q := recheckgen.Query{ID: fmt.Sprint(2000000 + i), Title: fmt.Sprintf("Bug %d", i), Raw: fmt.Sprintf(`message:"error %d" AND tags:console`, i),
-			Expr: expr, Tags: []string{fmt.Sprintf("t%d", i%7)}, Runbook: fmt.Sprintf("runbook-%d.md#s2", i%50), Bug: recheckgen.BugFromID(fmt.Sprint(2000000 + i))}
-		buckets := make([]int, win.Buckets())
-		m := &recheckgen.Match{Buckets: map[string][]int{"FAILURE": buckets}}
-		for k := 0; k < 30; k++ {
-			bl := recheckgen.Build{UUID: fmt.Sprintf("%d-%d", i, k), Job: fmt.Sprintf("job-%d", k%9), Project: "openstack/nova", Result: "FAILURE", Voting: true,
-				LogURL: "https://logs.example.org/x/", Start: end.Add(-time.Duration(k*7+1) * time.Hour)}
-			buckets[win.BucketOf(bl.Start)]++
-			m.Builds = append(m.Builds, recheckgen.MatchedBuild{Build: bl, First: bl.Start, Last: bl.Start})
-			if k < 10 {
-				m.Recent = append(m.Recent, recheckgen.Hit{Build: bl, File: "job-output.txt", Line: k, Time: bl.Start, Message: "ERROR something failed here"})
-			}
+	var failed []recheckgen.Build
+	var runs []recheckgen.TestRun
+	pipelines := []string{"check", "check", "gate"}
+	for i := 0; i < bugs; i++ {
+		raw := fmt.Sprintf(`message:"error %d" AND tags:console`, i)
+		expr, _, _ := lucene.Parse(raw, lucene.Options{})
+		q := recheckgen.Query{ID: fmt.Sprint(2000000 + i), Title: fmt.Sprintf("Bug %d: something failed in the gate", i), Raw: raw,
+			Expr: expr, Tags: []string{fmt.Sprintf("t%d", i%7)}, Bug: recheckgen.BugFromID(fmt.Sprint(2000000 + i))}
+		if runbooks > 0 {
+			q.Runbook = fmt.Sprintf("runbook-%d.md#s2", i%runbooks)
 		}
+		m := &recheckgen.Match{Buckets: map[string][]int{"FAILURE": make([]int, win.Buckets())}}
+		for k := 0; k < builds; k++ {
+			b := recheckgen.Build{UUID: fmt.Sprintf("%d-%d", i, k), Job: fmt.Sprintf("job-%d", k%9), Project: fmt.Sprintf("openstack/p%d", k%13),
+				Pipeline: pipelines[k%3], Change: fmt.Sprint(900000 + (i*7+k)%3000), Patchset: "1", Result: "FAILURE", Voting: true,
+				LogURL: "https://logs.example.org/x/", Start: testEnd.Add(-time.Duration((k*37+i)%238+1) * time.Hour)}
+			m.Buckets["FAILURE"][win.BucketOf(b.Start)]++
+			m.Builds = append(m.Builds, recheckgen.MatchedBuild{Build: b, First: b.Start, Last: b.Start, Lines: 1})
+			if k < 10 {
+				m.Recent = append(m.Recent, recheckgen.Hit{Build: b, File: "job-output.txt", Line: k, Time: b.Start, Message: fmt.Sprintf("ERROR error %d: something failed here", i)})
+			}
+			failed = append(failed, b)
+			runs = append(runs, recheckgen.TestRun{Build: b, Test: fmt.Sprintf("tempest.api.compute.T%d.test_%d", k%10, i%25), Status: recheckgen.TestFailed, File: "job-output.txt", Line: 9, Time: b.Start})
+		}
+		recheckgen.SortMatched(m.Builds)
 		results = append(results, report.Result{Query: q, Match: m})
 		qs = append(qs, q)
 	}
-	rep := report.Make(win, results, nil, report.DefaultOptions(end))
+	for k := 0; k < bugs*builds/10; k++ {
+		failed = append(failed, recheckgen.Build{UUID: fmt.Sprintf("u-%d", k), Job: fmt.Sprintf("job-%d", k%9), Project: "openstack/nova", Pipeline: "check",
+			Result: "FAILURE", Voting: true, LogURL: "https://logs.example.org/u/", Start: testEnd.Add(-time.Duration(k%239+1) * time.Hour)})
+	}
+	recheckgen.SortNewestFirst(failed)
+	rep := report.Make(win, results, failed, report.DefaultOptions(testEnd))
+	report.SetTests(rep, runs, nil, report.DefaultOptions(testEnd))
 	cfg := config.Default()
 	cfg.Dirs.Content = content
 	return Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, 0), Window: win, Queries: qs, Content: set, EChartsJS: []byte("x")}
 }
 
-// BenchmarkRender renders the 500-bug, 50-runbook site and reports pages/s.
-// It writes to /dev/shm where there is one, so the disk does not dominate.
-func BenchmarkRender(b *testing.B) {
-	in := benchInput(b)
-	parent := ""
+// shm is where benchmarks write: a RAM disk where there is one, so the
+// disk does not dominate.
+func shm() string {
 	if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
-		parent = "/dev/shm"
+		return "/dev/shm"
 	}
+	return ""
+}
+
+// BenchmarkRender renders the 500-bug, 5,000-failed-build, 50-runbook site
+// in this process and reports pages/s.
+func BenchmarkRender(b *testing.B) {
+	in := benchInput(b, 500, 10, 50)
 	pages := 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		dir, err := os.MkdirTemp(parent, "recheckgen-bench-")
+		dir, err := os.MkdirTemp(shm(), "recheckgen-bench-")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -84,4 +109,115 @@ func BenchmarkRender(b *testing.B) {
 	}
 	b.ReportMetric(float64(pages*b.N)/b.Elapsed().Seconds(), "pages/s")
 	b.ReportMetric(float64(pages), "pages")
+}
+
+// TestRenderChild renders the benchmark's site in a process of its own
+// when BenchmarkRenderVsHugo asks (RECHECKGEN_RENDER_CHILD names the
+// output directory) and prints "pages seconds"; otherwise it does nothing.
+func TestRenderChild(t *testing.T) {
+	dir := os.Getenv("RECHECKGEN_RENDER_CHILD")
+	if dir == "" {
+		return
+	}
+	in := benchInput(t, 500, 10, 50)
+	start := time.Now()
+	pages, err := Render(dir, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("RENDER %d %f\n", pages, time.Since(start).Seconds())
+}
+
+// BenchmarkRenderVsHugo renders the benchmark's site in a child process,
+// then has Debian's hugo render as many markdown pages (front matter, ten
+// sections with code and a table each, a table of contents), each into a
+// RAM disk, and reports both speeds and peak memories (the children's
+// maximum resident set). It skips without hugo (apt-get install hugo).
+func BenchmarkRenderVsHugo(b *testing.B) {
+	hugo, err := exec.LookPath("hugo")
+	if err != nil {
+		b.Skip("no hugo (apt-get install hugo)")
+	}
+	var pages int
+	var ours, oursRSS, theirs, theirsRSS float64
+	for i := 0; i < b.N; i++ {
+		out, err := os.MkdirTemp(shm(), "recheckgen-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestRenderChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "RECHECKGEN_RENDER_CHILD="+out)
+		text, err := cmd.Output()
+		os.RemoveAll(out)
+		if err != nil {
+			b.Fatalf("render child: %v\n%s", err, text)
+		}
+		var secs float64
+		for _, line := range strings.Split(string(text), "\n") {
+			if f := strings.Fields(line); len(f) == 3 && f[0] == "RENDER" {
+				pages, _ = strconv.Atoi(f[1])
+				secs, _ = strconv.ParseFloat(f[2], 64)
+			}
+		}
+		if pages == 0 {
+			b.Fatalf("render child said: %s", text)
+		}
+		ours += float64(pages) / secs
+		oursRSS += maxRSS(cmd)
+		site := hugoSite(b, pages)
+		dest, _ := os.MkdirTemp(shm(), "recheckgen-hugo-")
+		start := time.Now()
+		h := exec.Command(hugo, "--quiet", "--source", site, "--destination", dest)
+		if text, err := h.CombinedOutput(); err != nil {
+			b.Fatalf("hugo: %v\n%s", err, text)
+		}
+		theirs += float64(pages) / time.Since(start).Seconds()
+		theirsRSS += maxRSS(h)
+		built, _ := filepath.Glob(filepath.Join(dest, "p", "*", "index.html"))
+		if len(built) < pages-1 {
+			b.Fatalf("hugo built %d pages of %d", len(built), pages)
+		}
+		os.RemoveAll(dest)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(pages), "pages")
+	b.ReportMetric(ours/n, "recheckgen-pages/s")
+	b.ReportMetric(oursRSS/n, "recheckgen-peak-MB")
+	b.ReportMetric(theirs/n, "hugo-pages/s")
+	b.ReportMetric(theirsRSS/n, "hugo-peak-MB")
+}
+
+// maxRSS is a finished child's peak resident memory, in MB.
+func maxRSS(cmd *exec.Cmd) float64 {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return float64(ru.Maxrss) / 1024 // kilobytes on Linux
+	}
+	return 0
+}
+
+// hugoSite writes a Hugo site of n pages like the benchmark's runbooks,
+// with the least layout that renders each with a table of contents.
+func hugoSite(b *testing.B, n int) string {
+	dir := b.TempDir()
+	write := func(rel, text string) {
+		p := filepath.Join(dir, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	write("hugo.toml", "baseURL = 'https://example.org/'\ntitle = 'bench'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\n")
+	write("layouts/_default/baseof.html", "<!doctype html><html><head><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n")
+	write("layouts/_default/single.html", "{{ define \"main\" }}<h1>{{ .Title }}</h1><nav>{{ .TableOfContents }}</nav>{{ .Content }}{{ end }}\n")
+	write("layouts/_default/list.html", "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n")
+	for i := 0; i < n; i++ {
+		var md strings.Builder
+		fmt.Fprintf(&md, "---\ntitle: Page %d\ntags: [t%d]\n---\n\n", i, i%7)
+		for s := 0; s < 10; s++ {
+			fmt.Fprintf(&md, "## Section %d\n\nSome text with `code` and a [link](/p/page-%d/).\n\n", s, (i+1)%n)
+			fmt.Fprintf(&md, "```bash\nopenstack stack list --nested | grep %d\n```\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n", s)
+		}
+		write(fmt.Sprintf("content/p/page-%d.md", i), md.String())
+	}
+	return dir
 }

@@ -53,13 +53,7 @@ func (s *site) runbooks() error {
 	if hasIndex {
 		return nil
 	}
-	return s.write("runbooks/index.html", "list.html", struct {
-		page
-		Intro    template.HTML
-		Bugs     []recheckgen.BugReport
-		Runbooks []listItem
-		Tags     []tagCount
-	}{s.page("Runbooks", "runbooks/index.html"), "", nil, items, nil})
+	return s.write("runbooks/index.html", "list.html", listView{page: s.page("Runbooks", "runbooks/index.html"), Runbooks: items})
 }
 
 // toc lists a page's second- and third-level headings.

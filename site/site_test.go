@@ -11,98 +11,43 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
-	"github.com/recheckgen/recheckgen/config"
-	"github.com/recheckgen/recheckgen/lucene"
-	"github.com/recheckgen/recheckgen/report"
-	"github.com/recheckgen/recheckgen/runbook"
+	"github.com/recheckgen/recheckgen/chart"
 )
-
-const xss = `"'><script>alert(1)</script><img src=x onerror=alert(2)>`
-
-// hostileInput is a site whose every field from logs, builds and files
-// carries a script payload.
-func hostileInput(t *testing.T) Input {
-	t.Helper()
-	content := t.TempDir()
-	write := func(name, text string) {
-		p := filepath.Join(content, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("gate.md", "---\ntitle: \"Gate <script>alert(3)</script>\"\ntags: [devstack]\n---\n\n## Reading the output {#reading}\n\n"+
-		"See [the other page](other.md#top) and [bad](javascript:alert(4)).\n\n<script>alert(5)</script>\n\n```bash\necho hi\n```\n\n### Details\n\ntext\n")
-	write("other.md", "---\ntitle: Other\n---\n\n## Top {#top}\n")
-	cfg := config.Default()
-	cfg.Site.Title = "Test " + xss
-	cfg.Site.RepoURL = "https://github.com/o/r"
-	cfg.Site.BaseURL = "https://example.org/site/"
-	cfg.Dirs.Content = content
-	set, dl := runbook.LoadDir(content, runbook.Markdown(false))
-	if dl.Errors() > 0 {
-		t.Fatal(dl)
-	}
-	end := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	win := recheckgen.Window{Start: end.Add(-48 * time.Hour), End: end, Bucket: time.Hour}
-	bad := recheckgen.Build{UUID: "u1", Job: "job" + xss, Project: "p" + xss, Result: "FAILURE", Voting: true,
-		LogURL: "javascript:alert(6)//", Start: end.Add(-time.Hour)}
-	good := recheckgen.Build{UUID: "u2", Job: "tempest-full-py3", Project: "openstack/nova", Result: "FAILURE", Voting: true,
-		LogURL: "https://logs.example.org/u2/", Start: end.Add(-3 * time.Hour)}
-	buckets := make([]int, win.Buckets())
-	buckets[46], buckets[44] = 1, 1
-	expr, _, _ := lucene.Parse(`message:"`+strings.ReplaceAll(xss, `"`, `\"`)+`"`, lucene.Options{})
-	q := recheckgen.Query{ID: "1234567", Title: "Title " + xss, Raw: `message:"x"`, Expr: expr, Tags: []string{"devstack"},
-		Runbook: "gate.md#reading", Bug: recheckgen.BugRef{Tracker: recheckgen.OtherTracker, ID: "1234567", URL: "javascript:alert(7)"}}
-	m := &recheckgen.Match{Buckets: map[string][]int{"FAILURE": buckets},
-		Builds: []recheckgen.MatchedBuild{{Build: bad, First: bad.Start, Last: bad.Start}, {Build: good, First: good.Start, Last: good.Start}},
-		First:  good.Start, Last: bad.Start,
-		Recent: []recheckgen.Hit{{Build: bad, File: "job-output.txt", Line: 3, Time: bad.Start, Message: "line " + xss}, {Build: good, File: "logs/x.txt", Line: 9, Time: good.Start, Message: "fine"}}}
-	rep := report.Make(win, []report.Result{{Query: q, Match: m}}, []recheckgen.Build{bad, good,
-		{UUID: "u3", Job: "other" + xss, Result: "FAILURE", LogURL: "https://logs.example.org/u3/", Start: end.Add(-2 * time.Hour)}}, report.DefaultOptions(end))
-	return Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, 0), Window: win, Queries: []recheckgen.Query{q},
-		Content: set, EChartsJS: []byte("/* echarts */")}
-}
-
-func render(t *testing.T, in Input) string {
-	t.Helper()
-	dir := t.TempDir()
-	n, err := Render(dir, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n < 9 {
-		t.Errorf("rendered %d pages", n)
-	}
-	return dir
-}
-
-func read(t *testing.T, dir, rel string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
-}
 
 // TestPages checks each kind of page for what a reader needs from it.
 func TestPages(t *testing.T) {
-	dir := render(t, hostileInput(t))
+	dir := render(t, richInput(t))
 	checks := map[string][]string{
-		"index.html":            {`href="bugs/1234567.html"`, "Title &#34;&#39;&gt;&lt;script&gt;", `<svg class="spark"`, `href="tags/devstack.html"`, "67%"},
-		"bugs/1234567.html":     {`class="chart"`, "data-chart=", `href="../runbooks/gate.html#reading"`, `href="https://github.com/o/r/edit/main/queries/1234567.yaml"`, `href="https://logs.example.org/u2/logs/x.txt"`, `<script src="../assets/echarts.min.js">`, "<details class=\"chart-table\">", "2026-11-20 10:00"},
-		"uncategorized.html":    {"other&#34;&#39;&gt;", `href="https://logs.example.org/u3/"`},
-		"runbooks/gate.html":    {`<nav class="toc"`, `href="#reading"`, `href="#details"`, `href="other.html#top"`, `class="chroma"`, `href="../bugs/1234567.html"`, "Known bugs pointing here", `https://github.com/o/r/edit/main/`},
-		"runbooks/index.html":   {`href="gate.html"`, `href="other.html"`},
-		"tags/index.html":       {`href="devstack.html"`},
-		"tags/devstack.html":    {`href="../bugs/1234567.html"`, `href="../runbooks/gate.html"`},
-		"404.html":              {"Page not found"},
-		"search.html":           {`id="search-page-results"`},
-		"assets/echarts.min.js": {"echarts"},
-		"assets/chroma.css":     {"prefers-color-scheme: dark"},
-		"data/graph.json":       {`"number": "1234567"`},
-		"feed.xml":              {"https://example.org/site/bugs/1234567.html"},
+		"index.html": {`href="bugs/1796151.html"`, `<svg class="spark"`, `href="tags/memory.html"`, `href="gate.html"`, `href="check.html"`,
+			"83%", "in the last 24 hours"},
+		"gate.html":  {"Known CI failures in gate", `aria-current="page">gate</a>`},
+		"check.html": {`href="bugs/nova-rpc-timeout.html"`},
+		"bugs/1796151.html": {`<svg class="chart-svg"`, `id="pl-gate"`, `id="pl-check"`, `class="pipeline pipeline-all"`, `href="../runbooks/gate.html#dont-panic"`,
+			`href="https://github.com/o/r/edit/main/queries/1796151.yaml"`, `href="https://logs.example.org/b001/logs/screen-n-cpu.txt#L115"`,
+			`href="https://review.example.org/900001"`, `href="https://zuul.example.org/t/openstack/build/b001"`, `<details class="chart-table">`,
+			`<details class="hours">`, `href="../jobs/tempest-full-py3.html"`, `href="../projects/openstack--nova.html"`, "for <strong>4</strong> changes",
+			`fill="#d1242f"`, `fill="#d4760b"`, `fill="#8250df"`, `href="../tests/tempest.api.compute.servers.test_servers.ServersTest.test_create_server.html"`},
+		"bugs/nova-rpc-timeout.html":    {"2 of 3 matching builds passed", `class="badge broad"`},
+		"bugs/broken-query.html":        {"could not run this query", "<strong>unknown</strong>"},
+		"jobs/index.html":               {`href="tempest-full-py3.html"`, "not known", `class="sortable groups"`, `<script src="../assets/sort.js">`},
+		"jobs/tempest-full-py3.html":    {"<strong>3</strong> in 10 days", `href="../bugs/1796151.html"`, `<svg class="chart-svg"`, "not known"},
+		"jobs/grenade.html":             {"Unexplained failures", `href="https://logs.example.org/b008/"`},
+		"projects/openstack--nova.html": {"openstack/nova"},
+		"tests/index.html": {"ServersTest.test_create_server", `href="tempest.api.compute.servers.test_servers.ServersTest.test_create_server.html"`,
+			`href="../bugs/1796151.html"`, "1 other test passed every run"},
+		"tests/tempest.api.compute.servers.test_servers.ServersTest.test_create_server.html": {"<strong>7</strong> in 10 days", "<strong>4</strong> (57%)",
+			`href="../jobs/tempest-full-py3.html"`, `href="https://logs.example.org/b001/job-output.txt#L400"`},
+		"uncategorized.html":     {`href="https://logs.example.org/b008/"`, `href="runbooks/index.html"`},
+		"runbooks/gate.html":     {`<nav class="toc"`, `href="#dont-panic"`, `href="#reading"`, `class="chroma"`, `<pre tabindex="0"`, "Known bugs pointing here", "Don’t panic"},
+		"runbooks/index.html":    {`href="gate.html"`, `href="other.html"`},
+		"tags/index.html":        {`href="memory.html"`},
+		"404.html":               {"Page not found", `<base href="/">`},
+		"search.html":            {`id="search-page-results"`},
+		"assets/status.css":      {".sw-FAILURE { background: #d1242f; }"},
+		"assets/favicon.svg":     {"<svg"},
+		"data/graph.json":        {`"number": "1796151"`},
+		"data/report.json":       {`"data": "bugs/1796151.json"`},
+		"data/bugs/1796151.json": {`"recent_builds"`},
 	}
 	for rel, wants := range checks {
 		html := read(t, dir, rel)
@@ -112,25 +57,61 @@ func TestPages(t *testing.T) {
 			}
 		}
 	}
-	var idx []searchEntry
-	if err := json.Unmarshal([]byte(read(t, dir, "search-index.json")), &idx); err != nil || len(idx) < 3 {
-		t.Errorf("search index: %v %d entries", err, len(idx))
+	// Every page but 404.html has the freshness line and, 7 hours behind
+	// with 6 allowed, the red banner; every page the failed query's banner.
+	for _, rel := range []string{"index.html", "bugs/1796151.html", "jobs/index.html", "runbooks/gate.html"} {
+		html := read(t, dir, rel)
+		for _, w := range []string{"Data to <time", "newest log line", `class="banner late"`, "The log data is 7 hours 20 minutes behind", `class="banner failed"`} {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s lacks %q", rel, w)
+			}
+		}
 	}
-	var feed atomFeed
-	if err := xml.Unmarshal([]byte(read(t, dir, "feed.xml")), &feed); err != nil || len(feed.Entries) != 1 {
-		t.Errorf("feed: %v, %d entries", err, len(feed.Entries))
+	if strings.Contains(read(t, dir, "runbooks/gate.html"), "&amp;rsquo;") {
+		t.Error("a heading's apostrophe shows as an entity")
 	}
-	var rep recheckgen.Report
-	if err := json.Unmarshal([]byte(read(t, dir, "data/report.json")), &rep); err != nil || len(rep.Bugs) != 1 {
-		t.Errorf("report.json: %v", err)
+}
+
+// TestDashboardHonesty: a failed query's numbers read "unknown", never 0,
+// and sit apart; a bug with no match is greyed and apart; a query that
+// matches passing builds is flagged; "24 h" says which hours when the
+// window does not end now.
+func TestDashboardHonesty(t *testing.T) {
+	in := richInput(t)
+	dir := render(t, in)
+	index := read(t, dir, "index.html")
+	rows := index[strings.Index(index, "<tbody>"):strings.Index(index, "</tbody>")]
+	if strings.Contains(rows, "broken-query") || strings.Contains(rows, "quiet-query") {
+		t.Error("a failed or quiet query is ranked among the active ones")
+	}
+	failed := index[strings.Index(index, `id="failed"`):strings.Index(index, "<tbody>")]
+	if !strings.Contains(failed, "broken-query") || !strings.Contains(failed, "numbers unknown") {
+		t.Errorf("failed queries: %s", failed)
+	}
+	quiet := index[strings.Index(index, `class="quiet"`):]
+	if !strings.Contains(quiet, "bugs/quiet-query.html") {
+		t.Error("the quiet bug is not listed apart")
+	}
+	if !strings.Contains(rows, `<tr class="broad">`) || !strings.Contains(rows, "2 of 3 matches passed") {
+		t.Error("the too-broad query is not flagged on the dashboard")
+	}
+	// The report was made 20 minutes after the window's end: "last 24 h".
+	// Ten days later it names its 24 hours.
+	in.Report.Freshness.EndsNow = false
+	index = read(t, render(t, in), "index.html")
+	if !strings.Contains(index, "24 h to 11-20 12:00") || !strings.Contains(index, "the 24 hours to 2026-11-20 12:00 UTC") {
+		t.Error("a window that does not end now does not say which 24 hours")
 	}
 }
 
 var (
 	scriptTag  = regexp.MustCompile(`(?i)<script(?:\s[^>]*)?>`)
-	allowedSrc = regexp.MustCompile(`^<script src="(\.\./)*assets/(search|charts|echarts\.min)\.js">$`)
+	allowedSrc = regexp.MustCompile(`^<script src="(\.\./)*assets/(search|sort)\.js">$|^<script src="(\.\./)*assets/charts\.js" data-echarts="(\.\./)*assets/echarts\.min\.js">$`)
 	badHref    = regexp.MustCompile(`(?i)(href|src)="\s*(javascript|data|vbscript):`)
 	handler    = regexp.MustCompile(`(?i)<[^>]+\son[a-z]+=`)
+	// quoted are attribute values (html/template always quotes them):
+	// text inside them is inert.
+	quoted = regexp.MustCompile(`"[^"]*"`)
 )
 
 // TestHostileDataIsInert: no page carries a script but the site's own
@@ -138,10 +119,12 @@ var (
 // site itself.
 func TestHostileDataIsInert(t *testing.T) {
 	dir := render(t, hostileInput(t))
+	pages := 0
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}
+		pages++
 		data, _ := os.ReadFile(p)
 		html := string(data)
 		for _, tag := range scriptTag.FindAllString(html, -1) {
@@ -152,14 +135,23 @@ func TestHostileDataIsInert(t *testing.T) {
 		if m := badHref.FindString(html); m != "" {
 			t.Errorf("%s: unsafe link %q", p, m)
 		}
-		if m := handler.FindString(html); m != "" {
+		if m := handler.FindString(quoted.ReplaceAllString(html, `""`)); m != "" {
 			t.Errorf("%s: event handler %q", p, m)
 		}
 		return nil
 	})
+	if pages < 15 {
+		t.Errorf("only %d pages", pages)
+	}
 	bug := read(t, dir, "bugs/1234567.html")
 	if strings.Contains(bug, "javascript:alert(7)") {
 		t.Error("a javascript: bug URL became a link")
+	}
+	for _, rel := range []string{"search-index.json", "data/report.json"} {
+		var v any
+		if err := json.Unmarshal([]byte(read(t, dir, rel)), &v); err != nil {
+			t.Errorf("%s: %v", rel, err)
+		}
 	}
 }
 
@@ -200,19 +192,226 @@ func TestSafeURL(t *testing.T) {
 	}
 }
 
-func TestEChartsFromCDN(t *testing.T) {
-	in := hostileInput(t)
-	in.EChartsJS, in.EChartsURL = nil, "https://cdn.example.org/echarts@5.6.0/dist/echarts.min.js"
+// TestECharts: ECharts loads only on pages with charts, through charts.js,
+// from the site or from the CDN the config names (its host then in the
+// CSP); without it no page asks for it, and every chart is still drawn.
+func TestECharts(t *testing.T) {
+	in := richInput(t)
+	in.EChartsJS = []byte("/* echarts */")
 	dir := render(t, in)
-	bug := read(t, dir, "bugs/1234567.html")
-	if !strings.Contains(bug, `<script src="https://cdn.example.org/echarts@5.6.0/dist/echarts.min.js">`) ||
+	bug := read(t, dir, "bugs/1796151.html")
+	if !strings.Contains(bug, `<script src="../assets/charts.js" data-echarts="../assets/echarts.min.js">`) || !strings.Contains(bug, `data-chart="{`) {
+		t.Error("a bug page with ECharts installed does not enhance its charts")
+	}
+	for _, rel := range []string{"index.html", "jobs/index.html", "runbooks/gate.html", "uncategorized.html", "404.html"} {
+		if strings.Contains(read(t, dir, rel), "echarts") {
+			t.Errorf("%s, a page without charts, loads ECharts", rel)
+		}
+	}
+	in.EChartsJS, in.EChartsURL = nil, "https://cdn.example.org/echarts@5.6.0/dist/echarts.min.js"
+	dir = render(t, in)
+	bug = read(t, dir, "bugs/1796151.html")
+	if !strings.Contains(bug, `data-echarts="https://cdn.example.org/echarts@5.6.0/dist/echarts.min.js"`) ||
 		!strings.Contains(bug, "script-src &#39;self&#39; https://cdn.example.org;") {
 		t.Error("the CDN script or its CSP allowance is missing")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "assets", "echarts.min.js")); err == nil {
 		t.Error("a CDN site must not ship its own copy")
 	}
-	if idx := read(t, dir, "index.html"); strings.Contains(idx, "cdn.example.org/echarts") {
-		t.Error("pages without charts load no chart script")
+	in.EChartsURL = ""
+	dir = render(t, in)
+	bug = read(t, dir, "bugs/1796151.html")
+	if strings.Contains(bug, "charts.js") || strings.Contains(bug, "data-chart=") || !strings.Contains(bug, `<svg class="chart-svg"`) {
+		t.Error("without ECharts a page must draw its SVG charts and load no chart script")
 	}
+}
+
+// TestDashboardDrawsNoBugChart: the dashboards draw their sparklines, not
+// every bug's charts (they used to build each bug's charts and throw them
+// away).
+func TestDashboardDrawsNoBugChart(t *testing.T) {
+	in := richInput(t)
+	tmpl, err := templates("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSite(t.TempDir(), in, tmpl)
+	if err := s.dashboards(); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.chartsBuilt.Load(); n != 0 {
+		t.Errorf("the dashboards drew %d charts", n)
+	}
+	if err := s.bugs(); err != nil {
+		t.Fatal(err)
+	}
+	if s.chartsBuilt.Load() == 0 {
+		t.Error("the bug pages drew no chart: the counter counts nothing")
+	}
+}
+
+// TestFeed: ids are permanent URIs (the site's address, or a urn:uuid),
+// entries are dated by their data, and two builds of the same data an hour
+// apart write the same feed.
+func TestFeed(t *testing.T) {
+	in := richInput(t)
+	in.Report.Bugs[0].First = testEnd.Add(-3 * time.Hour) // new
+	a := read(t, render(t, in), "feed.xml")
+	in.Report.Generated = in.Report.Generated.Add(time.Hour)
+	b := read(t, render(t, in), "feed.xml")
+	if a != b {
+		t.Errorf("the feed changed with the build time alone:\n%s\n%s", a, b)
+	}
+	var feed atomFeed
+	if err := xml.Unmarshal([]byte(a), &feed); err != nil || len(feed.Entries) != 1 {
+		t.Fatalf("feed: %v, %+v", err, feed)
+	}
+	urn := regexp.MustCompile(`^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	if !urn.MatchString(feed.ID) || !urn.MatchString(feed.Entries[0].ID) || feed.ID == feed.Entries[0].ID {
+		t.Errorf("ids without a base URL: %q, %q", feed.ID, feed.Entries[0].ID)
+	}
+	if feed.Entries[0].Updated != in.Report.Bugs[0].Last.UTC().Format(time.RFC3339) || feed.Updated != feed.Entries[0].Updated {
+		t.Errorf("dates: feed %s, entry %s, bug's last match %s", feed.Updated, feed.Entries[0].Updated, in.Report.Bugs[0].Last)
+	}
+	in.Config.Site.BaseURL = "https://example.org/ci/"
+	feed = atomFeed{}
+	xml.Unmarshal([]byte(read(t, render(t, in), "feed.xml")), &feed)
+	if feed.ID != "https://example.org/ci/feed.xml" || !strings.HasPrefix(feed.Entries[0].ID, "https://example.org/ci/bugs/1796151.html#new-") {
+		t.Errorf("ids with a base URL: %q, %q", feed.ID, feed.Entries[0].ID)
+	}
+}
+
+// TestNotFoundBase: 404.html is served at any depth, so it resolves its
+// links from the site's path.
+func TestNotFoundBase(t *testing.T) {
+	for base, want := range map[string]string{"": "/", "https://o.github.io/recheck-site/": "/recheck-site/", "https://o.github.io/a/b": "/a/b/", "https://ci.example.org": "/"} {
+		in := richInput(t)
+		in.Config.Site.BaseURL = base
+		if page := read(t, render(t, in), "404.html"); !strings.Contains(page, `<base href="`+want+`">`) || !strings.Contains(page, `href="assets/style.css"`) {
+			t.Errorf("base URL %q: 404.html lacks <base href=%q>", base, want)
+		}
+	}
+}
+
+var (
+	cssRule = regexp.MustCompile(`\.chroma \.([a-z0-9]+) \{ color: (#[0-9a-f]{6})(?:; background-color: (#[0-9a-f]{6}))?`)
+	cssBack = regexp.MustCompile(`\.chroma \{[^}]*background-color: (#[0-9a-f]{6})`)
+)
+
+// TestCodeContrast: every token colour of the highlighting stylesheet has
+// 4.5:1 contrast on its code background, in the light and the dark theme,
+// and the dark theme sets every class the light one does (github-dark's
+// .nb was left at the light #6639ba: 2.57:1).
+func TestCodeContrast(t *testing.T) {
+	css, err := chromaCSS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	light, dark, ok := strings.Cut(string(css), "@media (prefers-color-scheme: dark)")
+	if !ok {
+		t.Fatal("no dark section")
+	}
+	colours := func(part string) map[string][2]string { // class: colour, own background
+		out := map[string][2]string{}
+		for _, m := range cssRule.FindAllStringSubmatch(part, -1) {
+			out[m[1]] = [2]string{m[2], m[3]}
+		}
+		return out
+	}
+	lc, dc := colours(light), colours(dark)
+	for name, part := range map[string]string{"light": light, "dark": dark} {
+		bg := cssBack.FindStringSubmatch(part)
+		if bg == nil {
+			t.Fatalf("%s: no background", name)
+		}
+		for class, c := range colours(part) {
+			back := bg[1]
+			if c[1] != "" {
+				back = c[1]
+			}
+			if r := chart.Contrast(c[0], back); r < 4.5 {
+				t.Errorf("%s .%s: %s on %s is %.2f:1", name, class, c[0], back, r)
+			}
+		}
+	}
+	for class := range lc {
+		if _, ok := dc[class]; !ok {
+			t.Errorf("the dark theme leaves .%s at its light colour %s", class, lc[class])
+		}
+	}
+}
+
+// TestSearchIndex: every kind of document is there; sections do not
+// inherit their runbook's tags; bugs carry their query's phrases and log
+// lines; headings are plain text.
+func TestSearchIndex(t *testing.T) {
+	dir := render(t, richInput(t))
+	var idx searchIndex
+	if err := json.Unmarshal([]byte(read(t, dir, "search-index.json")), &idx); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, d := range idx.Docs {
+		kinds[d.Kind]++
+		switch {
+		case d.Kind == "section" && len(d.Tags) > 0:
+			t.Errorf("section %q inherits tags %v", d.Title, d.Tags)
+		case d.Kind == "section" && d.Title == "Don’t panic" && !strings.Contains(d.Text, "invoked oom-killer"):
+			t.Errorf("section text %q", d.Text)
+		case d.Kind == "bug" && d.URL == "bugs/nova-rpc-timeout.html":
+			if len(d.Phrases) != 1 || d.Phrases[0] != "MessagingTimeout: Timed out waiting for a reply" || len(d.Lines) != 1 || !strings.Contains(d.Text, "nova-live-migration") {
+				t.Errorf("bug document %+v", d)
+			}
+		}
+		if strings.Contains(d.Title, "&") {
+			t.Errorf("title %q holds an entity", d.Title)
+		}
+	}
+	for kind, n := range map[string]int{"bug": 4, "runbook": 2, "section": 3, "job": 3, "project": 3, "test": 1} {
+		if kinds[kind] != n {
+			t.Errorf("%d %s documents, want %d", kinds[kind], kind, n)
+		}
+	}
+}
+
+// TestDataSharded: data/report.json holds no per-bug detail, each bug has
+// its file, and neither grows with the builds per bug.
+func TestDataSharded(t *testing.T) {
+	size := func(builds int) (index, shard int) {
+		in := benchInput(t, 20, builds, 2)
+		dir := render(t, in)
+		st, _ := os.Stat(filepath.Join(dir, "data", "report.json"))
+		sh, _ := os.Stat(filepath.Join(dir, "data", "bugs", "2000000.json"))
+		return int(st.Size()), int(sh.Size())
+	}
+	i1, s1 := size(20)
+	i2, s2 := size(80)
+	if float64(i2) > 1.05*float64(i1) {
+		t.Errorf("data/report.json grew from %d to %d bytes with 4 times the builds", i1, i2)
+	}
+	if float64(s2) > 1.25*float64(s1) {
+		t.Errorf("a bug's file grew from %d to %d bytes with 4 times the builds", s1, s2)
+	}
+	var idx recheckgen.Report
+	json.Unmarshal([]byte(read(t, render(t, benchInput(t, 3, 5, 1)), "data/report.json")), &idx)
+	for _, b := range idx.Bugs {
+		if b.Buckets != nil || len(b.RecentBuilds) > 0 || b.Data == "" {
+			t.Errorf("index bug %s: %+v", b.ID, b)
+		}
+	}
+}
+
+// TestPageWeight: at the scale of the render benchmark (500 bugs, 5,000
+// failed builds, 50 runbooks) every page stays under 100 KB.
+func TestPageWeight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders a large site")
+	}
+	dir := render(t, benchInput(t, 500, 10, 50))
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && strings.HasSuffix(p, ".html") && info.Size() > 100_000 {
+			t.Errorf("%s: %d bytes", p, info.Size())
+		}
+		return err
+	})
 }

@@ -139,11 +139,35 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 	if len(results) > 0 && len(failed) == len(results) {
 		return site.Input{}, nil, fmt.Errorf("every query failed; the first: %s", failed[0])
 	}
-	builds, err := b.FailedBuilds(ctx, win, recheckgen.BuildFilter{Pipelines: cfg.Report.Pipelines})
+	filter := recheckgen.BuildFilter{Pipelines: cfg.Report.Pipelines}
+	builds, err := b.FailedBuilds(ctx, win, filter)
 	if err != nil {
 		return site.Input{}, nil, err
 	}
-	rep := report.Make(win, results, builds, report.DefaultOptions(time.Now()))
+	opts := report.DefaultOptions(time.Now())
+	opts.Links = report.Links{ChangeURL: cfg.Site.ChangeURL, BuildURL: cfg.Site.BuildURL, LineURL: cfg.Site.LineURL}
+	rep := report.Make(win, results, builds, opts)
+	// Builds run per job: only from a backend that knows every build.
+	if bc, ok := b.(recheckgen.BuildCounter); ok {
+		all, complete, err := bc.Builds(ctx, win, filter)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "warning: builds run: %v: the site says they are not known\n", err)
+		} else if complete {
+			report.SetRuns(rep, all)
+		}
+	}
+	if tr, ok := b.(recheckgen.TestReader); ok {
+		runs, err := tr.TestRuns(ctx, win, filter)
+		var totals []recheckgen.TestTotals
+		if err == nil {
+			totals, err = tr.TestTotals(ctx, win, filter)
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "warning: test results: %v: the site says they are not known\n", err)
+		} else {
+			report.SetTests(rep, runs, totals, opts)
+		}
+	}
 	if !cfg.Tracker.Offline {
 		titles(ctx, cfg, p, rep)
 	}
@@ -155,7 +179,8 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 		}
 	}
 	report.Quiet(rep, win.End, cfg.Report.QuietDays)
-	latest, _ := b.Latest(ctx, time.Now())
+	latest, err := b.Latest(ctx, time.Now())
+	report.SetFreshness(rep, latest.Time, err, cfg.Report.MaxLag)
 	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.Time.UnixMilli()), Window: win,
 		Queries: p.Queries, Content: p.Content}
 	in.EChartsJS, in.EChartsLicense = echarts(cfg, e)
@@ -174,11 +199,11 @@ func echarts(cfg *config.Config, e *env) (script, license []byte) {
 	}
 	script, err := os.ReadFile(cfg.Site.ECharts)
 	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(e.stderr, "warning: %s not found: charts will show as tables (run `npm ci` to install ECharts)\n", cfg.Site.ECharts)
+		fmt.Fprintf(e.stderr, "note: %s not found: charts are drawn on the server only, without zoom and tooltips (`npm ci` installs ECharts to enhance them)\n", cfg.Site.ECharts)
 		return nil, nil
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "warning: %v: charts will show as tables\n", err)
+		fmt.Fprintf(e.stderr, "warning: %v: charts are drawn on the server only\n", err)
 		return nil, nil
 	}
 	license, _ = os.ReadFile(filepath.Join(filepath.Dir(cfg.Site.ECharts), "..", "LICENSE"))

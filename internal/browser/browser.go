@@ -5,12 +5,16 @@ package browser
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -34,6 +38,14 @@ func (l *Log) Snapshot() (errs, dialogs []string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]string(nil), l.Errors...), append([]string(nil), l.Dialogs...)
+}
+
+// Reset forgets what was reported so far (a test that expects a 404 on
+// purpose calls it after).
+func (l *Log) Reset() {
+	l.mu.Lock()
+	l.Errors, l.Dialogs = nil, nil
+	l.mu.Unlock()
 }
 
 // Path finds Chromium. Without one the test is skipped, unless
@@ -81,6 +93,16 @@ func New(t testing.TB) (context.Context, *Log) {
 				msg += " " + ev.ExceptionDetails.Exception.Description
 			}
 			log.add(&log.Errors, msg)
+		case *cdplog.EventEntryAdded:
+			// The browser's own errors: failed loads (a missing favicon),
+			// CSP violations.
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				log.add(&log.Errors, string(ev.Entry.Source)+": "+ev.Entry.Text+" "+ev.Entry.URL)
+			}
+		case *network.EventResponseReceived:
+			if ev.Response.Status >= 400 {
+				log.add(&log.Errors, fmt.Sprintf("HTTP %d %s", ev.Response.Status, ev.Response.URL))
+			}
 		case *page.EventJavascriptDialogOpening:
 			log.add(&log.Dialogs, ev.Message)
 			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
@@ -90,4 +112,32 @@ func New(t testing.TB) (context.Context, *Log) {
 		t.Fatalf("start Chromium: %v", err)
 	}
 	return ctx, log
+}
+
+// Viewport sets the window's size in CSS pixels (390 wide for a phone)
+// and the colour scheme pages see (prefers-color-scheme: dark when dark).
+func Viewport(ctx context.Context, width, height int64, dark bool) error {
+	scheme := "light"
+	if dark {
+		scheme = "dark"
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+		Width: width, Height: height, DeviceScaleFactor: 1, Mobile: width < 600}); err != nil {
+		return err
+	}
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+	return err
+}
+
+// NoScript turns JavaScript off for the pages loaded next; NoScript(ctx,
+// false) turns it back on.
+func NoScript(ctx context.Context, off bool) error {
+	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off})
+	return err
+}
+
+// Eval evaluates a JavaScript expression in the page and decodes its value.
+func Eval[T any](ctx context.Context, js string) (T, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 }
