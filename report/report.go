@@ -206,14 +206,32 @@ func recentBuilds(m *recheckgen.Match, opts Options) []recheckgen.RecentBuild {
 		if len(out) == opts.Recent {
 			break
 		}
-		rb := recheckgen.RecentBuild{Build: mb.Build, Last: mb.Last, ChangeURL: opts.Links.Change(mb.Build), BuildURL: opts.Links.BuildPage(mb.Build)}
-		if h, ok := newest[mb.UUID]; ok {
+		b := mb.Build
+		h, hit := newest[mb.UUID]
+		if hit {
+			b = fill(b, h.Build)
+		}
+		rb := recheckgen.RecentBuild{Build: b, Last: mb.Last, ChangeURL: opts.Links.Change(b), BuildURL: opts.Links.BuildPage(b)}
+		if hit {
 			rb.File, rb.Line, rb.Message = h.File, h.Line, cut(h.Message, opts.MessageMax)
-			rb.LineURL = opts.Links.LogLine(mb.Build, h.File, h.Line)
+			rb.LineURL = opts.Links.LogLine(b, h.File, h.Line)
 		}
 		out = append(out, rb)
 	}
 	return out
+}
+
+// fill completes a build's empty fields from another record of it: a
+// backend may say less of a build in its aggregation than in its hits
+// (OpenSearch's per-build top hit need not hold the log URL).
+func fill(b, from recheckgen.Build) recheckgen.Build {
+	for _, f := range []struct{ dst, src *string }{{&b.LogURL, &from.LogURL}, {&b.Change, &from.Change}, {&b.Patchset, &from.Patchset},
+		{&b.Pipeline, &from.Pipeline}, {&b.Project, &from.Project}, {&b.Job, &from.Job}} {
+		if *f.dst == "" {
+			*f.dst = *f.src
+		}
+	}
+	return b
 }
 
 // cut shortens s to at most n characters, marking the cut.

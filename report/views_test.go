@@ -274,3 +274,20 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("gate: active %s %+v, quiet %s", ids(gate.Active), gate.Active, ids(gate.Quiet))
 	}
 }
+
+// TestRecentBuildFilledFromHit: a build the aggregation names without its
+// log URL takes it from its matching line's record.
+func TestRecentBuildFilledFromHit(t *testing.T) {
+	full := build("f1", "tempest-full-py3", "FAILURE", end.Add(-time.Hour))
+	bare := full
+	bare.LogURL, bare.Change = "", ""
+	m := &recheckgen.Match{Builds: []recheckgen.MatchedBuild{matched(bare, full.Start)},
+		Recent: []recheckgen.Hit{{Build: full, File: "job-output.txt", Line: 3, Time: full.Start}}}
+	opts := DefaultOptions(end)
+	opts.Links = Links{ChangeURL: "https://review.example.org/{change}", LineURL: "{log_url}{file}#L{line}"}
+	r := Make(win, []Result{{Query: recheckgen.Query{ID: "x", Bug: recheckgen.BugFromID("x")}, Match: m}}, nil, opts)
+	rb := r.Bugs[0].RecentBuilds[0]
+	if rb.LineURL != "https://logs.example.org/f1/job-output.txt#L3" || rb.ChangeURL != "https://review.example.org/91" {
+		t.Errorf("recent build %+v", rb)
+	}
+}
