@@ -25,10 +25,10 @@ type dashboardView struct {
 	View  string
 	Views []navItem
 	Rows  []dashRow
-	// Failed: queries that did not run (numbers unknown); Quiet: bugs
-	// with no match in the view, listed apart and greyed (last page).
-	Failed []dashRow
-	Quiet  []dashRow
+	// FailedRows: queries that did not run (numbers unknown); Quiet:
+	// bugs with no match in the view, listed apart and greyed (last page).
+	FailedRows []dashRow
+	Quiet      []dashRow
 	// Pages link the pages of a long list; Offset is the first row's rank.
 	Pages         []navItem
 	Offset        int
@@ -83,7 +83,7 @@ func (s *site) dashboards() error {
 			}
 			v.Rows = rows[(n-1)*perPage : min(n*perPage, len(rows))]
 			if n == 1 {
-				v.Failed = s.dashRows(d.Failed)
+				v.FailedRows = s.dashRows(d.Failed)
 			}
 			if n == pages {
 				v.Quiet = s.dashRows(d.Quiet)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -140,4 +141,14 @@ func NoScript(ctx context.Context, off bool) error {
 // Eval evaluates a JavaScript expression in the page and decodes its value.
 func Eval[T any](ctx context.Context, js string) (T, error) {
 	return chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+}
+
+// Wheel turns the mouse wheel at (x, y) in the viewport by dy pixels, as a
+// reader scrolling over that point.
+func Wheel(ctx context.Context, x, y, dy float64) error {
+	_, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+		Type: input.DispatchMouseEventTypeMouseWheel, X: x, Y: y, DeltaY: dy,
+		// The protocol wants deltaX too, and the encoder leaves out a zero.
+		DeltaX: 0.01})
+	return err
 }

@@ -232,6 +232,11 @@
         break;
     }
   });
+  // Enter on a chosen result opens it, whatever way the browser turns the
+  // key into a submission of the form.
+  if (input.form) input.form.addEventListener("submit", function (e) {
+    if (!box.hidden && active >= 0) { e.preventDefault(); location.href = shown[active].querySelector("a").href; }
+  });
   input.addEventListener("blur", function () { setTimeout(function () { open(false); }, 150); });
   input.addEventListener("focus", function () { load(function () {}); });
 
