@@ -1,30 +1,50 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/internal/browser"
+	"github.com/recheckgen/recheckgen/internal/crawl"
 )
 
+// screenshot, when set, is where TestSampleSite writes a picture of the
+// sample site's dashboard (docs/screenshot.png, for the README).
+var screenshot = flag.String("screenshot", "", "write a PNG of the sample site's dashboard here")
+
+// project is the path the sample site is served under, as GitHub Pages
+// serves a project site.
+const project = "/PROJECT/"
+
 // buildSample runs `recheckgen build` on the repository's queries and
-// runbooks over a freshly generated sample corpus, into a temporary public/.
-func buildSample(t *testing.T) (public string, rep recheckgen.Report) {
+// runbooks over a freshly generated sample corpus, into a temporary
+// public/, with ECharts when npm ci installed it (as a fresh clone runs it
+// otherwise: without).
+func buildSample(t *testing.T) (public string, rep recheckgen.Report, echarts bool) {
 	t.Helper()
 	root, _ := filepath.Abs(filepath.Join("..", ".."))
 	tmp := t.TempDir()
 	public = filepath.Join(tmp, "public")
+	script := filepath.Join(root, "node_modules", "echarts", "dist", "echarts.min.js")
+	_, err := os.Stat(script)
+	echarts = err == nil
+	if !echarts && os.Getenv("RECHECKGEN_REQUIRE_ECHARTS") == "1" {
+		t.Fatalf("ECharts not installed (npm ci) and RECHECKGEN_REQUIRE_ECHARTS=1: %v", err)
+	}
 	code, out, errOut := runCmd(t, "build", "--offline", "--config", filepath.Join(root, "recheckgen.yaml"),
 		"--queries", filepath.Join(root, "queries"), "--content", filepath.Join(root, "content"),
 		"--public", public, "--db", filepath.Join(tmp, "logs.db"), "--sample", filepath.Join(tmp, "sample"),
-		"--echarts", filepath.Join(root, "node_modules", "echarts", "dist", "echarts.min.js"))
+		"--echarts", script, "--base-url", "https://o.github.io"+project)
 	if code != exitOK {
 		t.Fatalf("build: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -35,64 +55,149 @@ func buildSample(t *testing.T) (public string, rep recheckgen.Report) {
 	if err := json.Unmarshal(data, &rep); err != nil {
 		t.Fatal(err)
 	}
-	return public, rep
+	return public, rep, echarts
 }
 
-// TestSampleSiteInBrowser is the end-to-end test: the sample site, served
-// on 127.0.0.1, opens in Chromium with no console error, draws every chart,
-// leads from a bug to its runbook, and finds a runbook through search.
-func TestSampleSiteInBrowser(t *testing.T) {
+// TestSampleSite is the end-to-end test of the README's first command:
+// the sample site, served under a project path, has no broken link; in
+// headless Chromium it opens with no console error, draws every chart
+// (as SVG, and with ECharts where installed), shows the new views, leads
+// from a bug to its runbook, and finds a runbook and a pasted log line
+// through search.
+func TestSampleSite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the sample site")
 	}
-	ctx, log := browser.New(t)
-	public, rep := buildSample(t)
-	srv := httptest.NewServer(http.FileServer(http.Dir(public)))
+	public, rep, echarts := buildSample(t)
+	srv := httptest.NewServer(crawl.PagesHandler(public, project))
 	defer srv.Close()
+	base := srv.URL + project
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/index.html"), chromedp.WaitReady(chromedp.CSS("table.bugs"))); err != nil {
+	t.Run("links", func(t *testing.T) {
+		r, err := crawl.Site(http.DefaultClient, base+"index.html", project, base+"a/b/missing.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Pages < 60 {
+			t.Errorf("crawled only %d pages", r.Pages)
+		}
+		for _, b := range r.Broken {
+			t.Error(b)
+		}
+	})
+	t.Run("views", func(t *testing.T) {
+		for _, rel := range []string{"gate.html", "check.html", "jobs/index.html", "jobs/tempest-full-py3.html", "projects/index.html",
+			"projects/openstack--nova.html", "tests/index.html", "data/bugs/tempest-request-timeout.json"} {
+			if _, err := os.Stat(filepath.Join(public, filepath.FromSlash(rel))); err != nil {
+				t.Error(err)
+			}
+		}
+		if !rep.TestsKnown || len(rep.Tests) < 5 {
+			t.Fatalf("tempest results: known %v, %d failing tests", rep.TestsKnown, len(rep.Tests))
+		}
+		named := false
+		for _, x := range rep.Tests {
+			for _, b := range x.Bugs {
+				named = named || (b.ID == "tempest-request-timeout" && x.Page)
+			}
+		}
+		if !named {
+			t.Error("no failing test with a page names the bug whose test_ids list it")
+		}
+		for _, b := range rep.Bugs {
+			if b.Changes == 0 || b.Changes > b.Fails || len(b.Views) != 2 {
+				t.Errorf("%s: %d changes of %d failed builds, %d views", b.ID, b.Changes, b.Fails, len(b.Views))
+			}
+		}
+	})
+	t.Run("browser", func(t *testing.T) {
+		ctx, log := browser.New(t)
+		open := func(u, ready string) {
+			t.Helper()
+			if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitReady(chromedp.CSS(ready))); err != nil {
+				t.Fatalf("%s: %v", u, err)
+			}
+		}
+		open(base+"index.html", "table.bugs")
+		if *screenshot != "" {
+			shoot(t, ctx, base+"index.html", *screenshot)
+		}
+		var withRunbook *recheckgen.BugReport
+		charts := 0
+		for i, b := range rep.Bugs {
+			open(base+"bugs/"+b.ID+".html", "footer")
+			if !b.SuppressGraph && b.Builds > 0 {
+				n, _ := browser.Eval[int](ctx, `document.querySelectorAll(".pipeline-all svg.chart-svg rect").length`)
+				if n == 0 {
+					t.Errorf("%s: no bar in its SVG chart", b.ID)
+				}
+				if echarts {
+					wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+					if err := chromedp.Do(wctx, chromedp.WaitReady(chromedp.CSS(`.pipeline-all figure.chart[data-drawn="true"] canvas`))); err != nil {
+						t.Errorf("%s: ECharts did not draw: %v", b.ID, err)
+					}
+					cancel()
+				}
+				charts++
+			}
+			if b.Runbook != "" && withRunbook == nil {
+				withRunbook = &rep.Bugs[i]
+			}
+		}
+		if charts == 0 {
+			t.Error("no chart was drawn")
+		}
+		if withRunbook == nil {
+			t.Fatal("no known bug links to a runbook")
+		}
+		// Bug → runbook.
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"bugs/"+withRunbook.ID+".html"),
+			chromedp.Click(chromedp.CSS(`dl.facts a[href*="runbooks/"]`)), chromedp.WaitReady(chromedp.CSS("article.runbook nav.toc"))); err != nil {
+			t.Fatalf("bug → runbook: %v", err)
+		}
+		if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.Contains(loc, "/runbooks/") {
+			t.Errorf("followed the runbook link to %s", loc)
+		}
+		// Search finds runbooks among its results, and the bug of a pasted
+		// log line first.
+		for _, tc := range []struct{ q, want string }{
+			{"mistral", "runbooks/"},
+			{"2026-11-18 09:17:51.074053 | controller |     tempest.lib.exceptions.TimeoutException: Request timed out", "bugs/tempest-request-timeout.html"},
+		} {
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+"index.html"), chromedp.SendKeys(chromedp.CSS("#q"), tc.q),
+				chromedp.WaitVisible(chromedp.CSS(`#search-results li[role=option] a`))); err != nil {
+				t.Fatalf("search %q: %v", tc.q, err)
+			}
+			time.Sleep(150 * time.Millisecond)
+			got, _ := browser.Eval[string](ctx, `Array.from(document.querySelectorAll("#search-results li[role=option] a")).map(a => a.getAttribute("href")).join(" ")`)
+			if tc.want == "runbooks/" && !strings.Contains(got, tc.want) || tc.want != "runbooks/" && !strings.HasPrefix(got, tc.want) {
+				t.Errorf("search %q: results %s, want %s", tc.q, got, tc.want)
+			}
+		}
+		checkRunbookPages(t, public, rep)
+		errs, dialogs := log.Snapshot()
+		if len(errs) > 0 || len(dialogs) > 0 {
+			t.Errorf("console errors %v, dialogs %v", errs, dialogs)
+		}
+	})
+}
+
+// shoot writes a PNG of the page at 1200×760 CSS pixels, light theme.
+func shoot(t *testing.T, ctx context.Context, u, path string) {
+	if err := browser.Viewport(ctx, 1200, 760, false); err != nil {
 		t.Fatal(err)
 	}
-	var withRunbook *recheckgen.BugReport
-	charts := 0
-	for i, b := range rep.Bugs {
-		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bugs/"+b.ID+".html"), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
-			t.Fatalf("%s: %v", b.ID, err)
-		}
-		if !b.SuppressGraph && b.Builds > 0 {
-			if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(`.chart[data-drawn="true"] canvas`))); err != nil {
-				t.Errorf("%s: chart not drawn: %v", b.ID, err)
-			}
-			charts++
-		}
-		if b.Runbook != "" && withRunbook == nil {
-			withRunbook = &rep.Bugs[i]
-		}
+	if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitReady(chromedp.CSS("table.bugs"))); err != nil {
+		t.Fatal(err)
 	}
-	if charts == 0 {
-		t.Error("no chart was drawn")
+	png, err := browser.Screenshot(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if withRunbook == nil {
-		t.Fatal("no known bug links to a runbook")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	// Bug → runbook.
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/bugs/"+withRunbook.ID+".html"),
-		chromedp.Click(chromedp.CSS(`dl.facts a[href*="runbooks/"]`)), chromedp.WaitReady(chromedp.CSS("article.runbook nav.toc"))); err != nil {
-		t.Fatalf("bug → runbook: %v", err)
-	}
-	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.Contains(loc, "/runbooks/") {
-		t.Errorf("followed the runbook link to %s", loc)
-	}
-	// Search finds a runbook.
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/index.html"), chromedp.SendKeys(chromedp.CSS("#q"), "mistral"),
-		chromedp.WaitVisible(chromedp.CSS(`#search-results a[href*="runbooks/"]`))); err != nil {
-		t.Errorf("search found no runbook: %v", err)
-	}
-	checkRunbookPages(t, public, rep)
-	errs, dialogs := log.Snapshot()
-	if len(errs) > 0 || len(dialogs) > 0 {
-		t.Errorf("console errors %v, dialogs %v", errs, dialogs)
-	}
+	t.Logf("wrote %s (%d bytes)", path, len(png))
 }
 
 // checkRunbookPages: every runbook renders with a table of contents and

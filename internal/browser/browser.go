@@ -152,3 +152,12 @@ func Wheel(ctx context.Context, x, y, dy float64) error {
 		DeltaX: 0.01})
 	return err
 }
+
+// Screenshot is a PNG of the viewport.
+func Screenshot(ctx context.Context) ([]byte, error) {
+	res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng})
+	if err != nil {
+		return nil, err
+	}
+	return res.Data, nil
+}
