@@ -426,3 +426,12 @@ func (p *Page) EraAt(n int) recheckgen.Era {
 	}
 	return p.Meta.Applies
 }
+
+// ParseDoc reads a markdown file without front matter (a README, a page of
+// docs/) for its headings and links, with their lines.
+func ParseDoc(md goldmark.Markdown, file string, src []byte) *Page {
+	p := &Page{Path: file, File: file, Body: src, BodyLine: 1}
+	p.Doc = md.Parser().Parse(text.NewReader(src))
+	p.collect()
+	return p
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -24,7 +25,9 @@ content/, and reports each problem with its file, line and column:
     the file even through a folded ">" block, and fields the index lacks;
   - runbook front matter (title required; date, author, tags, status);
   - links between runbooks, and query "runbook:" references, that point to a
-    page or heading that does not exist.
+    page or heading that does not exist;
+  - links of the repository's README.md and docs/*.md (beside the config
+    file) to files and headings that do not exist.
 
 Exit status: 0 when there are no errors (warnings are allowed), 1 when there
 are errors, 2 on a usage error.
@@ -53,6 +56,13 @@ Examples:
 				if err := site.CheckTheme(cfg.Dirs.Theme); err != nil {
 					dl = append(dl, diag.Diagnostic{File: cfg.Dirs.Theme, Severity: diag.Error, Message: err.Error()})
 				}
+				// The repository's own README.md and docs/, beside the config.
+				root := "."
+				if cfg.File != "" {
+					root = filepath.Dir(cfg.File)
+				}
+				dl = append(dl, repo.CheckDocs(root)...)
+				dl.Sort()
 			}
 			out := e.stdout
 			if *format == "json" {

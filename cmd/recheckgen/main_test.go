@@ -94,6 +94,13 @@ func TestCheck(t *testing.T) {
 	if code != exitFail || !strings.Contains(out, `"errors": 2`) {
 		t.Errorf("json: exit %d\n%s", code, out)
 	}
+	// The README and docs/ beside the config are checked too.
+	write("README.md", "# Project\n\nRead [the manual](docs/manual.md#setup).\n")
+	write("docs/manual.md", "# Manual\n\n## Set up\n")
+	code, out, _ = runCmd(t, append([]string{"check"}, flags...)...)
+	if readme := filepath.Join(dir, "README.md"); code != exitFail || !strings.Contains(out, readme+":3:19: error: link \"docs/manual.md#setup\": manual.md has no heading with id `setup`; did you mean `set-up`?") {
+		t.Errorf("README link: exit %d\n%s", code, out)
+	}
 }
 
 // TestRepositoryIsClean: the repository's own queries, runbooks and config
