@@ -1,6 +1,8 @@
 package site
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"os"
 	"os/exec"
@@ -90,10 +92,12 @@ func shm() string {
 }
 
 // BenchmarkRender renders the 500-bug, 5,000-failed-build, 50-runbook site
-// in this process and reports pages/s.
+// in this process and reports pages/s, the search index's size (raw and
+// gzipped, as GitHub Pages serves it) and the largest page's.
 func BenchmarkRender(b *testing.B) {
 	in := benchInput(b, 500, 10, 50)
 	pages := 0
+	var index, indexGz, largest int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		dir, err := os.MkdirTemp(shm(), "recheckgen-bench-")
@@ -104,11 +108,34 @@ func BenchmarkRender(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
+		index, indexGz = sizes(b, filepath.Join(dir, "search-index.json"))
+		filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+			if err == nil && strings.HasSuffix(p, ".html") {
+				largest = max(largest, int(info.Size()))
+			}
+			return err
+		})
 		os.RemoveAll(dir)
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(pages*b.N)/b.Elapsed().Seconds(), "pages/s")
 	b.ReportMetric(float64(pages), "pages")
+	b.ReportMetric(float64(index)/1024, "search-index-KB")
+	b.ReportMetric(float64(indexGz)/1024, "search-index-gzip-KB")
+	b.ReportMetric(float64(largest)/1024, "largest-page-KB")
+}
+
+// sizes are a file's size and its gzipped size.
+func sizes(tb testing.TB, path string) (raw, gz int) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	w.Write(data)
+	w.Close()
+	return len(data), buf.Len()
 }
 
 // TestRenderChild renders the benchmark's site in a process of its own
