@@ -209,6 +209,9 @@ func BenchmarkRenderVsHugo(b *testing.B) {
 		os.RemoveAll(dest)
 	}
 	n := float64(b.N)
+	// A child's maximum resident set starts at this process's size (Go
+	// starts children with vfork): it must be below both to mean theirs.
+	b.ReportMetric(selfRSS(), "parent-rss-MB")
 	b.ReportMetric(float64(pages), "pages")
 	b.ReportMetric(ours/n, "recheckgen-pages/s")
 	b.ReportMetric(oursRSS/n, "recheckgen-peak-MB")
@@ -224,6 +227,18 @@ func BenchmarkRenderVsHugo(b *testing.B) {
 // content: each does the whole job.
 func cpu(cmd *exec.Cmd) float64 {
 	return (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+}
+
+// selfRSS is this process's resident memory now, in MB (Linux).
+func selfRSS() float64 {
+	data, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
 }
 
 // maxRSS is a finished child's peak resident memory, in MB.
