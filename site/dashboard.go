@@ -84,6 +84,9 @@ func (s *site) dashboards() error {
 			v.Rows = rows[(n-1)*perPage : min(n*perPage, len(rows))]
 			if n == 1 {
 				v.FailedRows = s.dashRows(d.Failed)
+				if view == "" {
+					v.QuietSections, v.QuietDays = r.QuietSections, r.QuietDays
+				}
 			}
 			if n == pages {
 				v.Quiet = s.dashRows(d.Quiet)
