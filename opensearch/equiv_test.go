@@ -100,6 +100,10 @@ func TestSameReportBothBackends(t *testing.T) {
 				h := &r.Bugs[i].Recent[j]
 				h.Line, h.Build.Start, h.Build.End = 0, time.Time{}, time.Time{}
 			}
+			for j := range r.Bugs[i].RecentBuilds {
+				rb := &r.Bugs[i].RecentBuilds[j]
+				rb.Line, rb.Build.Start, rb.Build.End = 0, time.Time{}, time.Time{}
+			}
 		}
 	}
 	fails, recent := 0, 0
