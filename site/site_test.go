@@ -61,7 +61,7 @@ func TestPages(t *testing.T) {
 	// with 6 allowed, the red banner; every page the failed query's banner.
 	for _, rel := range []string{"index.html", "bugs/1796151.html", "jobs/index.html", "runbooks/gate.html"} {
 		html := read(t, dir, rel)
-		for _, w := range []string{"Data to <time", "newest log line", `class="banner late"`, "The log data is 7 hours 20 minutes behind", `class="banner failed"`} {
+		for _, w := range []string{"Data to <time", "the newest log data", `class="banner late"`, "The log data is 7 hours 20 minutes behind", `class="banner failed"`} {
 			if !strings.Contains(html, w) {
 				t.Errorf("%s lacks %q", rel, w)
 			}
