@@ -98,6 +98,7 @@ func richInput(t testing.TB) Input {
 		"gate.md": "---\ntitle: Reading a gate failure\ntags: [devstack]\n---\n\nStart with `job-output.txt`.\n\n" +
 			"## Don't panic {#dont-panic}\n\nThe OOM killer's line reads \"invoked oom-killer\".\n\n```python\nimport os\nprint(len(os.environ), True, None)\nraise ValueError(\"no\")\n```\n\n" +
 			"## Reading the output {#reading}\n\nCheck `screen-n-cpu.txt` for MessagingTimeout.\n\n" +
+			"| file | what it holds | where |\n| --- | --- | --- |\n| `logs/screen-n-cpu.txt` | nova-compute's log, with every RPC it sent and the replies it waited for | `controller/logs/screen-n-cpu.txt.gz` on today's jobs |\n\n" +
 			"```text\n" + strings.Repeat("a-very-long-line-that-scrolls-", 12) + "\n```\n",
 		"other.md": "---\ntitle: Other page\ntags: [nova]\n---\n\nWords about placement and cells.\n\n## Cells {#cells}\n\nCell mapping text.\n",
 	})

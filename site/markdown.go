@@ -43,7 +43,11 @@ func (m *markdown) render(p *runbook.Page) (template.HTML, error) {
 	// goldmark escapes text and drops unsafe links; raw HTML is off unless
 	// the config opts in. Code blocks scroll sideways: keyboard users must
 	// be able to focus them to scroll.
-	return template.HTML(preTag.ReplaceAllString(buf.String(), `<pre tabindex="0"$1`)), nil
+	// Wide tables scroll in a box of their own, which takes focus too.
+	out := preTag.ReplaceAllString(buf.String(), `<pre tabindex="0"$1`)
+	out = strings.ReplaceAll(out, "<table>", `<div class="scroll" tabindex="0" role="region" aria-label="Table"><table>`)
+	out = strings.ReplaceAll(out, "</table>", "</table></div>")
+	return template.HTML(out), nil
 }
 
 // preTag is the start of a <pre> element as goldmark and chroma write it

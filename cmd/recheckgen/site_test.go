@@ -175,6 +175,23 @@ func TestSampleSite(t *testing.T) {
 			}
 		}
 		checkRunbookPages(t, public, rep)
+		// At a phone's width no page of the repository's own content
+		// scrolls sideways: every runbook, the dashboards, and a page of
+		// each other kind.
+		if err := browser.Viewport(ctx, 390, 800, false); err != nil {
+			t.Fatal(err)
+		}
+		runbooks, _ := filepath.Glob(filepath.Join(public, "runbooks", "*.html"))
+		phone := []string{"index.html", "gate.html", "check.html", "uncategorized.html", "jobs/index.html", "tests/index.html", "bugs/" + rep.Bugs[0].ID + ".html"}
+		for _, r := range runbooks {
+			phone = append(phone, "runbooks/"+filepath.Base(r))
+		}
+		for _, p := range phone {
+			open(base+p, "footer")
+			if w, _ := browser.Eval[int](ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
+				t.Errorf("%s overflows a 390 px screen by %d px", p, w)
+			}
+		}
 		errs, dialogs := log.Snapshot()
 		if len(errs) > 0 || len(dialogs) > 0 {
 			t.Errorf("console errors %v, dialogs %v", errs, dialogs)
