@@ -3,8 +3,8 @@ package site
 import "github.com/recheckgen/recheckgen/report"
 
 // data writes the report as JSON: the index data/report.json, a file per
-// bug, the unexplained builds and the tests' failures apart, and
-// elastic-recheck's graph.json.
+// bug, the unexplained builds, the jobs' and projects' bugs and the tests'
+// details apart (report.Index), and elastic-recheck's graph.json.
 func (s *site) data() error {
 	index, bugs := report.Index(s.in.Report)
 	if err := s.json("data/report.json", index); err != nil {
