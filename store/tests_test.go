@@ -93,3 +93,29 @@ func TestUpgradeFillsTestResults(t *testing.T) {
 		t.Errorf("after upgrade: %+v %v", runs, err)
 	}
 }
+
+// TestManyTestResults: a run's results go in batches; none is lost or
+// moved at a batch's edge.
+func TestManyTestResults(t *testing.T) {
+	root := t.TempDir()
+	mustWrite(t, filepath.Join(root, "b1", "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", "b1")))
+	var log strings.Builder
+	for i := 0; i < 150; i++ {
+		fmt.Fprintf(&log, "2026-11-20 10:00:%02d.000000 | c | {0} tempest.api.a.B.test_%03d [0.5s] ... ok\n", i%60, i)
+	}
+	mustWrite(t, filepath.Join(root, "b1", "job-output.txt"), []byte(log.String()))
+	st := openTest(t)
+	if _, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs}); err != nil {
+		t.Fatal(err)
+	}
+	win := recheckgen.Window{Start: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC), Bucket: time.Hour}
+	runs, err := st.TestRuns(context.Background(), win, recheckgen.BuildFilter{})
+	if err != nil || len(runs) != 150 {
+		t.Fatalf("%d results, %v", len(runs), err)
+	}
+	for i, r := range runs {
+		if r.Line != i+1 || r.Test != fmt.Sprintf("tempest.api.a.B.test_%03d", i) || r.Seconds != 0.5 {
+			t.Fatalf("result %d: %+v", i, r)
+		}
+	}
+}

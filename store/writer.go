@@ -60,7 +60,7 @@ type buildTx struct {
 type stmts struct {
 	lines                [len(batchSizes)]*sql.Stmt // INSERTs of batchSizes rows
 	file, tag, fileLines *sql.Stmt
-	test, totals         *sql.Stmt
+	test, tests, totals  *sql.Stmt // one test result, testsBatch of them, a Totals block
 }
 
 // batchSizes are the row counts of the prepared line INSERTs: a file's
@@ -85,6 +85,7 @@ func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&st.tag, "INSERT OR IGNORE INTO file_tags (tag, file_id) VALUES (?, ?)"},
 		{&st.fileLines, "UPDATE files SET lines = ? WHERE id = ?"},
 		{&st.test, insertTestSQL},
+		{&st.tests, insertTestsSQL(testsBatch)},
 		{&st.totals, insertTotalsSQL},
 	} {
 		stmt, err := db.PrepareContext(ctx, p.sql)
@@ -103,12 +104,12 @@ func (st *stmts) in(ctx context.Context, tx *sql.Tx) stmts {
 		b.lines[i] = tx.StmtContext(ctx, s)
 	}
 	b.file, b.tag, b.fileLines = tx.StmtContext(ctx, st.file), tx.StmtContext(ctx, st.tag), tx.StmtContext(ctx, st.fileLines)
-	b.test, b.totals = tx.StmtContext(ctx, st.test), tx.StmtContext(ctx, st.totals)
+	b.test, b.tests, b.totals = tx.StmtContext(ctx, st.test), tx.StmtContext(ctx, st.tests), tx.StmtContext(ctx, st.totals)
 	return b
 }
 
 func (st *stmts) close() {
-	for _, s := range append(st.lines[:], st.file, st.tag, st.fileLines, st.test, st.totals) {
+	for _, s := range append(st.lines[:], st.file, st.tag, st.fileLines, st.test, st.tests, st.totals) {
 		if s != nil {
 			s.Close()
 		}

@@ -47,7 +47,7 @@ func Maybe(line []byte) bool { return bytes.Contains(line, marker) }
 // ParseLine reads one line; ok is false when it is not a test result.
 func ParseLine(line []byte) (r Result, ok bool) {
 	i := bytes.LastIndex(line, marker)
-	if i < 0 {
+	if i < 0 || !outcomeLike(line[i+len(marker):]) {
 		return Result{}, false
 	}
 	left, right := stripANSI(string(line[:i])), strings.TrimSpace(stripANSI(string(line[i+len(marker):])))
@@ -102,6 +102,25 @@ func ParseLine(line []byte) (r Result, ok bool) {
 	}
 	return r, true
 }
+
+// outcomeLike is a test, without allocating, of whether what follows
+// " ... " can be an outcome: most lines holding the marker ("Setting up
+// lvm2 ...") are not results, and the ingest sees them all.
+func outcomeLike(b []byte) bool {
+	b = bytes.TrimLeft(b, " ")
+	if len(b) > 0 && b[0] == 0x1b { // coloured: decided after the colours go
+		return true
+	}
+	for _, w := range outcomeWords {
+		if bytes.HasPrefix(b, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var outcomeWords = [][]byte{[]byte("ok"), []byte("FAIL"), []byte("ERROR"), []byte("SKIPPED"), []byte("skipped"),
+	[]byte("expected failure"), []byte("unexpected success")}
 
 // outcome reads what follows " ... ".
 func outcome(s string) (recheckgen.TestStatus, string, bool) {
