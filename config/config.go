@@ -113,7 +113,8 @@ type OpenSearch struct {
 	PasswordEnv string // name of the variable holding the password
 	CAFile      string
 	Insecure    bool
-	Timeout     time.Duration
+	Timeout     time.Duration // per request
+	Deadline    time.Duration // all requests of a run together
 	// Fields names the index's fields (elastic-recheck's names by default).
 	Fields OpenSearchFields
 }
@@ -146,7 +147,7 @@ func Default() *Config {
 		SQLite: SQLite{Path: ".recheckgen/logs.db", MaxFileMiB: logfile.DefaultMaxFile >> 20, Globs: []string{
 			"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}},
 		OpenSearch: OpenSearch{Index: "logstash-*", UserEnv: "RECHECKGEN_OPENSEARCH_USER",
-			PasswordEnv: "RECHECKGEN_OPENSEARCH_PASSWORD", Timeout: 30 * time.Second,
+			PasswordEnv: "RECHECKGEN_OPENSEARCH_PASSWORD", Timeout: 30 * time.Second, Deadline: 10 * time.Minute,
 			Fields: OpenSearchFields{Message: "message", Timestamp: "@timestamp", BuildUUID: "build_uuid", BuildName: "build_name",
 				BuildStatus: "build_status", Voting: "voting", LogURL: "log_url", Project: "project", Pipeline: "build_queue",
 				Branch: "build_branch", Filename: "filename", Provider: "node_provider", Region: "node_region", Node: "build_node",

@@ -191,6 +191,12 @@ func validate(c *Config, doc *yamlfile.Doc) diag.List {
 	if c.Window.Bucket <= 0 || c.Window.Length <= 0 || c.Window.Length%c.Window.Bucket != 0 {
 		bad("window.length", fmt.Sprintf("window %s must be a positive whole number of %s buckets", FormatDuration(c.Window.Length), FormatDuration(c.Window.Bucket)))
 	}
+	if c.OpenSearch.Timeout <= 0 {
+		bad("backend.opensearch.timeout", "must be positive")
+	}
+	if c.OpenSearch.Deadline <= 0 {
+		bad("backend.opensearch.deadline", "must be positive")
+	}
 	if c.Report.Concurrency < 1 {
 		bad("report.concurrency", "must be at least 1")
 	}

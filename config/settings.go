@@ -64,6 +64,7 @@ var Settings = []Setting{
 	{"backend.opensearch.ca_file", "ca-file", "PEM file of CA certificates to trust", func(c *Config) any { return &c.OpenSearch.CAFile }},
 	{"backend.opensearch.insecure_skip_verify", "insecure-skip-verify", "do not verify the server's certificate (testing only)", func(c *Config) any { return &c.OpenSearch.Insecure }},
 	{"backend.opensearch.timeout", "timeout", "timeout of one request", func(c *Config) any { return &c.OpenSearch.Timeout }},
+	{"backend.opensearch.deadline", "deadline", "time every request to the server may take together in one run, retries included", func(c *Config) any { return &c.OpenSearch.Deadline }},
 }
 
 // The field map's settings: backend.opensearch.fields.<name>, --field-<name>.

@@ -1,12 +1,24 @@
 package opensearch
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/internal/httpclient"
+)
+
+// Failed-build paging: pages of pageSize builds, at most maxFailedBuilds
+// in all (and so at most maxPages pages): past them, or when the server
+// hands back an after_key it gave before, paging stops with an error
+// instead of running on.
+const (
+	pageSize        = 1000
+	maxFailedBuilds = 100000
+	maxPages        = maxFailedBuilds/pageSize + 1
 )
 
 // FailedBuilds lists the failed builds of w with a composite aggregation on
@@ -25,9 +37,13 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 		filter = append(filter, obj{"terms": obj{f.Pipeline: bf.Pipelines}})
 	}
 	var out []recheckgen.Build
-	var after any
+	seen := map[string]bool{} // after_keys handed out so far
+	var after json.RawMessage
 	for page := 1; ; page++ {
-		comp := obj{"size": 1000, "sources": []any{obj{"uuid": obj{"terms": obj{"field": f.BuildUUID}}}}}
+		if page > maxPages {
+			return nil, fmt.Errorf("failed builds: stopped after %d pages: the server keeps paging past %d builds", maxPages, maxFailedBuilds)
+		}
+		comp := obj{"size": pageSize, "sources": []any{obj{"uuid": obj{"terms": obj{"field": f.BuildUUID}}}}}
 		if after != nil {
 			comp["after"] = after
 		}
@@ -35,7 +51,9 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 			"aggs": obj{"builds": obj{"composite": comp, "aggs": obj{
 				"first": obj{"min": obj{"field": f.Timestamp}},
 				"build": obj{"top_hits": obj{"size": 1, "_source": c.sourceFields(false)}}}}}})
-		data, err := c.post(ctx, "/_search", "application/json", body)
+		var data []byte
+		err := c.do(ctx, request{path: "/_search", contentType: "application/json", body: body,
+			limit: capBase + pageSize*capPerBuild, read: readAll(&data)})
 		if err != nil {
 			return nil, fmt.Errorf("failed builds, page %d: %w", page, err)
 		}
@@ -63,13 +81,31 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 			if len(b.Build.Hits.Hits) > 0 {
 				bl = c.build(b.Build.Hits.Hits[0].Source)
 			}
-			bl.UUID, bl.Start = b.Key.UUID, b.First.time() // documents carry no start: the first line stands in
+			// Documents carry no start: the first line stands in.
+			start, err := b.First.time("failed build " + httpclient.Snippet(b.Key.UUID, 80))
+			if err != nil {
+				return nil, fmt.Errorf("failed builds, page %d: the server's answer is refused: %w", page, err)
+			}
+			bl.UUID, bl.Start = c.redact(b.Key.UUID), start
 			out = append(out, bl)
+			if len(out) > maxFailedBuilds {
+				return nil, fmt.Errorf("failed builds: more than %d in the window: narrow it (window.length, report.pipelines)", maxFailedBuilds)
+			}
 		}
-		if len(resp.Aggs.Builds.Buckets) == 0 || len(resp.Aggs.Builds.AfterKey) == 0 || string(resp.Aggs.Builds.AfterKey) == "null" {
+		key := resp.Aggs.Builds.AfterKey
+		if len(resp.Aggs.Builds.Buckets) == 0 || len(key) == 0 || string(key) == "null" {
 			break
 		}
-		after = resp.Aggs.Builds.AfterKey
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, key); err != nil {
+			return nil, fmt.Errorf("failed builds, page %d: invalid after_key: %v", page, err)
+		}
+		if seen[compact.String()] {
+			return nil, fmt.Errorf("failed builds, page %d: the server handed back an after_key it gave before (%s): paging stopped",
+				page, c.redact(httpclient.Snippet(compact.String(), 200)))
+		}
+		seen[compact.String()] = true
+		after = key
 	}
 	recheckgen.SortNewestFirst(out)
 	return out, nil
@@ -87,8 +123,8 @@ func (c *Client) Latest(ctx context.Context, now time.Time) (recheckgen.Latest, 
 				"newest": obj{"terms": obj{"field": c.cfg.Fields.BuildUUID, "size": recheckgen.MaxFuture}}}},
 	}})
 	var l recheckgen.Latest
-	data, err := c.post(ctx, "/_search", "application/json", body)
-	if err != nil {
+	var data []byte
+	if err := c.do(ctx, request{path: "/_search", contentType: "application/json", body: body, limit: capBase, read: readAll(&data)}); err != nil {
 		return l, fmt.Errorf("newest document: %w", err)
 	}
 	var resp struct {
@@ -109,13 +145,21 @@ func (c *Client) Latest(ctx context.Context, now time.Time) (recheckgen.Latest, 
 	if err := json.Unmarshal(data, &resp); err != nil {
 		return l, fmt.Errorf("newest document: invalid response JSON: %v", err)
 	}
-	l.Time = resp.Aggs.Past.Last.time()
+	t, err := resp.Aggs.Past.Last.time("newest document")
+	if err != nil {
+		return l, fmt.Errorf("the server's answer is refused: %w", err)
+	}
+	l.Time = t
 	for _, b := range resp.Aggs.Future.Newest.Buckets {
 		l.Future = append(l.Future, b.Key)
 	}
 	l.FutureCount = len(l.Future)
 	if v := resp.Aggs.Future.Builds.Value; v != nil {
-		l.FutureCount = max(l.FutureCount, int(*v))
+		n, err := count(*v, "builds dated after now")
+		if err != nil {
+			return l, fmt.Errorf("the server's answer is refused: %w", err)
+		}
+		l.FutureCount = max(l.FutureCount, n)
 	}
 	return l, nil
 }

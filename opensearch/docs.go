@@ -65,22 +65,25 @@ func scalar(raw json.RawMessage) string {
 func (c *Client) build(src map[string]json.RawMessage) recheckgen.Build {
 	d, f := newDoc(src), c.cfg.Fields
 	voting := d.get(f.Voting)
+	// A server's documents are its words too: a credential it echoes
+	// into one is never published.
+	get := func(name string) string { return c.redact(d.get(name)) }
 	return recheckgen.Build{
-		UUID: d.get(f.BuildUUID), Job: d.get(f.BuildName), Result: d.get(f.BuildStatus),
+		UUID: get(f.BuildUUID), Job: get(f.BuildName), Result: get(f.BuildStatus),
 		Voting: voting == "" || voting == "1" || voting == "true" || voting == f.VotingValue,
-		LogURL: d.get(f.LogURL), Project: d.get(f.Project), Pipeline: d.get(f.Pipeline), Branch: d.get(f.Branch),
-		Provider: d.get(f.Provider), Region: d.get(f.Region), Node: d.get(f.Node), Change: d.get("build_change"), Patchset: d.get("build_patchset"), Ref: d.get("build_ref"),
+		LogURL: get(f.LogURL), Project: get(f.Project), Pipeline: get(f.Pipeline), Branch: get(f.Branch),
+		Provider: get(f.Provider), Region: get(f.Region), Node: get(f.Node), Change: get("build_change"), Patchset: get("build_patchset"), Ref: get("build_ref"),
 	}
 }
 
 func (c *Client) hit(src map[string]json.RawMessage) recheckgen.Hit {
 	d, f := newDoc(src), c.cfg.Fields
-	h := recheckgen.Hit{Build: c.build(src), File: d.get(f.Filename), Message: d.get(f.Message)}
+	h := recheckgen.Hit{Build: c.build(src), File: c.redact(d.get(f.Filename)), Message: c.redact(d.get(f.Message))}
 	if h.Message == "" {
-		h.Message = d.get("@message")
+		h.Message = c.redact(d.get("@message"))
 	}
 	if h.File == "" {
-		h.File = firstOf(d.get("tags"), d.get("@tags"))
+		h.File = c.redact(firstOf(d.get("tags"), d.get("@tags")))
 	}
 	if t, err := time.Parse(time.RFC3339Nano, d.get(f.Timestamp)); err == nil {
 		h.Time = t.UTC()

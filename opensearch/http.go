@@ -6,122 +6,149 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/recheckgen/recheckgen/internal/httpclient"
 )
 
-// post sends body to path and returns the response body. It retries, with
-// exponential backoff and jitter, on 429, 502, 503 and 504 (honouring
-// Retry-After) and on connection errors; each attempt has its own timeout.
-func (c *Client) post(ctx context.Context, path, contentType string, body []byte) ([]byte, error) {
+// Response caps: what one answer may hold, sized from what was asked.
+// Past them a response fails "response over N bytes" and is not retried.
+const (
+	capBase      = 1 << 20   // any answer's fixed part: shards, took, errors, metric aggregations
+	capPerHit    = 256 << 10 // one recent line: its message (tracebacks joined into one event) and fields
+	capPerBuild  = 2 << 10   // one build bucket: uuid, counts, times and the build's fields
+	capPerBucket = 2 << 10   // one histogram bucket with its status buckets
+)
+
+// searchCap is what the answer to one query of window w with recent hits
+// may hold.
+func searchCap(recent, buckets int) int64 {
+	return capBase + int64(recent)*capPerHit + maxBuilds*capPerBuild + int64(buckets)*capPerBucket
+}
+
+// request is one call to the server.
+type request struct {
+	method, path, contentType string
+	body                      []byte
+	limit                     int64 // response cap
+	// read consumes the body of a 2xx answer; it is called again on a
+	// retry, from the start.
+	read func(io.Reader) error
+}
+
+// do sends r, retrying with exponential backoff and jitter (honouring
+// Retry-After) what httpclient.Retryable allows: 429, 502, 503, 504 and
+// dropped connections; never a client timeout, a response over its cap
+// or a permanent error. Each attempt has the per-request timeout, and all
+// of them the run's deadline.
+func (c *Client) do(ctx context.Context, r request) error {
+	ctx, cancel := c.runContext(ctx)
+	defer cancel()
 	var last error
 	for attempt := 0; attempt <= c.cfg.Retries; attempt++ {
 		if attempt > 0 {
-			if err := sleep(ctx, c.delay(attempt, last)); err != nil {
-				return nil, err
+			if err := httpclient.Sleep(ctx, httpclient.Delay(attempt, c.cfg.Backoff, time.Minute, last)); err != nil {
+				return c.explain(ctx, err)
 			}
 		}
-		data, retry, err := c.once(ctx, path, contentType, body)
+		err := c.once(ctx, r)
 		if err == nil {
-			return data, nil
+			return nil
 		}
 		last = err
-		if !retry || ctx.Err() != nil {
-			return nil, err
+		if !httpclient.Retryable(err) || ctx.Err() != nil {
+			return err
 		}
 	}
-	return nil, fmt.Errorf("%w (gave up after %d attempts)", last, c.cfg.Retries+1)
+	return fmt.Errorf("%w (gave up after %d attempts)", last, c.cfg.Retries+1)
 }
 
-// statusError is an HTTP error status.
-type statusError struct {
-	code       int
-	retryAfter time.Duration
-	body       string
+// errDeadline is the cause of a context ended by the run's deadline.
+type errDeadline struct{ d time.Duration }
+
+func (e errDeadline) Error() string {
+	return fmt.Sprintf("the run's deadline passed: every request to the server together may take %v (backend.opensearch.deadline)", e.d)
 }
 
-func (e *statusError) Error() string {
-	return fmt.Sprintf("server answered %d %s: %s", e.code, http.StatusText(e.code), e.body)
+// errTimeout is the cause of an attempt ended by the per-request timeout.
+type errTimeout struct{ d time.Duration }
+
+func (e errTimeout) Error() string {
+	return fmt.Sprintf("no answer within %v (backend.opensearch.timeout); not sent again, the server may still be busy with it", e.d)
 }
 
-func (c *Client) once(ctx context.Context, path, contentType string, body []byte) (data []byte, retry bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+// runContext bounds ctx by the run's deadline.
+func (c *Client) runContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithDeadlineCause(ctx, c.deadline, errDeadline{c.cfg.Deadline})
+}
+
+// explain replaces a context error by the cause that ended it.
+func (c *Client) explain(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); cause != nil && errors.Is(err, ctx.Err()) {
+		var d errDeadline
+		var t errTimeout
+		if errors.As(cause, &d) || errors.As(cause, &t) {
+			return cause
+		}
+	}
+	return err
+}
+
+func (c *Client) once(ctx context.Context, r request) error {
+	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.Timeout, errTimeout{c.cfg.Timeout})
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint(path), bytes.NewReader(body))
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	method := r.method
+	if method == "" {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.endpoint(r.path), body)
 	if err != nil {
-		return nil, false, err
+		return err
 	}
-	req.Header.Set("Content-Type", contentType)
-	if c.cfg.User != "" || c.cfg.Password != "" {
-		req.SetBasicAuth(c.cfg.User, c.cfg.Password)
+	if r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
 	}
+	req.Header.Set("Accept", "application/json")
 	c.Requests.Add(1)
-	c.Bytes.Add(int64(len(body)))
-	resp, err := c.http.Do(req)
+	c.Bytes.Add(int64(len(r.body)))
+	resp, err := c.hc.Do(req, r.limit)
 	if err != nil {
-		var ne net.Error
-		return nil, errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isConnErr(err), err
+		return c.explain(ctx, err)
 	}
 	defer resp.Body.Close()
-	data, err = io.ReadAll(resp.Body)
-	c.Bytes.Add(int64(len(data)))
+	cr := &countingReader{r: resp.Body}
+	err = r.read(cr)
+	c.Bytes.Add(cr.n)
 	if err != nil {
-		return nil, true, fmt.Errorf("read response: %w", err)
+		return c.explain(ctx, err)
 	}
-	switch resp.StatusCode {
-	case http.StatusOK:
-		return data, false, nil
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return nil, true, &statusError{resp.StatusCode, retryAfter(resp.Header.Get("Retry-After")), snippet(data)}
-	}
-	return nil, false, &statusError{code: resp.StatusCode, body: snippet(data)}
+	return nil
 }
 
-func isConnErr(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op)
-}
-
-// delay is the wait before attempt n: the server's Retry-After when it
-// gave one, else base·2^(n-1) with ±50% jitter, so clients that failed
-// together do not retry together.
-func (c *Client) delay(n int, last error) time.Duration {
-	var se *statusError
-	if errors.As(last, &se) && se.retryAfter > 0 {
-		return min(se.retryAfter, time.Minute)
-	}
-	d := c.cfg.Backoff << (n - 1)
-	return d/2 + time.Duration(rand.Int64N(int64(d)))
-}
-
-func retryAfter(h string) time.Duration {
-	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return time.Until(t)
-	}
-	return 0
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
+// readAll is a read function keeping the whole body in *dst.
+func readAll(dst *[]byte) func(io.Reader) error {
+	return func(r io.Reader) error {
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return fmt.Errorf("read response: %w", err)
+		}
+		*dst = data
 		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
-func snippet(b []byte) string {
-	const max = 300
-	if len(b) > max {
-		return string(b[:max]) + "…"
-	}
-	return string(b)
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -12,13 +12,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/recheckgen/recheckgen/internal/httpclient"
 	"github.com/recheckgen/recheckgen/lucene"
 )
 
@@ -50,19 +50,22 @@ type Config struct {
 	CAFile         string
 	Insecure       bool
 	Timeout        time.Duration // per request
-	Fields         Fields
-	Operator       lucene.Operator
-	Batch          int           // queries per _msearch; 50 when 0
-	Retries        int           // attempts after the first; 4 when 0
-	Backoff        time.Duration // first retry delay; 250ms when 0
+	// Deadline bounds every request of the run together, from New on.
+	Deadline time.Duration
+	Fields   Fields
+	Operator lucene.Operator
+	Batch    int           // queries per _msearch; 50 when 0
+	Retries  int           // attempts after the first; 4 when 0
+	Backoff  time.Duration // first retry delay; 250ms when 0
 }
 
 // Client is an OpenSearch/Elasticsearch backend.
 type Client struct {
-	cfg  Config
-	http *http.Client
-	urls []*url.URL
-	next atomic.Uint32 // round robin over urls
+	cfg      Config
+	hc       *httpclient.Client
+	deadline time.Time // the run's, from Config.Deadline
+	urls     []*url.URL
+	next     atomic.Uint32 // round robin over urls
 	// Requests and Bytes count what went over the wire, for benchmarks.
 	Requests, Bytes atomic.Int64
 }
@@ -90,7 +93,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
 	}
-	c := &Client{cfg: cfg}
+	if cfg.Deadline <= 0 {
+		cfg.Deadline = 10 * time.Minute
+	}
+	c := &Client{cfg: cfg, deadline: time.Now().Add(cfg.Deadline)}
 	for _, raw := range cfg.URLs {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -113,17 +119,18 @@ func New(cfg Config) (*Client, error) {
 		}
 		tlsCfg.RootCAs = pool
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = tlsCfg
-	c.http = &http.Client{Transport: tr}
+	c.hc = httpclient.New(httpclient.Options{User: cfg.User, Password: cfg.Password, TLS: tlsCfg})
 	return c, nil
 }
 
 // Close releases idle connections.
 func (c *Client) Close() error {
-	c.http.CloseIdleConnections()
+	c.hc.CloseIdleConnections()
 	return nil
 }
+
+// redact removes the credentials from text the server wrote.
+func (c *Client) redact(s string) string { return c.hc.Redactor().Redact(s) }
 
 // endpoint is the next server's URL for path, round robin.
 func (c *Client) endpoint(path string) string {

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"math"
+	"net/http"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/internal/httpclient"
 )
 
 // precision makes the distinct-build counts exact up to this many builds
@@ -103,38 +108,170 @@ func (c *Client) SearchAll(ctx context.Context, qs []recheckgen.Query, w recheck
 }
 
 func (c *Client) batch(ctx context.Context, qs []recheckgen.Query, w recheckgen.Window, opts func(recheckgen.Query) recheckgen.SearchOptions, ms []*recheckgen.Match, errs []error, n int) {
-	fail := func(err error) {
-		for i := range errs {
-			errs[i] = err
-		}
+	pending := make([]int, len(qs))
+	for i := range pending {
+		pending[i] = i
 	}
+	for attempt := 1; ; attempt++ {
+		sub := make([]recheckgen.Query, len(pending))
+		for k, i := range pending {
+			sub[k] = qs[i]
+		}
+		items, err := c.msearch(ctx, sub, w, opts)
+		var busy []int
+		var last error
+		for k, i := range pending {
+			it := items[k]
+			switch {
+			case !it.done:
+				errs[i] = fmt.Errorf("batch %d (%s … %s): %w", n, qs[0].ID, qs[len(qs)-1].ID, err)
+			case it.busy && attempt <= c.cfg.Retries:
+				busy, last = append(busy, i), it.err
+			case it.err != nil:
+				errs[i] = fmt.Errorf("query %s: %w", qs[i].ID, it.err)
+			default:
+				ms[i] = it.m
+			}
+		}
+		if len(busy) == 0 {
+			return
+		}
+		// A per-item 429: the server's queue was full for those queries
+		// alone; send them again, and only them, after a backoff.
+		if err := httpclient.Sleep(ctx, httpclient.Delay(attempt, c.cfg.Backoff, time.Minute, last)); err != nil {
+			for _, i := range busy {
+				errs[i] = fmt.Errorf("query %s: %w (then: %v)", qs[i].ID, last, err)
+			}
+			return
+		}
+		pending = busy
+	}
+}
+
+// item is one query's part of an _msearch answer.
+type item struct {
+	done bool // read (m or err set)
+	busy bool // rejected with 429: worth sending again
+	m    *recheckgen.Match
+	err  error
+}
+
+// msearch sends one _msearch and reads its answer a query at a time, each
+// through a cap sized from that query's request (and the whole through
+// their sum), so a hostile answer costs at most one query's cap of
+// memory. Queries read before a failure keep their results.
+func (c *Client) msearch(ctx context.Context, qs []recheckgen.Query, w recheckgen.Window, opts func(recheckgen.Query) recheckgen.SearchOptions) ([]item, error) {
+	items := make([]item, len(qs))
 	body, err := c.msearchBody(qs, w, opts)
 	if err != nil {
-		fail(err)
-		return
+		return items, err
 	}
-	data, err := c.post(ctx, "/_msearch", "application/x-ndjson", body)
-	if err != nil {
-		fail(fmt.Errorf("batch %d (%s … %s): %w", n, qs[0].ID, qs[len(qs)-1].ID, err))
-		return
+	caps := make([]int64, len(qs))
+	total := int64(capBase)
+	for i, q := range qs {
+		caps[i] = searchCap(opts(q).Recent, w.Buckets())
+		total += caps[i]
 	}
-	var resp struct {
-		Responses []json.RawMessage `json:"responses"`
-	}
-	if err := json.Unmarshal(data, &resp); err != nil {
-		fail(fmt.Errorf("batch %d (%s … %s): invalid response JSON: %v", n, qs[0].ID, qs[len(qs)-1].ID, err))
-		return
-	}
-	if len(resp.Responses) != len(qs) {
-		fail(fmt.Errorf("batch %d: %d responses for %d queries", n, len(resp.Responses), len(qs)))
-		return
-	}
-	for i, raw := range resp.Responses {
-		ms[i], errs[i] = c.decode(raw, w, opts(qs[i]).Recent)
-		if errs[i] != nil {
-			errs[i] = fmt.Errorf("query %s: %w", qs[i].ID, errs[i])
+	err = c.do(ctx, request{path: "/_msearch", contentType: "application/x-ndjson", body: body, limit: total,
+		read: func(r io.Reader) error {
+			clear(items)
+			return readItems(r, caps, func(i int, raw json.RawMessage) {
+				m, busy, err := c.decode(raw, w, opts(qs[i]).Recent)
+				items[i] = item{done: true, busy: busy, m: m, err: err}
+			}, func(i int) string { return qs[i].ID })
+		}})
+	if err == nil {
+		for i := range items {
+			if !items[i].done {
+				return items, fmt.Errorf("%d responses for %d queries", i, len(qs))
+			}
 		}
 	}
+	return items, err
+}
+
+// readItems streams an _msearch answer, {"responses": [item, ...]},
+// handing each item to each while it reads no more of an item than its
+// cap (and of anything else than capBase).
+func readItems(r io.Reader, caps []int64, each func(int, json.RawMessage), name func(int) string) error {
+	wr := &windowReader{r: r}
+	dec := json.NewDecoder(wr)
+	allow := func(n int64, what string) { wr.limit, wr.cap, wr.what = dec.InputOffset()+n, n, what }
+	invalid := func(err error) error {
+		var tl *httpclient.TooLargeError
+		if errors.As(err, &tl) {
+			return err
+		}
+		return fmt.Errorf("invalid response JSON: %v", err)
+	}
+	allow(capBase, "the answer's head")
+	if err := expectDelim(dec, '{'); err != nil {
+		return invalid(err)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return invalid(err)
+		}
+		if tok != "responses" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return invalid(err)
+			}
+			allow(capBase, "the answer's head")
+			continue
+		}
+		if err := expectDelim(dec, '['); err != nil {
+			return invalid(err)
+		}
+		for i := 0; dec.More(); i++ {
+			if i >= len(caps) {
+				return fmt.Errorf("more responses than the %d queries sent", len(caps))
+			}
+			allow(caps[i], "the answer to query "+name(i))
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return invalid(err)
+			}
+			each(i, raw)
+		}
+		allow(capBase, "the answer's tail")
+		if err := expectDelim(dec, ']'); err != nil {
+			return invalid(err)
+		}
+	}
+	return nil
+}
+
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != d {
+		return fmt.Errorf("%v where %v was expected", tok, d)
+	}
+	return nil
+}
+
+// windowReader fails once the decoder needs bytes past limit.
+type windowReader struct {
+	r          io.Reader
+	n          int64
+	limit, cap int64
+	what       string
+}
+
+func (w *windowReader) Read(p []byte) (int, error) {
+	if w.n >= w.limit {
+		return 0, fmt.Errorf("%s: %w", w.what, &httpclient.TooLargeError{Limit: w.cap})
+	}
+	if rest := w.limit - w.n; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := w.r.Read(p)
+	w.n += int64(n)
+	return n, err
 }
 
 // searchResponse is the part of a search response read back.
@@ -142,13 +279,8 @@ type searchResponse struct {
 	Error    json.RawMessage `json:"error"`
 	Status   int             `json:"status"`
 	TimedOut bool            `json:"timed_out"`
-	Shards   struct {
-		Failed   int `json:"failed"`
-		Failures []struct {
-			Reason json.RawMessage `json:"reason"`
-		} `json:"failures"`
-	} `json:"_shards"`
-	Hits struct {
+	Shards   shards          `json:"_shards"`
+	Hits     struct {
 		Hits []hit `json:"hits"`
 	} `json:"hits"`
 	Aggs struct {
@@ -164,12 +296,12 @@ type searchResponse struct {
 						Hits []hit `json:"hits"`
 					} `json:"hits"`
 				} `json:"build"`
-				DocCount int `json:"doc_count"`
+				DocCount float64 `json:"doc_count"`
 			} `json:"buckets"`
 		} `json:"builds"`
 		Hist struct {
 			Buckets []struct {
-				Key    int64 `json:"key"`
+				Key    float64 `json:"key"`
 				Status struct {
 					Buckets []struct {
 						Key    string `json:"key"`
@@ -181,64 +313,132 @@ type searchResponse struct {
 	} `json:"aggregations"`
 }
 
+type shards struct {
+	Failed   int `json:"failed"`
+	Failures []struct {
+		Reason json.RawMessage `json:"reason"`
+	} `json:"failures"`
+}
+
 type value struct {
 	Value *float64 `json:"value"`
 }
 
-func (v value) time() time.Time {
-	if v.Value == nil {
-		return time.Time{}
+// Plausible numbers: a server's answer outside them is refused, not
+// published (a time of 1e300 cannot even be written as JSON again).
+const (
+	maxMillis = 1e15 // 33,658 AD: past it, milliseconds are no time at all
+	maxCount  = 1e12 // lines or builds in one bucket
+)
+
+// millis reads epoch milliseconds from a server as a plausible time.
+func millis(v float64, what string) (time.Time, error) {
+	if math.IsNaN(v) || math.Abs(v) > maxMillis {
+		return time.Time{}, fmt.Errorf("%s: %g is no time in epoch milliseconds", what, v)
 	}
-	return time.UnixMilli(int64(*v.Value)).UTC()
+	t := time.UnixMilli(int64(v)).UTC()
+	if err := recheckgen.CheckTime(t, time.Now()); err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w", what, err)
+	}
+	return t, nil
 }
 
-// decode reads one item of an _msearch response.
-func (c *Client) decode(raw json.RawMessage, w recheckgen.Window, recent int) (*recheckgen.Match, error) {
+// time is v as a time; the zero time when the server had none.
+func (v value) time(what string) (time.Time, error) {
+	if v.Value == nil {
+		return time.Time{}, nil
+	}
+	return millis(*v.Value, what)
+}
+
+// count reads a count from a server.
+func count(v float64, what string) (int, error) {
+	if math.IsNaN(v) || v < 0 || v > maxCount || v != math.Trunc(v) {
+		return 0, fmt.Errorf("%s: %g is not a count", what, v)
+	}
+	return int(v), nil
+}
+
+// numbers gathers the first error of many checks.
+type numbers struct{ err error }
+
+func (n *numbers) time(v value, what string) time.Time {
+	t, err := v.time(what)
+	if n.err == nil {
+		n.err = err
+	}
+	return t
+}
+
+func (n *numbers) count(v float64, what string) int {
+	c, err := count(v, what)
+	if n.err == nil {
+		n.err = err
+	}
+	return c
+}
+
+// decode reads one item of an _msearch response; busy says the server
+// refused it for load (429), so it is worth sending again.
+func (c *Client) decode(raw json.RawMessage, w recheckgen.Window, recent int) (m *recheckgen.Match, busy bool, err error) {
 	var r searchResponse
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("invalid response JSON: %v", err)
+		return nil, false, fmt.Errorf("invalid response JSON: %v", err)
 	}
 	if len(r.Error) > 0 && string(r.Error) != "null" {
-		return nil, fmt.Errorf("the server rejected the query (%d): %s", r.Status, reason(r.Error))
+		return nil, r.Status == http.StatusTooManyRequests, fmt.Errorf("the server rejected the query (%d): %s", r.Status, c.redact(reason(r.Error)))
 	}
 	if r.Shards.Failed > 0 {
 		msg := "shard failure"
 		if len(r.Shards.Failures) > 0 {
 			msg = reason(r.Shards.Failures[0].Reason)
 		}
-		return nil, fmt.Errorf("%d shard(s) failed: %s", r.Shards.Failed, msg)
+		return nil, false, fmt.Errorf("%d shard(s) failed: %s", r.Shards.Failed, c.redact(msg))
 	}
-	m := &recheckgen.Match{Buckets: map[string][]int{}, First: r.Aggs.First.time(), Last: r.Aggs.Last.time()}
+	var n numbers
+	m = &recheckgen.Match{Buckets: map[string][]int{}, First: n.time(r.Aggs.First, "first match"), Last: n.time(r.Aggs.Last, "last match")}
 	for _, b := range r.Aggs.Builds.Buckets {
-		mb := recheckgen.MatchedBuild{First: b.First.time(), Last: b.Last.time(), Lines: b.DocCount}
+		what := "build " + httpclient.Snippet(b.Key, 80)
+		mb := recheckgen.MatchedBuild{First: n.time(b.First, what+": first match"), Last: n.time(b.Last, what+": last match"),
+			Lines: n.count(b.DocCount, what+": doc_count")}
 		if len(b.Build.Hits.Hits) > 0 {
 			mb.Build = c.build(b.Build.Hits.Hits[0].Source)
 		}
-		mb.UUID = b.Key
+		mb.UUID = c.redact(b.Key)
 		m.Builds = append(m.Builds, mb)
 	}
 	recheckgen.SortMatched(m.Builds)
 	for _, hb := range r.Aggs.Hist.Buckets {
-		k := w.BucketOf(time.UnixMilli(hb.Key))
-		if k < 0 {
-			continue
-		}
+		t := n.time(value{&hb.Key}, "histogram bucket")
+		k := w.BucketOf(t)
 		for _, s := range hb.Status.Buckets {
+			var builds int
+			if s.Builds.Value != nil {
+				builds = n.count(*s.Builds.Value, "histogram bucket: builds")
+			}
+			if k < 0 {
+				continue
+			}
 			if m.Buckets[s.Key] == nil {
 				m.Buckets[s.Key] = make([]int, w.Buckets())
 			}
-			if s.Builds.Value != nil {
-				m.Buckets[s.Key][k] += int(*s.Builds.Value)
-			}
+			m.Buckets[s.Key][k] += builds
 		}
 	}
 	for i, h := range r.Hits.Hits {
 		if i == recent {
 			break
 		}
-		m.Recent = append(m.Recent, c.hit(h.Source))
+		hit := c.hit(h.Source)
+		if err := recheckgen.CheckTime(hit.Time, time.Now()); err != nil && n.err == nil {
+			n.err = fmt.Errorf("recent line: %w", err)
+		}
+		m.Recent = append(m.Recent, hit)
 	}
-	return m, nil
+	if n.err != nil {
+		return nil, false, fmt.Errorf("the server's answer is refused: %w", n.err)
+	}
+	return m, false, nil
 }
 
 // reason pulls the server's words out of an error object.
@@ -254,7 +454,7 @@ func reason(raw json.RawMessage) string {
 		} `json:"caused_by"`
 	}
 	if json.Unmarshal(raw, &e) != nil {
-		return snippet(raw)
+		return httpclient.Snippet(string(raw), 300)
 	}
 	msg := e.Type + ": " + e.Reason
 	if e.CausedBy != nil && e.CausedBy.Reason != "" {

@@ -77,7 +77,7 @@ func openBackend(ctx context.Context, cfg *config.Config, e *env) (recheckgen.Ba
 		o := cfg.OpenSearch
 		return opensearch.New(opensearch.Config{URLs: o.URLs, Index: o.Index, CAFile: o.CAFile, Insecure: o.Insecure,
 			Fields:  opensearch.Fields(o.Fields),
-			Timeout: o.Timeout, Operator: cfg.Query.DefaultOperator, Batch: cfg.Report.Batch,
+			Timeout: o.Timeout, Deadline: o.Deadline, Operator: cfg.Query.DefaultOperator, Batch: cfg.Report.Batch,
 			// Secrets come from the environment only, by the names the config gives.
 			User: os.Getenv(o.UserEnv), Password: os.Getenv(o.PasswordEnv)})
 	}
