@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/internal/httpclient"
 )
 
 // Info is what a tracker says of a bug.
@@ -31,12 +31,17 @@ type Info struct {
 	Failed bool `json:"failed,omitempty"`
 }
 
+// maxAnswer caps a tracker's answer: a bug's JSON (Launchpad's is the
+// largest, a few kilobytes) with room to spare.
+const maxAnswer = 4 << 20
+
 // retryFailed is how long a failed lookup is remembered.
 const retryFailed = time.Hour
 
 // Fetcher looks bugs up.
 type Fetcher struct {
-	HTTP        *http.Client
+	// Client sends the lookups; a plain httpclient.Client when nil.
+	Client      *httpclient.Client
 	Timeout     time.Duration // per lookup; 10s when 0
 	Concurrency int           // lookups at once; 4 when 0
 	TTL         time.Duration // cache lifetime; 24h when 0
@@ -153,21 +158,13 @@ func (f *Fetcher) fetch(ctx context.Context, b recheckgen.BugRef) (Info, error) 
 		return Info{}, err
 	}
 	req.Header.Set("Accept", "application/json")
-	client := f.HTTP
+	client := f.Client
 	if client == nil {
-		client = http.DefaultClient
+		client = httpclient.New(httpclient.Options{})
 	}
-	resp, err := client.Do(req)
+	data, err := client.Read(req, maxAnswer)
 	if err != nil {
-		return Info{}, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return Info{}, fmt.Errorf("%s: %s", req.URL, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return Info{}, err
+		return Info{}, fmt.Errorf("%s: %w", req.URL, err)
 	}
 	in, err := parse(b.Tracker, data)
 	in.Fetched = time.Now().UTC()

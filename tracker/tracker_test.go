@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -90,5 +91,36 @@ func TestUnreachable(t *testing.T) {
 	}
 	if time.Since(start) > 400*time.Millisecond {
 		t.Error("the lookup did not time out")
+	}
+}
+
+// TestHugeAnswer: a tracker answering with an endless body costs at most
+// the answer cap: the lookup fails (the query's own title shows).
+func TestHugeAnswer(t *testing.T) {
+	var sent atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"title": "`))
+		chunk := make([]byte, 64<<10)
+		for i := range chunk {
+			chunk[i] = 'x'
+		}
+		for sent.Load() < 1<<30 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+			sent.Add(int64(len(chunk)))
+		}
+	}))
+	defer srv.Close()
+	f := &Fetcher{APIs: map[recheckgen.Tracker]string{recheckgen.Launchpad: srv.URL}}
+	bug := recheckgen.BugFromID("1")
+	if got := f.Lookup(context.Background(), []recheckgen.BugRef{bug}); len(got) != 0 {
+		t.Errorf("got an answer from an endless body")
+	}
+	if _, err := f.fetch(context.Background(), bug); err == nil || !strings.Contains(err.Error(), "response over 4194304 bytes") {
+		t.Errorf("fetch: %v", err)
+	}
+	if n := sent.Load(); n > 64<<20 {
+		t.Errorf("%d bytes sent before the client stopped reading", n)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/diag"
+	"github.com/recheckgen/recheckgen/internal/httpclient"
 	"github.com/recheckgen/recheckgen/queryrun"
 	"github.com/recheckgen/recheckgen/repo"
 	"github.com/recheckgen/recheckgen/report"
@@ -244,6 +244,10 @@ func previous(ctx context.Context, src string) (*recheckgen.Report, error) {
 	return &r, nil
 }
 
+// maxPrevious caps an earlier report fetched from the published site
+// (a year of daily history for a thousand bugs is a few megabytes).
+const maxPrevious = 64 << 20
+
 func fetch(ctx context.Context, u string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -251,13 +255,5 @@ func fetch(ctx context.Context, u string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s", resp.Status)
-	}
-	return io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	return httpclient.New(httpclient.Options{}).Read(req, maxPrevious)
 }
