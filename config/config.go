@@ -115,6 +115,8 @@ type OpenSearch struct {
 	Insecure    bool
 	Timeout     time.Duration // per request
 	Deadline    time.Duration // all requests of a run together
+	Discover    bool          // choose field names from the index's field types
+	WritePrefix string        // daily indices ingest writes
 	// Fields names the index's fields (elastic-recheck's names by default).
 	Fields OpenSearchFields
 }
@@ -148,6 +150,7 @@ func Default() *Config {
 			"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}},
 		OpenSearch: OpenSearch{Index: "logstash-*", UserEnv: "RECHECKGEN_OPENSEARCH_USER",
 			PasswordEnv: "RECHECKGEN_OPENSEARCH_PASSWORD", Timeout: 30 * time.Second, Deadline: 10 * time.Minute,
+			Discover: true, WritePrefix: "logstash-logs-",
 			Fields: OpenSearchFields{Message: "message", Timestamp: "@timestamp", BuildUUID: "build_uuid", BuildName: "build_name",
 				BuildStatus: "build_status", Voting: "voting", LogURL: "log_url", Project: "project", Pipeline: "build_queue",
 				Branch: "build_branch", Filename: "filename", Provider: "node_provider", Region: "node_region", Node: "build_node",

@@ -64,6 +64,8 @@ var Settings = []Setting{
 	{"backend.opensearch.ca_file", "ca-file", "PEM file of CA certificates to trust", func(c *Config) any { return &c.OpenSearch.CAFile }},
 	{"backend.opensearch.insecure_skip_verify", "insecure-skip-verify", "do not verify the server's certificate (testing only)", func(c *Config) any { return &c.OpenSearch.Insecure }},
 	{"backend.opensearch.timeout", "timeout", "timeout of one request", func(c *Config) any { return &c.OpenSearch.Timeout }},
+	{"backend.opensearch.discover", "discover", "read the index's field types at start (_field_caps) to choose, per field, the name to aggregate on (a keyword or its .keyword sub-field) and to read from _source; off: the configured names as they are", func(c *Config) any { return &c.OpenSearch.Discover }},
+	{"backend.opensearch.write_prefix", "write-prefix", "daily indices that `ingest --to opensearch` writes: this prefix and the day (logstash-logs-2026.11.20)", func(c *Config) any { return &c.OpenSearch.WritePrefix }},
 	{"backend.opensearch.deadline", "deadline", "time every request to the server may take together in one run, retries included", func(c *Config) any { return &c.OpenSearch.Deadline }},
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -24,17 +25,20 @@ const (
 // FailedBuilds lists the failed builds of w with a composite aggregation on
 // the build uuid, a page at a time, so no build list is ever truncated.
 func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf recheckgen.BuildFilter) ([]recheckgen.Build, error) {
-	f := c.cfg.Fields
+	if _, err := c.names(ctx); err != nil {
+		return nil, fmt.Errorf("failed builds: %w", err)
+	}
+	ts, status := c.field("@timestamp").Agg, c.field("build_status").Agg
 	filter := []any{
-		obj{"range": obj{f.Timestamp: obj{"gte": w.Start.UnixMilli(), "lt": w.End.UnixMilli(), "format": "epoch_millis"}}},
-		obj{"exists": obj{"field": f.BuildStatus}},
-		obj{"bool": obj{"must_not": obj{"terms": obj{f.BuildStatus: []string{"SUCCESS", "SKIPPED"}}}}},
+		obj{"range": obj{ts: obj{"gte": w.Start.UnixMilli(), "lt": w.End.UnixMilli(), "format": "epoch_millis"}}},
+		obj{"exists": obj{"field": status}},
+		obj{"bool": obj{"must_not": obj{"terms": obj{status: []string{"SUCCESS", "SKIPPED"}}}}},
 	}
 	if !bf.IncludeNonvoting {
-		filter = append(filter, obj{"term": obj{f.Voting: f.VotingValue}})
+		filter = append(filter, obj{"term": obj{c.exact("voting"): c.cfg.Fields.VotingValue}})
 	}
 	if len(bf.Pipelines) > 0 {
-		filter = append(filter, obj{"terms": obj{f.Pipeline: bf.Pipelines}})
+		filter = append(filter, obj{"terms": obj{c.exact("build_queue"): bf.Pipelines}})
 	}
 	var out []recheckgen.Build
 	seen := map[string]bool{} // after_keys handed out so far
@@ -43,13 +47,13 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 		if page > maxPages {
 			return nil, fmt.Errorf("failed builds: stopped after %d pages: the server keeps paging past %d builds", maxPages, maxFailedBuilds)
 		}
-		comp := obj{"size": pageSize, "sources": []any{obj{"uuid": obj{"terms": obj{"field": f.BuildUUID}}}}}
+		comp := obj{"size": pageSize, "sources": []any{obj{"uuid": obj{"terms": obj{"field": c.field("build_uuid").Agg}}}}}
 		if after != nil {
 			comp["after"] = after
 		}
 		body, _ := json.Marshal(obj{"size": 0, "query": obj{"bool": obj{"filter": filter}},
 			"aggs": obj{"builds": obj{"composite": comp, "aggs": obj{
-				"first": obj{"min": obj{"field": f.Timestamp}},
+				"first": obj{"min": obj{"field": ts}},
 				"build": obj{"top_hits": obj{"size": 1, "_source": c.sourceFields(false)}}}}}})
 		var data []byte
 		err := c.do(ctx, request{path: "/_search", contentType: "application/json", body: body,
@@ -58,7 +62,9 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 			return nil, fmt.Errorf("failed builds, page %d: %w", page, err)
 		}
 		var resp struct {
-			Aggs struct {
+			TimedOut bool   `json:"timed_out"`
+			Shards   shards `json:"_shards"`
+			Aggs     struct {
 				Builds struct {
 					AfterKey json.RawMessage `json:"after_key"`
 					Buckets  []struct {
@@ -75,6 +81,9 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 		}
 		if err := json.Unmarshal(data, &resp); err != nil {
 			return nil, fmt.Errorf("failed builds, page %d: invalid response JSON: %v", page, err)
+		}
+		if err := c.complete(resp.TimedOut, resp.Shards); err != nil {
+			return nil, fmt.Errorf("failed builds, page %d: %w", page, err)
 		}
 		for _, b := range resp.Aggs.Builds.Buckets {
 			var bl recheckgen.Build
@@ -114,13 +123,16 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 // Latest is the time of the newest document not dated after now; the
 // builds of documents dated after now are named instead.
 func (c *Client) Latest(ctx context.Context, now time.Time) (recheckgen.Latest, error) {
-	ts, cut := c.cfg.Fields.Timestamp, now.UnixMilli()
+	if _, err := c.names(ctx); err != nil {
+		return recheckgen.Latest{}, fmt.Errorf("newest document: %w", err)
+	}
+	ts, uuid, cut := c.field("@timestamp").Agg, c.field("build_uuid").Agg, now.UnixMilli()
 	body, _ := json.Marshal(obj{"size": 0, "aggs": obj{
 		"past": obj{"filter": obj{"range": obj{ts: obj{"lte": cut, "format": "epoch_millis"}}},
 			"aggs": obj{"last": obj{"max": obj{"field": ts}}}},
 		"future": obj{"filter": obj{"range": obj{ts: obj{"gt": cut, "format": "epoch_millis"}}},
-			"aggs": obj{"builds": obj{"cardinality": obj{"field": c.cfg.Fields.BuildUUID}},
-				"newest": obj{"terms": obj{"field": c.cfg.Fields.BuildUUID, "size": recheckgen.MaxFuture}}}},
+			"aggs": obj{"builds": obj{"cardinality": obj{"field": uuid}},
+				"newest": obj{"terms": obj{"field": uuid, "size": recheckgen.MaxFuture}}}},
 	}})
 	var l recheckgen.Latest
 	var data []byte
@@ -128,7 +140,9 @@ func (c *Client) Latest(ctx context.Context, now time.Time) (recheckgen.Latest, 
 		return l, fmt.Errorf("newest document: %w", err)
 	}
 	var resp struct {
-		Aggs struct {
+		TimedOut bool   `json:"timed_out"`
+		Shards   shards `json:"_shards"`
+		Aggs     struct {
 			Past struct {
 				Last value `json:"last"`
 			} `json:"past"`
@@ -144,6 +158,9 @@ func (c *Client) Latest(ctx context.Context, now time.Time) (recheckgen.Latest, 
 	}
 	if err := json.Unmarshal(data, &resp); err != nil {
 		return l, fmt.Errorf("newest document: invalid response JSON: %v", err)
+	}
+	if err := c.complete(resp.TimedOut, resp.Shards); err != nil {
+		return l, fmt.Errorf("newest document: %w", err)
 	}
 	t, err := resp.Aggs.Past.Last.time("newest document")
 	if err != nil {
@@ -162,6 +179,21 @@ func (c *Client) Latest(ctx context.Context, now time.Time) (recheckgen.Latest, 
 		l.FutureCount = max(l.FutureCount, n)
 	}
 	return l, nil
+}
+
+// complete refuses a partial answer: one that timed out or lost shards.
+func (c *Client) complete(timedOut bool, sh shards) error {
+	if timedOut {
+		return errors.New("the server timed out: its answer is partial (timed_out)")
+	}
+	if sh.Failed > 0 {
+		msg := "shard failure"
+		if len(sh.Failures) > 0 {
+			msg = reason(sh.Failures[0].Reason)
+		}
+		return fmt.Errorf("%d shard(s) failed: %s", sh.Failed, c.redact(msg))
+	}
+	return nil
 }
 
 var _ recheckgen.Backend = (*Client)(nil)

@@ -12,6 +12,7 @@ import (
 // hit is one document of a response.
 type hit struct {
 	Source map[string]json.RawMessage `json:"_source"`
+	Sort   []json.RawMessage          `json:"sort"`
 }
 
 // doc reads a document's fields in either shape: today's flat _source, or
@@ -63,38 +64,57 @@ func scalar(raw json.RawMessage) string {
 }
 
 func (c *Client) build(src map[string]json.RawMessage) recheckgen.Build {
-	d, f := newDoc(src), c.cfg.Fields
-	voting := d.get(f.Voting)
+	d := newDoc(src)
 	// A server's documents are its words too: a credential it echoes
 	// into one is never published.
-	get := func(name string) string { return c.redact(d.get(name)) }
+	get := func(logical string) string { return c.redact(d.get(c.field(logical).Source)) }
+	voting := get("voting")
 	return recheckgen.Build{
-		UUID: get(f.BuildUUID), Job: get(f.BuildName), Result: get(f.BuildStatus),
-		Voting: voting == "" || voting == "1" || voting == "true" || voting == f.VotingValue,
-		LogURL: get(f.LogURL), Project: get(f.Project), Pipeline: get(f.Pipeline), Branch: get(f.Branch),
-		Provider: get(f.Provider), Region: get(f.Region), Node: get(f.Node), Change: get("build_change"), Patchset: get("build_patchset"), Ref: get("build_ref"),
+		UUID: get("build_uuid"), Job: get("build_name"), Result: get("build_status"),
+		Voting: voting == "" || voting == "1" || voting == "true" || voting == c.cfg.Fields.VotingValue,
+		LogURL: get("log_url"), Project: get("project"), Pipeline: get("build_queue"), Branch: get("build_branch"),
+		Provider: get("node_provider"), Region: get("node_region"), Node: get("build_node"), Change: get("build_change"), Patchset: get("build_patchset"), Ref: get("build_ref"),
 	}
 }
 
-func (c *Client) hit(src map[string]json.RawMessage) recheckgen.Hit {
-	d, f := newDoc(src), c.cfg.Fields
-	h := recheckgen.Hit{Build: c.build(src), File: c.redact(d.get(f.Filename)), Message: c.redact(d.get(f.Message))}
-	if h.Message == "" {
-		h.Message = c.redact(d.get("@message"))
+func (c *Client) hit(h hit) recheckgen.Hit {
+	d := newDoc(h.Source)
+	get := func(logical string) string { return c.redact(d.get(c.field(logical).Source)) }
+	out := recheckgen.Hit{Build: c.build(h.Source), File: get("filename"), Message: get("message")}
+	if out.Message == "" {
+		out.Message = c.redact(d.get("@message"))
 	}
-	if h.File == "" {
-		h.File = c.redact(firstOf(d.get("tags"), d.get("@tags")))
+	if out.File == "" {
+		out.File = c.redact(firstOf(d.get(c.field("tags").Source), d.get("@tags")))
 	}
-	if t, err := time.Parse(time.RFC3339Nano, d.get(f.Timestamp)); err == nil {
-		h.Time = t.UTC()
-	} else if ms, err := strconv.ParseInt(d.get(f.Timestamp), 10, 64); err == nil {
-		h.Time = time.UnixMilli(ms).UTC()
-	}
+	out.Time = hitTime(h, d.get(c.field("@timestamp").Source))
 	// An old log_url names the file itself; the site adds the file to it.
-	if h.File != "" && strings.HasSuffix(h.Build.LogURL, "/"+h.File) {
-		h.Build.LogURL = strings.TrimSuffix(h.Build.LogURL, h.File)
+	if out.File != "" && strings.HasSuffix(out.Build.LogURL, "/"+out.File) {
+		out.Build.LogURL = strings.TrimSuffix(out.Build.LogURL, out.File)
 	}
-	return h
+	return out
+}
+
+// hitTime is a line's time: the sort value the server computed (epoch
+// milliseconds, as the index parsed the time), else the _source string.
+// OpenStack's pipeline wrote times without a zone
+// (2022-02-28T09:39:09.596000), which the index reads as UTC.
+func hitTime(h hit, source string) time.Time {
+	if len(h.Sort) > 0 {
+		var ms float64
+		if json.Unmarshal(h.Sort[0], &ms) == nil && ms > -maxMillis && ms < maxMillis {
+			return time.UnixMilli(int64(ms)).UTC()
+		}
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, source); err == nil {
+			return t.UTC()
+		}
+	}
+	if ms, err := strconv.ParseInt(source, 10, 64); err == nil && ms > -maxMillis && ms < maxMillis {
+		return time.UnixMilli(ms).UTC()
+	}
+	return time.Time{}
 }
 
 func firstOf(s ...string) string {

@@ -30,6 +30,7 @@ func searchCap(recent, buckets int) int64 {
 // request is one call to the server.
 type request struct {
 	method, path, contentType string
+	root                      bool // path from the server's root, not below the index pattern
 	body                      []byte
 	limit                     int64 // response cap
 	// read consumes the body of a 2xx answer; it is called again on a
@@ -106,7 +107,7 @@ func (c *Client) once(ctx context.Context, r request) error {
 	if method == "" {
 		method = http.MethodPost
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.endpoint(r.path), body)
+	req, err := http.NewRequestWithContext(ctx, method, c.endpoint(r.path, r.root), body)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -52,6 +53,10 @@ type Config struct {
 	Timeout        time.Duration // per request
 	// Deadline bounds every request of the run together, from New on.
 	Deadline time.Duration
+	// Discover reads the index's field types before the first search to
+	// choose each field's names (see Discover); off, the configured names
+	// are used as they are.
+	Discover bool
 	Fields   Fields
 	Operator lucene.Operator
 	Batch    int           // queries per _msearch; 50 when 0
@@ -65,7 +70,9 @@ type Client struct {
 	hc       *httpclient.Client
 	deadline time.Time // the run's, from Config.Deadline
 	urls     []*url.URL
-	next     atomic.Uint32 // round robin over urls
+	mu       sync.Mutex
+	fields   map[string]Names // discovered names, by logical field
+	next     atomic.Uint32    // round robin over urls
 	// Requests and Bytes count what went over the wire, for benchmarks.
 	Requests, Bytes atomic.Int64
 }
@@ -132,9 +139,20 @@ func (c *Client) Close() error {
 // redact removes the credentials from text the server wrote.
 func (c *Client) redact(s string) string { return c.hc.Redactor().Redact(s) }
 
-// endpoint is the next server's URL for path, round robin.
-func (c *Client) endpoint(path string) string {
+// endpoint is the next server's URL for path below the index pattern (or
+// below the root), round robin.
+func (c *Client) endpoint(path string, root bool) string {
 	u := *c.urls[int(c.next.Add(1)-1)%len(c.urls)]
-	u.Path = strings.TrimSuffix(u.Path, "/") + "/" + url.PathEscape(c.cfg.Index) + path
+	// The index goes into the path as written: a pattern's * and , are
+	// legal in a path, and url.URL escapes what must be. (Escaping it
+	// first escaped it twice: a server decodes once and looked for an
+	// index named logstash-%2A.)
+	p, query, _ := strings.Cut(path, "?")
+	if !root {
+		p = "/" + c.cfg.Index + p
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/") + p
+	u.RawPath = ""
+	u.RawQuery = query
 	return u.String()
 }

@@ -26,46 +26,82 @@ type obj = map[string]any
 
 // body is the search request of one query over a window.
 func (c *Client) body(q recheckgen.Query, w recheckgen.Window, o recheckgen.SearchOptions) obj {
-	f := c.cfg.Fields
-	filter := []any{obj{"range": obj{f.Timestamp: obj{"gte": w.Start.UnixMilli(), "lt": w.End.UnixMilli(), "format": "epoch_millis"}}}}
+	ts, uuid := c.field("@timestamp").Agg, c.field("build_uuid").Agg
+	filter := []any{obj{"range": obj{ts: obj{"gte": w.Start.UnixMilli(), "lt": w.End.UnixMilli(), "format": "epoch_millis"}}}}
 	if !o.IncludeNonvoting {
-		filter = append(filter, obj{"term": obj{f.Voting: f.VotingValue}})
+		filter = append(filter, obj{"term": obj{c.exact("voting"): c.cfg.Fields.VotingValue}})
 	}
-	ts := obj{"field": f.Timestamp}
+	tsField := obj{"field": ts}
+	// Buckets start where the window's do: the server aligns them to the
+	// epoch plus the offset, the window to its own end.
+	offset := w.Start.UnixMilli() % w.Bucket.Milliseconds()
 	return obj{
 		"size":             o.Recent,
 		"track_total_hits": false,
-		"sort":             []any{obj{f.Timestamp: obj{"order": "desc"}}},
+		"sort":             []any{obj{ts: obj{"order": "desc"}}},
 		"_source":          c.sourceFields(true),
 		"query": obj{"bool": obj{
-			"must":   []any{obj{"query_string": obj{"query": q.Raw, "default_field": f.Message, "default_operator": c.cfg.Operator.String()}}},
+			"must": []any{obj{"query_string": obj{"query": rewrite(q, c.cfg.Operator, c.fieldMap()),
+				"default_field": c.field("message").Query, "default_operator": c.cfg.Operator.String()}}},
 			"filter": filter,
 		}},
 		"aggs": obj{
-			"first": obj{"min": ts},
-			"last":  obj{"max": ts},
+			"first": obj{"min": tsField},
+			"last":  obj{"max": tsField},
 			"builds": obj{
-				"terms": obj{"field": f.BuildUUID, "size": maxBuilds},
-				"aggs": obj{"first": obj{"min": ts}, "last": obj{"max": ts},
+				"terms": obj{"field": uuid, "size": maxBuilds},
+				"aggs": obj{"first": obj{"min": tsField}, "last": obj{"max": tsField},
 					"build": obj{"top_hits": obj{"size": 1, "_source": c.sourceFields(false)}}},
 			},
 			"hist": obj{
-				"date_histogram": obj{"field": f.Timestamp, "fixed_interval": fmt.Sprintf("%ds", int(w.Bucket.Seconds())), "min_doc_count": 1},
-				"aggs": obj{"status": obj{"terms": obj{"field": f.BuildStatus, "size": 20},
-					"aggs": obj{"builds": obj{"cardinality": obj{"field": f.BuildUUID, "precision_threshold": precision}}}}},
+				"date_histogram": obj{"field": ts, "fixed_interval": fmt.Sprintf("%ds", int(w.Bucket.Seconds())),
+					"offset": fmt.Sprintf("%dms", offset), "min_doc_count": 1},
+				"aggs": obj{"status": obj{"terms": obj{"field": c.field("build_status").Agg, "size": maxStatuses},
+					"aggs": obj{"builds": obj{"cardinality": obj{"field": uuid, "precision_threshold": precision}}}}},
 			},
 		},
 	}
 }
 
+// maxStatuses bounds the build results one histogram bucket tells apart.
+const maxStatuses = 20
+
+// field is how a logical field is named on the server: as discovered, or
+// as configured before discovery.
+func (c *Client) field(logical string) Names {
+	return c.fieldMap()[logical]
+}
+
+func (c *Client) fieldMap() map[string]Names {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fields != nil {
+		return c.fields
+	}
+	return c.undiscovered()
+}
+
+// exact is the name to filter a field on by exact value: its aggregatable
+// name when it has one.
+func (c *Client) exact(logical string) string {
+	if n := c.field(logical); n.Agg != "" {
+		return n.Agg
+	}
+	return c.field(logical).Source
+}
+
 // sourceFields lists the document fields read back: the build's, plus the
 // line's own for recent hits. "@fields" covers old indices that nest them.
 func (c *Client) sourceFields(line bool) []string {
-	f := c.cfg.Fields
-	out := []string{f.BuildUUID, f.BuildName, f.BuildStatus, f.Voting, f.LogURL, f.Project, f.Pipeline, f.Branch, f.Provider,
-		f.Region, f.Node, "build_change", "build_patchset", "build_ref", "@fields"}
+	var out []string
+	for _, f := range recheckgen.LogFields {
+		if f.Build {
+			out = append(out, c.field(f.Name).Source)
+		}
+	}
+	out = append(out, "@fields")
 	if line {
-		out = append(out, f.Message, f.Timestamp, f.Filename, "tags", "@message", "@tags")
+		out = append(out, c.field("message").Source, c.field("@timestamp").Source, c.field("filename").Source, c.field("tags").Source, "@message", "@tags")
 	}
 	return out
 }
@@ -100,6 +136,12 @@ func (c *Client) Search(ctx context.Context, q recheckgen.Query, w recheckgen.Wi
 func (c *Client) SearchAll(ctx context.Context, qs []recheckgen.Query, w recheckgen.Window, opts func(recheckgen.Query) recheckgen.SearchOptions) ([]*recheckgen.Match, []error) {
 	ms := make([]*recheckgen.Match, len(qs))
 	errs := make([]error, len(qs))
+	if _, err := c.names(ctx); err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return ms, errs
+	}
 	for start := 0; start < len(qs); start += c.cfg.Batch {
 		end := min(start+c.cfg.Batch, len(qs))
 		c.batch(ctx, qs[start:end], w, opts, ms[start:end], errs[start:end], start/c.cfg.Batch+1)
@@ -287,7 +329,8 @@ type searchResponse struct {
 		First  value `json:"first"`
 		Last   value `json:"last"`
 		Builds struct {
-			Buckets []struct {
+			SumOther float64 `json:"sum_other_doc_count"`
+			Buckets  []struct {
 				Key   string `json:"key"`
 				First value  `json:"first"`
 				Last  value  `json:"last"`
@@ -303,7 +346,8 @@ type searchResponse struct {
 			Buckets []struct {
 				Key    float64 `json:"key"`
 				Status struct {
-					Buckets []struct {
+					SumOther float64 `json:"sum_other_doc_count"`
+					Buckets  []struct {
 						Key    string `json:"key"`
 						Builds value  `json:"builds"`
 					} `json:"buckets"`
@@ -395,7 +439,15 @@ func (c *Client) decode(raw json.RawMessage, w recheckgen.Window, recent int) (m
 		}
 		return nil, false, fmt.Errorf("%d shard(s) failed: %s", r.Shards.Failed, c.redact(msg))
 	}
+	if r.TimedOut {
+		return nil, false, errors.New("the server timed out: its answer is partial (timed_out)")
+	}
 	var n numbers
+	// A terms aggregation cut at its size says how many documents it left
+	// out; counts from it would be silently low.
+	if other := n.count(r.Aggs.Builds.SumOther, "builds: sum_other_doc_count"); other > 0 {
+		return nil, false, fmt.Errorf("the query matches more than %d builds in the window (%d more lines): its counts would be cut; narrow it", maxBuilds, other)
+	}
 	m = &recheckgen.Match{Buckets: map[string][]int{}, First: n.time(r.Aggs.First, "first match"), Last: n.time(r.Aggs.Last, "last match")}
 	for _, b := range r.Aggs.Builds.Buckets {
 		what := "build " + httpclient.Snippet(b.Key, 80)
@@ -411,6 +463,9 @@ func (c *Client) decode(raw json.RawMessage, w recheckgen.Window, recent int) (m
 	for _, hb := range r.Aggs.Hist.Buckets {
 		t := n.time(value{&hb.Key}, "histogram bucket")
 		k := w.BucketOf(t)
+		if other := n.count(hb.Status.SumOther, "histogram bucket: sum_other_doc_count"); other > 0 && n.err == nil {
+			n.err = fmt.Errorf("more than %d build results in one histogram bucket", maxStatuses)
+		}
 		for _, s := range hb.Status.Buckets {
 			var builds int
 			if s.Builds.Value != nil {
@@ -429,7 +484,7 @@ func (c *Client) decode(raw json.RawMessage, w recheckgen.Window, recent int) (m
 		if i == recent {
 			break
 		}
-		hit := c.hit(h.Source)
+		hit := c.hit(h)
 		if err := recheckgen.CheckTime(hit.Time, time.Now()); err != nil && n.err == nil {
 			n.err = fmt.Errorf("recent line: %w", err)
 		}

@@ -74,15 +74,24 @@ func openBackend(ctx context.Context, cfg *config.Config, e *env) (recheckgen.Ba
 	case "sqlite":
 		return openStore(ctx, cfg, e)
 	case "opensearch":
-		o := cfg.OpenSearch
-		return opensearch.New(opensearch.Config{URLs: o.URLs, Index: o.Index, CAFile: o.CAFile, Insecure: o.Insecure,
-			Fields:  opensearch.Fields(o.Fields),
-			Timeout: o.Timeout, Deadline: o.Deadline, Operator: cfg.Query.DefaultOperator, Batch: cfg.Report.Batch,
-			// Secrets come from the environment only, by the names the config gives.
-			User: os.Getenv(o.UserEnv), Password: os.Getenv(o.PasswordEnv)})
+		return openSearch(cfg)
 	}
 	return nil, fmt.Errorf("unknown backend %q", cfg.Backend.Type)
 }
+
+// openSearch makes the OpenSearch client the config describes.
+func openSearch(cfg *config.Config) (*opensearch.Client, error) {
+	o := cfg.OpenSearch
+	return opensearch.New(opensearch.Config{URLs: o.URLs, Index: o.Index, CAFile: o.CAFile, Insecure: o.Insecure,
+		Fields:  opensearch.Fields(o.Fields),
+		Timeout: o.Timeout, Deadline: o.Deadline, Discover: o.Discover, Operator: cfg.Query.DefaultOperator, Batch: cfg.Report.Batch,
+		// Secrets come from the environment only, by the names the config gives.
+		User: os.Getenv(o.UserEnv), Password: os.Getenv(o.PasswordEnv)})
+}
+
+// openSearchFlags are the flags of the settings that reach a cluster.
+var openSearchFlags = []string{"opensearch-url", "index", "user-env", "password-env", "ca-file", "insecure-skip-verify",
+	"timeout", "deadline", "discover"}
 
 // window resolves the configured window against the backend's data.
 func window(ctx context.Context, cfg *config.Config, b recheckgen.Backend, e *env) (recheckgen.Window, error) {

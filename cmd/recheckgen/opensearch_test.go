@@ -21,6 +21,10 @@ func TestBuildWithOpenSearch(t *testing.T) {
 		sawAuth = sawAuth || (ok && user == "ci-reader" && pass == "s3cret-value")
 		body, _ := io.ReadAll(r.Body)
 		switch {
+		case strings.HasSuffix(r.URL.Path, "/_field_caps"):
+			w.Write([]byte(`{"indices": ["logstash-2026.11.20"], "fields": {"message": {"text": {"type": "text", "aggregatable": false}},
+				"@timestamp": {"date": {"type": "date", "aggregatable": true}}, "build_uuid": {"keyword": {"type": "keyword", "aggregatable": true}},
+				"build_status": {"keyword": {"type": "keyword", "aggregatable": true}}, "voting": {"keyword": {"type": "keyword", "aggregatable": true}}}}`))
 		case strings.HasSuffix(r.URL.Path, "/_msearch"):
 			n := 0
 			for sc := bufio.NewScanner(strings.NewReader(string(body))); sc.Scan(); n++ {
