@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/recheckgen/recheckgen/config"
+	"github.com/recheckgen/recheckgen/opensearch"
 	"github.com/recheckgen/recheckgen/store"
 	"github.com/spf13/pflag"
 )
@@ -32,22 +34,39 @@ The full-text index lives beside the store, in PATH.fts (for --db PATH),
 and is filled while the ingest goes on. It is derived data: when it is
 missing or behind, the next command that opens the store completes it.
 
+With --to opensearch, the builds are then written to the OpenSearch or
+Elasticsearch cluster of --opensearch-url as well: _bulk into daily indices
+(--write-prefix and the day), with an index template recheckgen installs
+(keyword build fields, message as text), one document per event whose id
+comes from build, file and line (a repeated or interrupted write never
+duplicates), and only the builds the cluster does not already hold whole.
+
 Examples:
   recheckgen ingest ~/ci-logs
+  recheckgen ingest --to opensearch --opensearch-url https://search.example.org:9200 ~/ci-logs
   recheckgen ingest --db /tmp/logs.db --force builds/2026-11-20
 `,
 	setup: func(fs *pflag.FlagSet) func([]string, *env) int {
 		force := fs.Bool("force", false, "ingest builds again even when already stored")
 		verbose := fs.Bool("verbose", false, "list every warning, not just the first few")
-		load := configFlags(fs, "db", "globs", "max-file-mib")
+		to := fs.String("to", "store", "destination: store (the embedded store only), or opensearch (the store, then the cluster)")
+		load := configFlags(fs, append([]string{"db", "globs", "max-file-mib", "write-prefix"}, openSearchFlags...)...)
 		return func(args []string, e *env) int {
 			if len(args) == 0 {
 				fmt.Fprintln(e.stderr, "recheckgen ingest: name at least one directory (see --help)")
 				return exitUsage
 			}
+			if *to != "store" && *to != "opensearch" {
+				fmt.Fprintf(e.stderr, "recheckgen ingest: --to %q: want store or opensearch\n", *to)
+				return exitUsage
+			}
 			cfg, dl := load()
 			if dl.Errors() > 0 {
 				return printDiags(e, dl)
+			}
+			if *to == "opensearch" && len(cfg.OpenSearch.URLs) == 0 {
+				fmt.Fprintln(e.stderr, "recheckgen ingest: --to opensearch needs --opensearch-url (or backend.opensearch.urls)")
+				return exitUsage
 			}
 			ctx := context.Background()
 			st, err := openStoreFile(ctx, cfg.SQLite.Path, e)
@@ -67,7 +86,35 @@ Examples:
 				fmt.Fprintf(e.stderr, "recheckgen ingest: %v\n", err)
 				return exitFail
 			}
+			if *to == "opensearch" {
+				return writeCluster(ctx, cfg, st, e)
+			}
 			return exitOK
 		}
 	},
+}
+
+// writeCluster writes the store's builds to the configured cluster.
+func writeCluster(ctx context.Context, cfg *config.Config, st *store.Store, e *env) int {
+	c, err := openSearch(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "recheckgen ingest: %v\n", err)
+		return exitFail
+	}
+	defer c.Close()
+	sum, err := c.Write(ctx, st, opensearch.WriteOptions{Prefix: cfg.OpenSearch.WritePrefix,
+		Progress: func(done, total int) {}})
+	fmt.Fprintf(e.stdout, "wrote %d build(s), %d document(s), %.1f MB in %d request(s) to %s in %.1fs; %d build(s) already there, %d document(s) sent again after 429, %d refused\n",
+		sum.Builds, sum.Docs, float64(sum.Bytes)/1e6, sum.Requests, cfg.OpenSearch.WritePrefix+"YYYY.MM.DD", sum.Elapsed.Seconds(), sum.Current, sum.Retried, sum.Failed)
+	for _, msg := range sum.Errors {
+		fmt.Fprintf(e.stdout, "  refused: %s\n", msg)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "recheckgen ingest: %v\n", err)
+		return exitFail
+	}
+	if sum.Failed > 0 {
+		return exitFail
+	}
+	return exitOK
 }

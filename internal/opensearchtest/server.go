@@ -1,0 +1,617 @@
+// Package opensearchtest is an OpenSearch-compatible server on 127.0.0.1
+// for tests, holding documents in memory and answering as a real cluster
+// does where recheckgen depends on it:
+//
+//   - the path is decoded once and the index expression routes by index
+//     name and pattern (comma lists, wildcards; a missing concrete index is
+//     index_not_found_exception, a pattern matching nothing is no hit);
+//   - indices are created by _bulk with the mapping of the matching index
+//     template (_index_template), else by dynamic mapping, which maps
+//     strings as text with a keyword sub-field (.keyword), as a real one;
+//   - _search and _msearch evaluate query_string (through recheckgen's
+//     Lucene parser, with the standard analyzer's tokens on text fields),
+//     bool, range, term, terms, exists and match_all, and the aggregations
+//     min, max, terms, cardinality, top_hits, date_histogram (fixed_interval
+//     and offset), composite and filter; an aggregation or sort on a text
+//     field is refused with the real error body; _source comes back as
+//     stored, filtered by the request's list;
+//   - _field_caps reports each field's type and whether it aggregates;
+//   - unknown request keys, query types and aggregation types are refused,
+//     as a real server's parser refuses them.
+//
+// It is no search engine: relevance, most options and every other API are
+// left out.
+package opensearchtest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Server is a running fake cluster.
+type Server struct {
+	*httptest.Server
+	mu        sync.Mutex
+	indices   map[string]*index
+	templates map[string]template
+
+	// Requests counts requests; Bulk records the bodies of _bulk requests.
+	Requests atomic.Int64
+	Bulk     [][]byte
+	// Fault, when set, may answer a request first (return true when it did).
+	Fault func(w http.ResponseWriter, r *http.Request) bool
+	// BusyItems makes the next n bulk items fail with 429, as a cluster
+	// whose write queue is full.
+	BusyItems atomic.Int64
+}
+
+type template struct {
+	patterns []string
+	priority int
+	mapping  map[string]*fieldType
+}
+
+type index struct {
+	name    string
+	mapping map[string]*fieldType // by dotted path
+	docs    []*doc
+	byID    map[string]int
+}
+
+type fieldType struct {
+	Type   string                `json:"type"`
+	Fields map[string]*fieldType `json:"fields,omitempty"`
+}
+
+type doc struct {
+	id     string
+	source json.RawMessage
+	values map[string][]any      // dotted path → values (string, float64, bool)
+	tokens map[string][][]string // text field → each value's tokens, analyzed once
+}
+
+// New starts a server; it stops with the test.
+func New(t testing.TB) *Server {
+	s := &Server{indices: map[string]*index{}, templates: map[string]template{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Docs is how many documents the indices matching expr hold.
+func (s *Server) Docs(expr string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	idx, _ := s.resolve(expr)
+	for _, ix := range idx {
+		n += len(ix.docs)
+	}
+	return n
+}
+
+// IDs lists the ids of every document, sorted, as index/id.
+func (s *Server) IDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, ix := range s.indices {
+		for _, d := range ix.docs {
+			out = append(out, ix.name+"/"+d.id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Source is a stored document's _source, as stored.
+func (s *Server) Source(indexName, id string) json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ix := s.indices[indexName]
+	if ix == nil {
+		return nil
+	}
+	if i, ok := ix.byID[id]; ok {
+		return ix.docs[i].source
+	}
+	return nil
+}
+
+// Mapping is the type of field path in index (with sub-fields as
+// "name.keyword"), "" when unmapped.
+func (s *Server) Mapping(indexName, field string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ix := s.indices[indexName]; ix != nil {
+		if ft := ix.field(field); ft != nil {
+			return ft.Type
+		}
+	}
+	return ""
+}
+
+// Indices lists the index names, sorted.
+func (s *Server) Indices() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for n := range s.indices {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.Requests.Add(1)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if s.Fault != nil && s.Fault(w, r) {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	// r.URL.Path is the path decoded once, as a real server reads it.
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	var target, api string
+	switch {
+	case len(parts) == 1 && parts[0] == "":
+		api = "/"
+	case strings.HasPrefix(parts[0], "_"):
+		api = parts[0]
+	case len(parts) >= 2:
+		target, api = parts[0], parts[1]
+	default:
+		api = "index"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case api == "/" && r.Method == http.MethodGet:
+		writeJSON(w, 200, obj{"name": "replay", "cluster_name": "replay", "version": obj{"distribution": "opensearch", "number": "2.11.1"},
+			"tagline": "The OpenSearch Project: https://opensearch.org/"})
+	case api == "_index_template" && r.Method == http.MethodPut && len(parts) == 2:
+		s.putTemplate(w, parts[1], body)
+	case api == "_bulk" && (r.Method == http.MethodPost || r.Method == http.MethodPut):
+		s.Bulk = append(s.Bulk, body)
+		s.bulk(w, target, body)
+	case api == "_search" && (r.Method == http.MethodPost || r.Method == http.MethodGet):
+		s.search(w, target, body)
+	case api == "_msearch" && (r.Method == http.MethodPost || r.Method == http.MethodGet):
+		s.msearch(w, target, body)
+	case api == "_field_caps" && (r.Method == http.MethodGet || r.Method == http.MethodPost):
+		s.fieldCaps(w, target, r.URL.Query().Get("fields"))
+	case api == "_refresh":
+		writeJSON(w, 200, obj{"_shards": obj{"total": 1, "successful": 1, "failed": 0}})
+	default:
+		writeError(w, 405, "illegal_argument_exception", fmt.Sprintf("Incorrect HTTP method for uri [%s] and method [%s]", r.URL.Path, r.Method))
+	}
+}
+
+type obj = map[string]any
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// errorBody is a server error in OpenSearch's shape.
+func errorBody(typ, reason string, status int) obj {
+	cause := obj{"type": typ, "reason": reason}
+	return obj{"error": obj{"root_cause": []any{cause}, "type": typ, "reason": reason}, "status": status}
+}
+
+func writeError(w http.ResponseWriter, status int, typ, reason string) {
+	writeJSON(w, status, errorBody(typ, reason, status))
+}
+
+// searchError is a request the server refuses, with its body.
+type searchError struct {
+	status int
+	body   obj
+}
+
+func (e *searchError) Error() string { return fmt.Sprint(e.body) }
+
+func badRequest(typ, format string, args ...any) *searchError {
+	return &searchError{400, errorBody(typ, fmt.Sprintf(format, args...), 400)}
+}
+
+// textAggError is the real answer to aggregating or sorting on a text
+// field (OpenSearch 1/2, Elasticsearch 7).
+func textAggError(ix *index, field string) *searchError {
+	reason := "Text fields are not optimised for operations that require per-document field data like aggregations and sorting, " +
+		"so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [" +
+		field + "] in order to load field data by uninverting the inverted index. Note that this can use significant memory."
+	cause := obj{"type": "illegal_argument_exception", "reason": reason}
+	return &searchError{400, obj{"error": obj{
+		"root_cause": []any{cause}, "type": "search_phase_execution_exception", "reason": "all shards failed",
+		"phase": "query", "grouped": true,
+		"failed_shards": []any{obj{"shard": 0, "index": ix.name, "node": "replay-node", "reason": cause}},
+		"caused_by":     obj{"type": "illegal_argument_exception", "reason": reason, "caused_by": cause},
+	}, "status": 400}}
+}
+
+// resolve turns an index expression into indices: comma lists, wildcards
+// (matching nothing is no error), concrete names (missing is).
+func (s *Server) resolve(expr string) ([]*index, *searchError) {
+	if expr == "" || expr == "_all" {
+		expr = "*"
+	}
+	seen := map[string]bool{}
+	var out []*index
+	for _, part := range strings.Split(expr, ",") {
+		if strings.ContainsAny(part, "*?") {
+			var names []string
+			for n := range s.indices {
+				if ok, _ := path.Match(part, n); ok && !seen[n] {
+					names = append(names, n)
+				}
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				seen[n] = true
+				out = append(out, s.indices[n])
+			}
+			continue
+		}
+		ix := s.indices[part]
+		if ix == nil {
+			return nil, &searchError{404, obj{"error": obj{
+				"root_cause": []any{obj{"type": "index_not_found_exception", "reason": "no such index [" + part + "]", "index": part}},
+				"type":       "index_not_found_exception", "reason": "no such index [" + part + "]", "index": part,
+			}, "status": 404}}
+		}
+		if !seen[part] {
+			seen[part] = true
+			out = append(out, ix)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) putTemplate(w http.ResponseWriter, name string, body []byte) {
+	var t struct {
+		IndexPatterns []string `json:"index_patterns"`
+		Priority      int      `json:"priority"`
+		Template      struct {
+			Settings map[string]any `json:"settings"`
+			Mappings struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"mappings"`
+		} `json:"template"`
+		Meta map[string]any `json:"_meta"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		writeError(w, 400, "x_content_parse_exception", "[index_template] "+err.Error())
+		return
+	}
+	if len(t.IndexPatterns) == 0 {
+		writeError(w, 400, "action_request_validation_exception", "Validation Failed: 1: index patterns are missing;")
+		return
+	}
+	m := map[string]*fieldType{}
+	if err := flattenMapping("", t.Template.Mappings.Properties, m); err != nil {
+		writeError(w, 400, "mapper_parsing_exception", err.Error())
+		return
+	}
+	s.templates[name] = template{patterns: t.IndexPatterns, priority: t.Priority, mapping: m}
+	writeJSON(w, 200, obj{"acknowledged": true})
+}
+
+var knownTypes = map[string]bool{"text": true, "keyword": true, "date": true, "long": true, "integer": true, "short": true,
+	"byte": true, "double": true, "float": true, "boolean": true}
+
+func flattenMapping(prefix string, props map[string]json.RawMessage, out map[string]*fieldType) error {
+	for name, raw := range props {
+		var f struct {
+			Type       string                     `json:"type"`
+			Fields     map[string]*fieldType      `json:"fields"`
+			Properties map[string]json.RawMessage `json:"properties"`
+		}
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return err
+		}
+		if f.Properties != nil {
+			if err := flattenMapping(prefix+name+".", f.Properties, out); err != nil {
+				return err
+			}
+			continue
+		}
+		if !knownTypes[f.Type] {
+			return fmt.Errorf("no handler for type [%s] declared on field [%s]", f.Type, prefix+name)
+		}
+		out[prefix+name] = &fieldType{Type: f.Type, Fields: f.Fields}
+	}
+	return nil
+}
+
+// field finds a mapped field or sub-field ("build_uuid.keyword").
+func (ix *index) field(name string) *fieldType {
+	if ft := ix.mapping[name]; ft != nil {
+		return ft
+	}
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		if parent := ix.mapping[name[:i]]; parent != nil {
+			return parent.Fields[name[i+1:]]
+		}
+	}
+	return nil
+}
+
+// sourcePath is where a field's values come from in _source: a sub-field
+// reads its parent's.
+func (ix *index) sourcePath(name string) string {
+	if ix.mapping[name] != nil {
+		return name
+	}
+	if i := strings.LastIndexByte(name, '.'); i > 0 && ix.mapping[name[:i]] != nil {
+		return name[:i]
+	}
+	return name
+}
+
+func (s *Server) createIndex(name string) *index {
+	ix := &index{name: name, mapping: map[string]*fieldType{}, byID: map[string]int{}}
+	best := -1
+	for _, t := range s.templates {
+		for _, p := range t.patterns {
+			if ok, _ := path.Match(p, name); ok && t.priority > best {
+				best = t.priority
+				ix.mapping = map[string]*fieldType{}
+				for k, v := range t.mapping {
+					ix.mapping[k] = v
+				}
+			}
+		}
+	}
+	s.indices[name] = ix
+	return ix
+}
+
+// flatten reads a document's values by dotted path.
+func flatten(prefix string, v any, out map[string][]any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			flatten(prefix+k+".", x, out)
+		}
+	case []any:
+		for _, x := range v {
+			flatten(prefix, x, out)
+		}
+	case nil:
+	default:
+		k := strings.TrimSuffix(prefix, ".")
+		out[k] = append(out[k], v)
+	}
+}
+
+// dynamic maps a new field as a real cluster's dynamic mapping does.
+func dynamic(v any) *fieldType {
+	switch v := v.(type) {
+	case string:
+		if _, ok := parseDate(v); ok {
+			return &fieldType{Type: "date"}
+		}
+		return &fieldType{Type: "text", Fields: map[string]*fieldType{"keyword": {Type: "keyword"}}}
+	case float64:
+		if v == float64(int64(v)) {
+			return &fieldType{Type: "long"}
+		}
+		return &fieldType{Type: "float"}
+	case bool:
+		return &fieldType{Type: "boolean"}
+	}
+	return &fieldType{Type: "keyword"}
+}
+
+// index stores one document, mapping its new fields; a value its field's
+// type cannot hold is refused as the real mapper refuses it.
+func (ix *index) put(id string, source json.RawMessage) *searchError {
+	var v map[string]any
+	dec := json.NewDecoder(bytes.NewReader(source))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return badRequest("mapper_parsing_exception", "failed to parse: %v", err)
+	}
+	values := map[string][]any{}
+	flatten("", normalize(v), values)
+	for k, vals := range values {
+		ft := ix.mapping[k]
+		if ft == nil {
+			ft = dynamic(vals[0])
+			ix.mapping[k] = ft
+		}
+		for i, x := range vals {
+			if err := check(ft.Type, x); err != nil {
+				return badRequest("mapper_parsing_exception", "failed to parse field [%s] of type [%s] in document with id '%s'. Preview of field's value: '%v'", k, ft.Type, id, x)
+			}
+			if ft.Type == "date" {
+				vals[i], _ = dateValue(x) // parsed once, as the index stores it
+			}
+		}
+	}
+	d := &doc{id: id, source: append(json.RawMessage(nil), source...), values: values}
+	if i, ok := ix.byID[id]; ok {
+		ix.docs[i] = d
+	} else {
+		ix.byID[id] = len(ix.docs)
+		ix.docs = append(ix.docs, d)
+	}
+	return nil
+}
+
+// normalize turns json.Numbers into float64.
+func normalize(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			v[k] = normalize(x)
+		}
+		return v
+	case []any:
+		for i, x := range v {
+			v[i] = normalize(x)
+		}
+		return v
+	case json.Number:
+		f, _ := v.Float64()
+		return f
+	}
+	return v
+}
+
+func check(typ string, x any) error {
+	switch typ {
+	case "long", "integer", "short", "byte", "double", "float":
+		if _, ok := number(x); !ok {
+			return fmt.Errorf("not a number")
+		}
+	case "date":
+		if _, ok := dateValue(x); !ok {
+			return fmt.Errorf("not a date")
+		}
+	}
+	return nil
+}
+
+func (s *Server) bulk(w http.ResponseWriter, target string, body []byte) {
+	start := time.Now()
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var items []any
+	errors := false
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var action map[string]struct {
+			Index string `json:"_index"`
+			ID    string `json:"_id"`
+		}
+		if err := json.Unmarshal(line, &action); err != nil || len(action) != 1 {
+			writeError(w, 400, "illegal_argument_exception", "Malformed action/metadata line ["+fmt.Sprint(len(items)+1)+"]")
+			return
+		}
+		var op string
+		for k := range action {
+			op = k
+		}
+		if op != "index" && op != "create" {
+			writeError(w, 400, "illegal_argument_exception", "Action/metadata line ["+fmt.Sprint(len(items)+1)+"] contains an unknown parameter ["+op+"]")
+			return
+		}
+		if !sc.Scan() {
+			writeError(w, 400, "illegal_argument_exception", "The bulk request must be terminated by a newline [\\n]")
+			return
+		}
+		source := append([]byte(nil), sc.Bytes()...)
+		a := action[op]
+		name := a.Index
+		if name == "" {
+			name = target
+		}
+		item := obj{"_index": name, "_id": a.ID}
+		switch {
+		case s.BusyItems.Load() > 0:
+			s.BusyItems.Add(-1)
+			item["status"] = 429
+			item["error"] = obj{"type": "es_rejected_execution_exception", "reason": "rejected execution of coordinating operation"}
+			errors = true
+		case name == "" || a.ID == "":
+			item["status"] = 400
+			item["error"] = obj{"type": "action_request_validation_exception", "reason": "Validation Failed: 1: index and id are required;"}
+			errors = true
+		default:
+			ix := s.indices[name]
+			if ix == nil {
+				ix = s.createIndex(name)
+			}
+			_, existed := ix.byID[a.ID]
+			if op == "create" && existed {
+				item["status"] = 409
+				item["error"] = obj{"type": "version_conflict_engine_exception", "reason": "[" + a.ID + "]: version conflict, document already exists"}
+				errors = true
+			} else if err := ix.put(a.ID, source); err != nil {
+				item["status"] = 400
+				item["error"] = err.body["error"].(obj)["root_cause"].([]any)[0]
+				errors = true
+			} else if existed {
+				item["status"], item["result"] = 200, "updated"
+			} else {
+				item["status"], item["result"] = 201, "created"
+			}
+		}
+		items = append(items, obj{op: item})
+	}
+	writeJSON(w, 200, obj{"took": time.Since(start).Milliseconds(), "errors": errors, "items": items})
+}
+
+func (s *Server) fieldCaps(w http.ResponseWriter, target, fields string) {
+	idx, serr := s.resolve(target)
+	if serr != nil {
+		writeJSON(w, serr.status, serr.body)
+		return
+	}
+	pats := strings.Split(fields, ",")
+	found := map[string]map[string][]string{} // field → type → indices
+	var names []string
+	for _, ix := range idx {
+		names = append(names, ix.name)
+		var all []string
+		for k, ft := range ix.mapping {
+			all = append(all, k)
+			for sub := range ft.Fields {
+				all = append(all, k+"."+sub)
+			}
+		}
+		for _, f := range all {
+			for _, p := range pats {
+				if ok, _ := path.Match(p, f); ok || p == f {
+					if found[f] == nil {
+						found[f] = map[string][]string{}
+					}
+					typ := ix.field(f).Type
+					found[f][typ] = append(found[f][typ], ix.name)
+					break
+				}
+			}
+		}
+	}
+	out := obj{}
+	for f, types := range found {
+		entry := obj{}
+		for typ, in := range types {
+			c := obj{"type": typ, "metadata_field": false, "searchable": true, "aggregatable": typ != "text"}
+			if len(types) > 1 {
+				sort.Strings(in)
+				c["indices"] = in
+			}
+			entry[typ] = c
+		}
+		out[f] = entry
+	}
+	if names == nil {
+		names = []string{}
+	}
+	writeJSON(w, 200, obj{"indices": names, "fields": out})
+}
