@@ -288,3 +288,27 @@ func clone(n lucene.Node) lucene.Node {
 	}
 	return n
 }
+
+// Explain discovers the field names (as a run would) and returns them
+// with the search request one query would send over w.
+func (c *Client) Explain(ctx context.Context, q recheckgen.Query, w recheckgen.Window) (Mapping, []byte, error) {
+	var m Mapping
+	if c.cfg.Discover {
+		var err error
+		if m, err = c.Discover(ctx); err != nil {
+			return m, nil, err
+		}
+		c.mu.Lock()
+		c.fields = map[string]Names{}
+		for _, n := range m.Fields {
+			c.fields[n.Logical] = n
+		}
+		c.mu.Unlock()
+	} else {
+		for _, f := range recheckgen.LogFields {
+			m.Fields = append(m.Fields, c.field(f.Name))
+		}
+	}
+	body, err := json.MarshalIndent(c.body(q, w, recheckgen.SearchOptions{Recent: 10, IncludeNonvoting: q.AllowNonvoting}), "", "  ")
+	return m, body, err
+}

@@ -7,8 +7,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/recheckgen/recheckgen/internal/opensearchtest"
 )
 
 // TestBuildWithOpenSearch: the same build command against an
@@ -76,4 +79,27 @@ func TestBuildWithOpenSearch(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestIngestToClusterAndExplain: ingest --to opensearch fills a cluster
+// (the replay server) and a second run finds it whole; explain --backend
+// opensearch shows the names discovery chose.
+func TestIngestToClusterAndExplain(t *testing.T) {
+	srv := opensearchtest.New(t)
+	tmp := t.TempDir()
+	args := []string{"ingest", "--to", "opensearch", "--opensearch-url", srv.URL, "--db", filepath.Join(tmp, "logs.db"), smallCorpus(t)}
+	code, out, errOut := runCmd(t, args...)
+	if code != exitOK || !strings.Contains(out, "wrote 2 build(s)") || srv.Docs("logstash-logs-*") == 0 {
+		t.Fatalf("ingest --to opensearch: %d\n%s\n%s", code, out, errOut)
+	}
+	docs := srv.Docs("logstash-logs-*")
+	code, out, _ = runCmd(t, args...)
+	if code != exitOK || !strings.Contains(out, "wrote 0 build(s), 0 document(s)") || !strings.Contains(out, "2 build(s) already there") || srv.Docs("logstash-logs-*") != docs {
+		t.Errorf("second ingest: %d\n%s", code, out)
+	}
+	code, out, errOut = runCmd(t, "explain", "--backend", "opensearch", "--opensearch-url", srv.URL, `project:"openstack/nova"`)
+	if code != exitOK || !strings.Contains(out, "field names:") || !regexp.MustCompile(`build_uuid\s+build_uuid\s+build_uuid\s+keyword`).MatchString(out) ||
+		!strings.Contains(out, `"project:\"openstack/nova\""`) {
+		t.Errorf("explain: %d\n%s\n%s", code, out, errOut)
+	}
 }

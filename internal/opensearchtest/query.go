@@ -116,13 +116,28 @@ func tokens(ix *index, d *doc, field string) [][]string {
 	}
 	var out [][]string
 	for _, v := range d.values[p] {
-		out = append(out, analyze(keyString(v)))
+		out = append(out, ix.analyze(field, keyString(v)))
 	}
 	if d.tokens == nil {
 		d.tokens = map[string][][]string{}
 	}
 	d.tokens[p] = out
 	return out
+}
+
+// analyze is the analysis of field's analyzer: standard, or a custom
+// pattern tokenizer with lowercase.
+func (ix *index) analyze(field, s string) []string {
+	if ft := ix.field(field); ft != nil && ix.analyzers[ft.Analyzer] != nil {
+		var out []string
+		for _, t := range ix.analyzers[ft.Analyzer].Split(s, -1) {
+			if t != "" {
+				out = append(out, strings.ToLower(t))
+			}
+		}
+		return out
+	}
+	return analyze(s)
 }
 
 // parseQuery reads a query object.
@@ -494,7 +509,7 @@ func termMatch(ix *index, d *doc, f, text string, phrase bool, op lucene.Operato
 		}
 		return false, false
 	}
-	want := analyze(text)
+	want := ix.analyze(f, text)
 	if len(want) == 0 {
 		return false, true
 	}

@@ -32,6 +32,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -58,21 +59,24 @@ type Server struct {
 }
 
 type template struct {
-	patterns []string
-	priority int
-	mapping  map[string]*fieldType
+	patterns  []string
+	priority  int
+	mapping   map[string]*fieldType
+	analyzers map[string]*regexp.Regexp
 }
 
 type index struct {
-	name    string
-	mapping map[string]*fieldType // by dotted path
-	docs    []*doc
-	byID    map[string]int
+	name      string
+	analyzers map[string]*regexp.Regexp // custom analyzers: a pattern tokenizer and lowercase
+	mapping   map[string]*fieldType     // by dotted path
+	docs      []*doc
+	byID      map[string]int
 }
 
 type fieldType struct {
-	Type   string                `json:"type"`
-	Fields map[string]*fieldType `json:"fields,omitempty"`
+	Type     string                `json:"type"`
+	Analyzer string                `json:"analyzer,omitempty"`
+	Fields   map[string]*fieldType `json:"fields,omitempty"`
 }
 
 type doc struct {
@@ -290,7 +294,19 @@ func (s *Server) putTemplate(w http.ResponseWriter, name string, body []byte) {
 		IndexPatterns []string `json:"index_patterns"`
 		Priority      int      `json:"priority"`
 		Template      struct {
-			Settings map[string]any `json:"settings"`
+			Settings struct {
+				Analysis struct {
+					Analyzer map[string]struct {
+						Type      string   `json:"type"`
+						Tokenizer string   `json:"tokenizer"`
+						Filter    []string `json:"filter"`
+					} `json:"analyzer"`
+					Tokenizer map[string]struct {
+						Type    string `json:"type"`
+						Pattern string `json:"pattern"`
+					} `json:"tokenizer"`
+				} `json:"analysis"`
+			} `json:"settings"`
 			Mappings struct {
 				Properties map[string]json.RawMessage `json:"properties"`
 			} `json:"mappings"`
@@ -312,7 +328,28 @@ func (s *Server) putTemplate(w http.ResponseWriter, name string, body []byte) {
 		writeError(w, 400, "mapper_parsing_exception", err.Error())
 		return
 	}
-	s.templates[name] = template{patterns: t.IndexPatterns, priority: t.Priority, mapping: m}
+	analyzers := map[string]*regexp.Regexp{}
+	an := t.Template.Settings.Analysis
+	for aname, a := range an.Analyzer {
+		tok, ok := an.Tokenizer[a.Tokenizer]
+		if a.Type != "custom" || !ok || tok.Type != "pattern" || len(a.Filter) != 1 || a.Filter[0] != "lowercase" {
+			writeError(w, 400, "illegal_argument_exception", "the replay server knows custom analyzers of a pattern tokenizer and lowercase only: ["+aname+"]")
+			return
+		}
+		re, err := regexp.Compile(tok.Pattern)
+		if err != nil {
+			writeError(w, 400, "illegal_argument_exception", "invalid pattern ["+tok.Pattern+"]")
+			return
+		}
+		analyzers[aname] = re
+	}
+	for f, ft := range m {
+		if ft.Analyzer != "" && ft.Analyzer != "standard" && analyzers[ft.Analyzer] == nil {
+			writeError(w, 400, "mapper_parsing_exception", "analyzer ["+ft.Analyzer+"] has not been configured in mappings (field "+f+")")
+			return
+		}
+	}
+	s.templates[name] = template{patterns: t.IndexPatterns, priority: t.Priority, mapping: m, analyzers: analyzers}
 	writeJSON(w, 200, obj{"acknowledged": true})
 }
 
@@ -323,6 +360,7 @@ func flattenMapping(prefix string, props map[string]json.RawMessage, out map[str
 	for name, raw := range props {
 		var f struct {
 			Type       string                     `json:"type"`
+			Analyzer   string                     `json:"analyzer"`
 			Fields     map[string]*fieldType      `json:"fields"`
 			Properties map[string]json.RawMessage `json:"properties"`
 		}
@@ -338,7 +376,7 @@ func flattenMapping(prefix string, props map[string]json.RawMessage, out map[str
 		if !knownTypes[f.Type] {
 			return fmt.Errorf("no handler for type [%s] declared on field [%s]", f.Type, prefix+name)
 		}
-		out[prefix+name] = &fieldType{Type: f.Type, Fields: f.Fields}
+		out[prefix+name] = &fieldType{Type: f.Type, Analyzer: f.Analyzer, Fields: f.Fields}
 	}
 	return nil
 }
@@ -375,6 +413,7 @@ func (s *Server) createIndex(name string) *index {
 		for _, p := range t.patterns {
 			if ok, _ := path.Match(p, name); ok && t.priority > best {
 				best = t.priority
+				ix.analyzers = t.analyzers
 				ix.mapping = map[string]*fieldType{}
 				for k, v := range t.mapping {
 					ix.mapping[k] = v

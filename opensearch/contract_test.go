@@ -1,0 +1,180 @@
+package opensearch
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/internal/opensearchtest"
+	"github.com/recheckgen/recheckgen/internal/testcorpus"
+	"github.com/recheckgen/recheckgen/lucene"
+	"github.com/recheckgen/recheckgen/report"
+	"github.com/recheckgen/recheckgen/sample"
+)
+
+// cluster is where the contract tests write and search: the replay
+// server, or a real cluster when RECHECKGEN_OPENSEARCH_URL names one
+// (each test then writes under its own index prefix).
+func cluster(t *testing.T) (url, prefix string, fake *opensearchtest.Server) {
+	if u := os.Getenv("RECHECKGEN_OPENSEARCH_URL"); u != "" {
+		return u, "recheckgen-test-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")) + "-", nil
+	}
+	fake = opensearchtest.New(t)
+	return fake.URL, "logstash-logs-", fake
+}
+
+func realClient(t *testing.T, url, prefix string, mod func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{URLs: []string{url}, Index: prefix + "*", Operator: lucene.AND, Backoff: time.Millisecond,
+		Timeout: 30 * time.Second, Discover: true, Fields: DefaultFields(),
+		User: os.Getenv("RECHECKGEN_OPENSEARCH_USER"), Password: os.Getenv("RECHECKGEN_OPENSEARCH_PASSWORD")}
+	if mod != nil {
+		mod(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// comparable strips what documents cannot know (line numbers, build start
+// and end times) from a report.
+func comparable(r *recheckgen.Report) []byte {
+	for i := range r.Bugs {
+		rec := r.Bugs[i].Recent
+		for j := range rec {
+			h := &rec[j]
+			h.Line, h.Build.Start, h.Build.End = 0, time.Time{}, time.Time{}
+		}
+		// Lines of the same millisecond come in no defined order from a
+		// cluster (shard order); the store returns later lines first.
+		sort.SliceStable(rec, func(a, b int) bool {
+			if !rec[a].Time.Equal(rec[b].Time) {
+				return rec[a].Time.After(rec[b].Time)
+			}
+			return rec[a].File+rec[a].Message < rec[b].File+rec[b].Message
+		})
+		// Which of several lines of the cut's millisecond make the cut is
+		// undefined too: compare the lines before it.
+		if n := len(rec); n > 0 && n == 5 {
+			cut := rec[n-1].Time
+			for n > 0 && rec[n-1].Time.Equal(cut) {
+				n--
+			}
+			r.Bugs[i].Recent = rec[:n]
+		}
+	}
+	for i := range r.Uncategorized.Jobs {
+		for j := range r.Uncategorized.Jobs[i].Builds {
+			b := &r.Uncategorized.Jobs[i].Builds[j]
+			b.Start, b.End = time.Time{}, time.Time{}
+		}
+	}
+	out, _ := json.MarshalIndent(r, "", " ")
+	return out
+}
+
+// runAll is a report from a backend: every query, and the failed builds.
+func runAll(t *testing.T, b recheckgen.Backend, qs []recheckgen.Query, w recheckgen.Window) *recheckgen.Report {
+	t.Helper()
+	so := func(q recheckgen.Query) recheckgen.SearchOptions {
+		return recheckgen.SearchOptions{Recent: 5, IncludeNonvoting: q.AllowNonvoting}
+	}
+	var results []report.Result
+	if c, ok := b.(*Client); ok {
+		ms, errs := c.SearchAll(context.Background(), qs, w, so)
+		for i, q := range qs {
+			results = append(results, report.Result{Query: q, Match: ms[i], Err: errs[i]})
+		}
+	} else {
+		for _, q := range qs {
+			m, err := b.Search(context.Background(), q, w, so(q))
+			results = append(results, report.Result{Query: q, Match: m, Err: err})
+		}
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			t.Errorf("query %s: %v", r.Query.ID, r.Err)
+		}
+	}
+	failed, err := b.FailedBuilds(context.Background(), w, recheckgen.BuildFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report.Make(w, results, failed, report.DefaultOptions(w.End))
+}
+
+// TestContract: the sample corpus, ingested into the store and written
+// by the bulk writer into a cluster, gives the same report from both, on
+// both mapping styles (recheckgen's template: keywords; no template: the
+// dynamic mapping's text with a .keyword sub-field), through the default
+// field names and discovery. Windows of 1h and 5h buckets (5h does not
+// divide a day: the histogram's offset must align the buckets).
+func TestContract(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ingests a sample corpus")
+	}
+	st := testcorpus.Store(t, sample.Options{Builds: 80})
+	qs := testcorpus.Queries(t, filepath.Join("..", "queries"))
+	for _, style := range []struct {
+		name       string
+		noTemplate bool
+		uuidType   string
+	}{{"keyword fields", false, "keyword"}, {"text with .keyword", true, "text"}} {
+		t.Run(style.name, func(t *testing.T) {
+			url, prefix, fake := cluster(t)
+			c := realClient(t, url, prefix, nil)
+			if style.noTemplate {
+				// Only the message's analyzer: the build's fields take the
+				// dynamic mapping, text with a .keyword sub-field.
+				body, _ := json.Marshal(obj{"index_patterns": []string{prefix + "*"}, "template": obj{"settings": analysisSettings(),
+					"mappings": obj{"properties": obj{"message": obj{"type": "text", "analyzer": Analyzer}}}}})
+				if err := c.do(context.Background(), request{method: "PUT", root: true, path: "/_index_template/" + TemplateName,
+					contentType: "application/json", body: body, limit: capBase, read: readAll(new([]byte))}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sum, err := c.Write(context.Background(), st, WriteOptions{Prefix: prefix, NoTemplate: style.noTemplate, BatchBytes: 1 << 20})
+			if err != nil || sum.Failed > 0 || sum.Docs == 0 {
+				t.Fatalf("write: %+v %v", sum, err)
+			}
+			if fake != nil {
+				idx := fake.Indices()
+				if got := fake.Mapping(idx[0], "build_uuid"); got != style.uuidType {
+					t.Fatalf("build_uuid mapped as %q, want %q", got, style.uuidType)
+				}
+			}
+			for _, bucket := range []time.Duration{time.Hour, 5 * time.Hour} {
+				w, _ := recheckgen.NewWindow(time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC), 10*24*time.Hour, bucket)
+				direct, remote := comparable(runAll(t, st, qs, w)), comparable(runAll(t, c, qs, w))
+				if !strings.Contains(string(direct), `"fails": `) || strings.Contains(string(direct), `"bugs": null`) {
+					t.Fatalf("the store's report is empty")
+				}
+				if string(direct) != string(remote) {
+					if d := os.Getenv("RECHECKGEN_CONTRACT_DUMP"); d != "" {
+						name := strings.ReplaceAll(style.name, " ", "-") + "-" + bucket.String()
+						os.WriteFile(filepath.Join(d, name+"-store.json"), direct, 0o644)
+						os.WriteFile(filepath.Join(d, name+"-cluster.json"), remote, 0o644)
+					}
+					t.Errorf("%v buckets: the reports differ:\n--- store\n%.4000s\n--- cluster\n%.4000s", bucket, diffStart(direct, remote), diffStart(remote, direct))
+				}
+			}
+		})
+	}
+}
+
+// diffStart is a from a little before where it first differs from b.
+func diffStart(a, b []byte) []byte {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[max(0, i-600):]
+}
