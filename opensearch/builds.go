@@ -52,7 +52,7 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 			comp["after"] = after
 		}
 		body, _ := json.Marshal(obj{"size": 0, "query": obj{"bool": obj{"filter": filter}},
-			"aggs": obj{"builds": obj{"composite": comp, "aggs": obj{
+			"aggregations": obj{"builds": obj{"composite": comp, "aggregations": obj{
 				"first": obj{"min": obj{"field": ts}},
 				"build": obj{"top_hits": obj{"size": 1, "_source": c.sourceFields(false)}}}}}})
 		var data []byte
@@ -127,11 +127,11 @@ func (c *Client) Latest(ctx context.Context, now time.Time) (recheckgen.Latest, 
 		return recheckgen.Latest{}, fmt.Errorf("newest document: %w", err)
 	}
 	ts, uuid, cut := c.field("@timestamp").Agg, c.field("build_uuid").Agg, now.UnixMilli()
-	body, _ := json.Marshal(obj{"size": 0, "aggs": obj{
+	body, _ := json.Marshal(obj{"size": 0, "aggregations": obj{
 		"past": obj{"filter": obj{"range": obj{ts: obj{"lte": cut, "format": "epoch_millis"}}},
-			"aggs": obj{"last": obj{"max": obj{"field": ts}}}},
+			"aggregations": obj{"last": obj{"max": obj{"field": ts}}}},
 		"future": obj{"filter": obj{"range": obj{ts: obj{"gt": cut, "format": "epoch_millis"}}},
-			"aggs": obj{"builds": obj{"cardinality": obj{"field": uuid}},
+			"aggregations": obj{"builds": obj{"cardinality": obj{"field": uuid}},
 				"newest": obj{"terms": obj{"field": uuid, "size": recheckgen.MaxFuture}}}},
 	}})
 	var l recheckgen.Latest

@@ -204,7 +204,7 @@ func (c *Client) heldCounts(ctx context.Context, prefix string, builds []store.E
 			uuids = append(uuids, b.UUID)
 		}
 		body, _ := json.Marshal(obj{"size": 0, "query": obj{"terms": obj{"build_uuid": uuids}},
-			"aggs": obj{"builds": obj{"terms": obj{"field": "build_uuid", "size": per}}}})
+			"aggregations": obj{"builds": obj{"terms": obj{"field": "build_uuid", "size": per}}}})
 		var data []byte
 		err := c.do(ctx, request{root: true, path: "/" + prefix + "*/_search", contentType: "application/json", body: body,
 			limit: capBase + per*capPerBuild, read: readAll(&data)})

@@ -214,8 +214,8 @@ func TestCredentialsAndLatest(t *testing.T) {
 	if err != nil || latest.Time.UnixMilli() != 1382026106601 || auth != "Basic dTpw" || latest.FutureCount != 12 || len(latest.Future) != 1 {
 		t.Errorf("latest %+v %v, auth %q", latest, err, auth)
 	}
-	past, _ := json.Marshal(body["aggs"].(obj)["past"])
-	if want := `{"aggs":{"last":{"max":{"field":"@timestamp"}}},"filter":{"range":{"@timestamp":{"format":"epoch_millis","lte":1382026200000}}}}`; string(past) != want {
+	past, _ := json.Marshal(body["aggregations"].(obj)["past"])
+	if want := `{"aggregations":{"last":{"max":{"field":"@timestamp"}}},"filter":{"range":{"@timestamp":{"format":"epoch_millis","lte":1382026200000}}}}`; string(past) != want {
 		t.Errorf("past aggregation %s, want %s", past, want)
 	}
 	if _, err := New(Config{URLs: []string{"https://u:p@example.org"}}); err == nil || strings.Contains(err.Error(), "u:p") {
@@ -229,7 +229,7 @@ func TestFailedBuildsPages(t *testing.T) {
 		n := srv.requests.Add(1)
 		var body obj
 		json.NewDecoder(r.Body).Decode(&body)
-		comp := body["aggs"].(obj)["builds"].(obj)["composite"].(obj)
+		comp := body["aggregations"].(obj)["builds"].(obj)["composite"].(obj)
 		switch {
 		case n == 1 && comp["after"] == nil:
 			w.Write([]byte(`{"aggregations": {"builds": {"after_key": {"uuid": "b1"}, "buckets": [

@@ -45,19 +45,19 @@ func (c *Client) body(q recheckgen.Query, w recheckgen.Window, o recheckgen.Sear
 				"default_field": c.field("message").Query, "default_operator": c.cfg.Operator.String()}}},
 			"filter": filter,
 		}},
-		"aggs": obj{
+		"aggregations": obj{
 			"first": obj{"min": tsField},
 			"last":  obj{"max": tsField},
 			"builds": obj{
 				"terms": obj{"field": uuid, "size": maxBuilds},
-				"aggs": obj{"first": obj{"min": tsField}, "last": obj{"max": tsField},
+				"aggregations": obj{"first": obj{"min": tsField}, "last": obj{"max": tsField},
 					"build": obj{"top_hits": obj{"size": 1, "_source": c.sourceFields(false)}}},
 			},
 			"hist": obj{
 				"date_histogram": obj{"field": ts, "fixed_interval": fmt.Sprintf("%ds", int(w.Bucket.Seconds())),
 					"offset": fmt.Sprintf("%dms", offset), "min_doc_count": 1},
-				"aggs": obj{"status": obj{"terms": obj{"field": c.field("build_status").Agg, "size": maxStatuses},
-					"aggs": obj{"builds": obj{"cardinality": obj{"field": uuid, "precision_threshold": precision}}}}},
+				"aggregations": obj{"status": obj{"terms": obj{"field": c.field("build_status").Agg, "size": maxStatuses},
+					"aggregations": obj{"builds": obj{"cardinality": obj{"field": uuid, "precision_threshold": precision}}}}},
 			},
 		},
 	}
