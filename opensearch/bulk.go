@@ -107,6 +107,7 @@ func document(b recheckgen.Build, e store.Event) obj {
 		d["voting"] = 1
 	}
 	for k, v := range map[string]string{"build_branch": b.Branch, "build_ref": b.Ref, "node_provider": b.Provider,
+		"node_region": b.Region, "build_node": b.Node,
 		"loglevel": e.Level, "module": e.Module, "syslog_program": e.Program} {
 		if v != "" {
 			d[k] = v

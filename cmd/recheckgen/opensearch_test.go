@@ -103,3 +103,33 @@ func TestIngestToClusterAndExplain(t *testing.T) {
 		t.Errorf("explain: %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestCheckBackend: check --backend opensearch connects, reads the
+// mapping, reports the newest document, and reports at its file the query
+// the server rejects (a word on a number field), exit 1; with every query
+// runnable, exit 0.
+func TestCheckBackend(t *testing.T) {
+	srv := opensearchtest.New(t)
+	tmp := t.TempDir()
+	if code, out, errOut := runCmd(t, "ingest", "--to", "opensearch", "--opensearch-url", srv.URL, "--db", filepath.Join(tmp, "logs.db"), smallCorpus(t)); code != exitOK {
+		t.Fatalf("ingest: %d %s %s", code, out, errOut)
+	}
+	queries := filepath.Join(tmp, "queries")
+	os.MkdirAll(queries, 0o755)
+	os.WriteFile(filepath.Join(queries, "ok.yaml"), []byte("title: fine\nquery: message:error\n"), 0o644)
+	args := []string{"check", "--backend", "opensearch", "--opensearch-url", srv.URL, "--queries", queries, "--content", filepath.Join(tmp, "none")}
+	code, out, errOut := runCmd(t, args...)
+	if code != exitOK || !strings.Contains(errOut, "backend: OpenSearch 2.11.1 at "+srv.URL) || !strings.Contains(errOut, "newest document 20") ||
+		!strings.Contains(errOut, "backend: 1 of 1 queries ran") {
+		t.Errorf("check --backend: %d\n%s\n%s", code, out, errOut)
+	}
+	os.WriteFile(filepath.Join(queries, "bad.yaml"), []byte("title: a word on a number\nquery: build_change:abc\n"), 0o644)
+	code, out, errOut = runCmd(t, args...)
+	if code != exitFail || !strings.Contains(out, "bad.yaml") || !strings.Contains(out, `the server rejected the query (400): search_phase_execution_exception: all shards failed (For input string: "abc")`) {
+		t.Errorf("check --backend, a rejected query: %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = runCmd(t, "check", "--backend", "opensearch", "--opensearch-url", srv.URL, "--index", "nothing-*", "--queries", queries, "--content", filepath.Join(tmp, "none"))
+	if code != exitFail {
+		t.Errorf("an index pattern matching nothing: %d %s", code, errOut)
+	}
+}

@@ -153,7 +153,7 @@ func parseQuery(ix []*index, raw json.RawMessage) (matcher, *searchError) {
 		case "bool":
 			return parseBool(ix, body)
 		case "query_string":
-			return parseQueryString(body)
+			return parseQueryString(ix, body)
 		case "range":
 			return parseRange(body)
 		case "term", "terms":
@@ -377,7 +377,7 @@ func inRange(ft *fieldType, v, gte, gt, lte, lt any) bool {
 		test(lte, func(c int) bool { return c <= 0 }) && test(lt, func(c int) bool { return c < 0 })
 }
 
-func parseQueryString(body json.RawMessage) (matcher, *searchError) {
+func parseQueryString(idx []*index, body json.RawMessage) (matcher, *searchError) {
 	var q struct {
 		Query           string `json:"query"`
 		DefaultField    string `json:"default_field"`
@@ -402,6 +402,41 @@ func parseQueryString(body json.RawMessage) (matcher, *searchError) {
 	def := q.DefaultField
 	if def == "" {
 		def = "*"
+	}
+	// A number field meets a word: the real query builder refuses it
+	// (query_string is not lenient by default).
+	var bad *searchError
+	lucene.Walk(node, func(n lucene.Node) bool {
+		var f, text string
+		switch n := n.(type) {
+		case *lucene.Term:
+			f, text = n.Field, n.Text
+		case *lucene.Phrase:
+			f, text = n.Field, n.Text
+		default:
+			return true
+		}
+		for _, ix := range idx {
+			ft := ix.field(f)
+			if ft == nil || bad != nil {
+				continue
+			}
+			switch ft.Type {
+			case "long", "integer", "short", "byte", "double", "float":
+				if _, ok := number(text); !ok {
+					reason := fmt.Sprintf("failed to create query: For input string: \"%s\"", text)
+					bad = &searchError{400, obj{"error": obj{
+						"root_cause": []any{obj{"type": "query_shard_exception", "reason": reason, "index": ix.name}},
+						"type":       "search_phase_execution_exception", "reason": "all shards failed", "phase": "query", "grouped": true,
+						"caused_by": obj{"type": "number_format_exception", "reason": "For input string: \"" + text + "\""},
+					}, "status": 400}}
+				}
+			}
+		}
+		return true
+	})
+	if bad != nil {
+		return nil, bad
 	}
 	return func(ix *index, d *doc) bool {
 		m, _ := eval(ix, d, node, def, op)
