@@ -32,7 +32,7 @@ func cluster(t *testing.T) (url, prefix string, fake *opensearchtest.Server) {
 func realClient(t *testing.T, url, prefix string, mod func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{URLs: []string{url}, Index: prefix + "*", Operator: lucene.AND, Backoff: time.Millisecond,
-		Timeout: 30 * time.Second, Discover: true, Fields: DefaultFields(),
+		Timeout: 5 * time.Minute, Discover: true, Fields: DefaultFields(), // the replay server is slow on a loaded machine
 		User: os.Getenv("RECHECKGEN_OPENSEARCH_USER"), Password: os.Getenv("RECHECKGEN_OPENSEARCH_PASSWORD")}
 	if mod != nil {
 		mod(&cfg)

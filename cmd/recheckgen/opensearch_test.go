@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -131,5 +132,62 @@ func TestCheckBackend(t *testing.T) {
 	code, _, errOut = runCmd(t, "check", "--backend", "opensearch", "--opensearch-url", srv.URL, "--index", "nothing-*", "--queries", queries, "--content", filepath.Join(tmp, "none"))
 	if code != exitFail {
 		t.Errorf("an index pattern matching nothing: %d %s", code, errOut)
+	}
+}
+
+// TestSiteFromCluster: the site built from a cluster that ingest --to
+// opensearch filled reports what the site built from the store reports
+// (data/report.json, less what documents cannot know: line numbers and
+// build start and end times).
+func TestSiteFromCluster(t *testing.T) {
+	srv := opensearchtest.New(t)
+	tmp := t.TempDir()
+	corpus, db := smallCorpus(t), filepath.Join(tmp, "logs.db")
+	if code, out, errOut := runCmd(t, "ingest", "--to", "opensearch", "--opensearch-url", srv.URL, "--db", db, corpus); code != exitOK {
+		t.Fatalf("ingest: %d %s %s", code, out, errOut)
+	}
+	queries := filepath.Join(tmp, "queries")
+	os.MkdirAll(queries, 0o755)
+	os.WriteFile(filepath.Join(queries, "boom.yaml"), []byte("title: Boom\nquery: message:boom AND build_name:tempest-full-py3\n"), 0o644)
+	os.WriteFile(filepath.Join(queries, "good.yaml"), []byte("title: Good\nquery: message:\"all good\" AND project:\"openstack/nova\"\n"), 0o644)
+	common := []string{"build", "--offline", "--window-end", "2026-11-21T00:00:00Z", "--queries", queries, "--content", filepath.Join(tmp, "none"), "--echarts", ""}
+	reports := map[string]map[string]any{}
+	for name, extra := range map[string][]string{
+		"store":   {"--db", db, "--sample", "", "--public", filepath.Join(tmp, "public-store")},
+		"cluster": {"--backend", "opensearch", "--opensearch-url", srv.URL, "--public", filepath.Join(tmp, "public-cluster")},
+	} {
+		code, _, errOut := runCmd(t, append(common, extra...)...)
+		if code != exitOK {
+			t.Fatalf("%s build: %d %s", name, code, errOut)
+		}
+		data, _ := os.ReadFile(filepath.Join(tmp, "public-"+name, "data", "report.json"))
+		var rep map[string]any
+		if err := json.Unmarshal(data, &rep); err != nil {
+			t.Fatal(err)
+		}
+		delete(rep, "generated")
+		for _, b := range rep["bugs"].([]any) {
+			for _, h := range b.(map[string]any)["recent"].([]any) {
+				hit := h.(map[string]any)
+				delete(hit, "line")
+				delete(hit["build"].(map[string]any), "start")
+				delete(hit["build"].(map[string]any), "end")
+			}
+		}
+		for _, j := range rep["uncategorized"].(map[string]any)["jobs"].([]any) {
+			for _, b := range j.(map[string]any)["builds"].([]any) {
+				delete(b.(map[string]any), "start")
+				delete(b.(map[string]any), "end")
+			}
+		}
+		reports[name] = rep
+	}
+	a, _ := json.MarshalIndent(reports["store"], "", " ")
+	b, _ := json.MarshalIndent(reports["cluster"], "", " ")
+	if string(a) != string(b) {
+		t.Errorf("reports differ:\n--- store\n%s\n--- cluster\n%s", a, b)
+	}
+	if !strings.Contains(string(a), `"fails": 1`) {
+		t.Errorf("nothing matched: %s", a)
 	}
 }

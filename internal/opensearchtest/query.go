@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -140,6 +141,21 @@ func (ix *index) analyze(field, s string) []string {
 	return analyze(s)
 }
 
+// analyzeQuery is analyze for a query's text, remembered: the same text
+// meets every document.
+func (ix *index) analyzeQuery(field, text string) []string {
+	key := field + "\x00" + text
+	if t, ok := ix.queryTokens[key]; ok {
+		return t
+	}
+	t := ix.analyze(field, text)
+	if ix.queryTokens == nil {
+		ix.queryTokens = map[string][]string{}
+	}
+	ix.queryTokens[key] = t
+	return t
+}
+
 // parseQuery reads a query object.
 func parseQuery(ix []*index, raw json.RawMessage) (matcher, *searchError) {
 	var q map[string]json.RawMessage
@@ -205,7 +221,15 @@ func parseBool(ix []*index, body json.RawMessage) (matcher, *searchError) {
 		return nil, badRequest("parsing_exception", "[bool] malformed query")
 	}
 	var must, not, should []matcher
-	for k, v := range b {
+	// filter first: it is cheap (ranges, terms) and narrows what the
+	// query string has to read
+	keys := make([]string, 0, len(b))
+	for k := range b {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] == "filter" && keys[j] != "filter" })
+	for _, k := range keys {
+		v := b[k]
 		cs, err := clauses(ix, v)
 		if err != nil {
 			return nil, err
@@ -544,7 +568,7 @@ func termMatch(ix *index, d *doc, f, text string, phrase bool, op lucene.Operato
 		}
 		return false, false
 	}
-	want := ix.analyze(f, text)
+	want := ix.analyzeQuery(f, text)
 	if len(want) == 0 {
 		return false, true
 	}

@@ -71,6 +71,8 @@ type index struct {
 	mapping   map[string]*fieldType     // by dotted path
 	docs      []*doc
 	byID      map[string]int
+	// queryTokens remembers the analysis of query texts, by field and text.
+	queryTokens map[string][]string
 }
 
 type fieldType struct {
