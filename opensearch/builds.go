@@ -12,6 +12,10 @@ import (
 	"github.com/recheckgen/recheckgen/internal/httpclient"
 )
 
+// buildSpan is how long a build may run: its lines are looked for that
+// far before a window, to tell the builds that started in it.
+const buildSpan = 24 * time.Hour
+
 // Failed-build paging: pages of pageSize builds, at most maxFailedBuilds
 // in all (and so at most maxPages pages): past them, or when the server
 // hands back an after_key it gave before, paging stops with an error
@@ -29,8 +33,12 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 		return nil, fmt.Errorf("failed builds: %w", err)
 	}
 	ts, status := c.field("@timestamp").Agg, c.field("build_status").Agg
+	// A build counts when it started in w, as on the store; documents know
+	// no start, so a build's first line stands in, looked for up to
+	// buildSpan before the window (a build that began there has lines
+	// there).
 	filter := []any{
-		obj{"range": obj{ts: obj{"gte": w.Start.UnixMilli(), "lt": w.End.UnixMilli(), "format": "epoch_millis"}}},
+		obj{"range": obj{ts: obj{"gte": w.Start.Add(-buildSpan).UnixMilli(), "lt": w.End.UnixMilli(), "format": "epoch_millis"}}},
 		obj{"exists": obj{"field": status}},
 		obj{"bool": obj{"must_not": obj{"terms": obj{status: []string{"SUCCESS", "SKIPPED"}}}}},
 	}
@@ -41,6 +49,7 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 		filter = append(filter, obj{"terms": obj{c.exact("build_queue"): bf.Pipelines}})
 	}
 	var out []recheckgen.Build
+	seenBuilds := 0
 	seen := map[string]bool{} // after_keys handed out so far
 	var after json.RawMessage
 	for page := 1; ; page++ {
@@ -96,8 +105,12 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 				return nil, fmt.Errorf("failed builds, page %d: the server's answer is refused: %w", page, err)
 			}
 			bl.UUID, bl.Start = c.redact(b.Key.UUID), start
+			seenBuilds++
+			if start.Before(w.Start) {
+				continue // started before the window
+			}
 			out = append(out, bl)
-			if len(out) > maxFailedBuilds {
+			if seenBuilds > maxFailedBuilds {
 				return nil, fmt.Errorf("failed builds: more than %d in the window: narrow it (window.length, report.pipelines)", maxFailedBuilds)
 			}
 		}

@@ -121,7 +121,7 @@ func TestContract(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ingests a sample corpus")
 	}
-	st := testcorpus.Store(t, sample.Options{Builds: 80})
+	st := testcorpus.Store(t, sample.Options{Builds: 40})
 	qs := testcorpus.Queries(t, filepath.Join("..", "queries"))
 	for _, style := range []struct {
 		name       string

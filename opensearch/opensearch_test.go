@@ -232,8 +232,10 @@ func TestFailedBuildsPages(t *testing.T) {
 		comp := body["aggregations"].(obj)["builds"].(obj)["composite"].(obj)
 		switch {
 		case n == 1 && comp["after"] == nil:
+			// b0's first line is before the window: it started before it.
 			w.Write([]byte(`{"aggregations": {"builds": {"after_key": {"uuid": "b1"}, "buckets": [
-				{"key": {"uuid": "b1"}, "first": {"value": 1381000000000}, "build": {"hits": {"hits": [{"_source": {"@fields": {"build_name": ["gate-x"], "build_status": ["FAILURE"]}}}]}}}]}}}`))
+				{"key": {"uuid": "b0"}, "first": {"value": 1381100000000}, "build": {"hits": {"hits": [{"_source": {"build_name": "gate-x", "build_status": "FAILURE"}}]}}},
+				{"key": {"uuid": "b1"}, "first": {"value": 1381300000000}, "build": {"hits": {"hits": [{"_source": {"@fields": {"build_name": ["gate-x"], "build_status": ["FAILURE"]}}}]}}}]}}}`))
 		case n == 2 && comp["after"] != nil:
 			w.Write([]byte(`{"aggregations": {"builds": {"after_key": {"uuid": "b2"}, "buckets": [
 				{"key": {"uuid": "b2"}, "first": {"value": 1382000000000}, "build": {"hits": {"hits": [{"_source": {"build_name": "check-y", "build_status": "TIMED_OUT"}}]}}}]}}}`))
@@ -241,7 +243,7 @@ func TestFailedBuildsPages(t *testing.T) {
 			w.Write([]byte(`{"aggregations": {"builds": {"buckets": []}}}`))
 		}
 	})
-	c := client(t, srv.URL, nil)
+	c := client(t, srv.URL, func(c *Config) { c.Discover = false })
 	builds, err := c.FailedBuilds(context.Background(), win, recheckgen.BuildFilter{Pipelines: []string{"gate"}})
 	if err != nil || len(builds) != 2 || builds[0].UUID != "b2" || builds[0].Job != "check-y" || builds[1].Job != "gate-x" || builds[1].Result != "FAILURE" {
 		t.Errorf("failed builds %+v %v", builds, err)
