@@ -81,6 +81,9 @@ func (r *Redactor) Redact(s string) string {
 	if r == nil {
 		return s
 	}
+	if !mentionsScheme(s) {
+		return r.replaceForms(s)
+	}
 	s = authScheme.ReplaceAllStringFunc(s, func(m string) string {
 		sub := authScheme.FindStringSubmatch(m)
 		if strings.Trim(sub[3], "abcdefghijklmnopqrstuvwxyz") == "" {
@@ -88,10 +91,26 @@ func (r *Redactor) Redact(s string) string {
 		}
 		return sub[1] + " " + Redacted
 	})
+	return r.replaceForms(s)
+}
+
+func (r *Redactor) replaceForms(s string) string {
 	for _, f := range r.forms {
 		s = strings.ReplaceAll(s, f, Redacted)
 	}
 	return s
+}
+
+// mentionsScheme says whether s holds "basic" or "bearer" in any case: the
+// regular expression runs only then (it is slow next to this on the many
+// fields and long messages of an answer).
+func mentionsScheme(s string) bool {
+	for i := 0; i+5 <= len(s); i++ {
+		if c := s[i] | 0x20; c == 'b' && (strings.EqualFold(s[i:i+5], "basic") || i+6 <= len(s) && strings.EqualFold(s[i:i+6], "bearer")) {
+			return true
+		}
+	}
+	return false
 }
 
 // RedactError is err with its message redacted, or nil.
