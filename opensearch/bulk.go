@@ -192,7 +192,19 @@ func (c *Client) Write(ctx context.Context, st *store.Store, o WriteOptions) (Wr
 			o.Progress(i+1, len(builds))
 		}
 	}
-	return sum, flush()
+	if err := flush(); err != nil {
+		return sum, err
+	}
+	if sum.Builds == 0 {
+		return sum, nil
+	}
+	// Make what was written searchable now, not at the next refresh.
+	var ignore []byte
+	sum.Requests++
+	if err := c.do(ctx, request{root: true, path: "/" + o.Prefix + "*/_refresh", limit: capBase, read: readAll(&ignore)}); err != nil {
+		return sum, fmt.Errorf("refresh %s*: %w", o.Prefix, err)
+	}
+	return sum, nil
 }
 
 // heldCounts asks how many documents the cluster holds of each build.

@@ -269,6 +269,11 @@ func TestRequestsAgainstSpec(t *testing.T) {
 			}
 		case strings.HasPrefix(r.path, "/_index_template/"):
 			ck.keys(where, "index template", decode(where, r.body))
+		case strings.HasSuffix(r.path, "/_refresh"):
+			// namespaces/indices.yaml: indices.refresh, POST /{index}/_refresh, no body
+			if r.method != http.MethodPost || len(r.body) != 0 {
+				t.Errorf("%s: a refresh is a POST without a body", where)
+			}
 		case strings.HasSuffix(r.path, "/_field_caps"):
 			if r.method != http.MethodGet || !strings.HasPrefix(r.query, "fields=") {
 				t.Errorf("%s?%s: field_caps takes its fields as a query parameter", where, r.query)
