@@ -120,6 +120,11 @@ func newReplay(t testing.TB, answer func(body obj) []byte, fault func(n int, w h
 		if fault != nil && fault(n, w) {
 			return
 		}
+		// The path as a server reads it, decoded once: the index pattern
+		// as configured, never escaped twice.
+		if !strings.HasPrefix(req.URL.Path, "/logstash-*/") {
+			t.Errorf("request to %s: the index pattern is not logstash-* once decoded", req.URL.Path)
+		}
 		if !strings.HasSuffix(req.URL.Path, "/_msearch") {
 			w.Write([]byte(`{"aggregations": {"last": {"value": 1382026106601}}}`))
 			return
