@@ -232,3 +232,45 @@ func TestPartialAnswers(t *testing.T) {
 		t.Errorf("sum_other_doc_count: %v", errs[2])
 	}
 }
+
+// logsenderDoc is a line as OpenStack's log pipeline writes it to its
+// OpenSearch (ci-log-processing's logscraper/logsender.py, commit
+// 510723f, makeFields and the line reader): no index template, so the
+// dynamic mapping applies; voting and build_change as integers, a
+// zone-less isoformat @timestamp, node_provider always "local" with the
+// region in hosts_region, daily indices named by a prefix and the day.
+func logsenderDoc(uuid, status, ts, msg string) obj {
+	return obj{"build_node": "zuul-executor", "build_name": "openstack-tox-py311", "build_status": status,
+		"project": "openstack/nova", "voting": 1, "build_set": "5b1f", "build_queue": "check", "build_ref": "refs/changes/12/123412/3",
+		"build_branch": "master", "build_change": 123412, "build_patchset": "3", "build_newrev": "", "build_uuid": uuid,
+		"node_provider": "local", "log_url": "https://logs.example.org/" + uuid + "/", "tenant": "openstack",
+		"hosts_id": []string{"a1b2"}, "hosts_region": []string{"BHS1"}, "change_url": "https://review.opendev.org/123412",
+		"filename": "job-output.txt", "tags": []string{"job-output.txt", "console"}, "@timestamp": ts, "message": msg}
+}
+
+// TestLogsenderDocuments: on an index filled as OpenStack's pipeline fills
+// it, the default settings find the right builds, counts and times.
+func TestLogsenderDocuments(t *testing.T) {
+	srv := opensearchtest.New(t)
+	fill(t, srv,
+		logsenderDoc("e1", "FAILURE", "2022-02-28T09:39:09.596000", "ERROR: InvocationError for command"),
+		logsenderDoc("e2", "SUCCESS", "2022-02-27T11:00:00.000000", "ERROR: InvocationError for command"),
+		logsenderDoc("e3", "FAILURE", "2022-02-26T12:00:00.000000", "all fine"),
+	)
+	c := realClient(t, srv.URL, "logstash-", nil)
+	m, err := c.Search(context.Background(), query("q", `message:"InvocationError for command" AND tags:console AND voting:1`), win22, recheckgen.SearchOptions{Recent: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Builds) != 2 || m.Builds[0].UUID != "e1" || m.Builds[0].Result != "FAILURE" || m.Builds[0].Project != "openstack/nova" ||
+		m.Builds[0].Change != "123412" || !m.Builds[0].Voting {
+		t.Errorf("builds %+v", m.Builds)
+	}
+	if len(m.Recent) != 1 || !m.Recent[0].Time.Equal(time.Date(2022, 2, 28, 9, 39, 9, 596e6, time.UTC)) {
+		t.Errorf("recent %+v", m.Recent)
+	}
+	failed, err := c.FailedBuilds(context.Background(), win22, recheckgen.BuildFilter{})
+	if err != nil || len(failed) != 2 {
+		t.Errorf("failed builds %+v %v", failed, err)
+	}
+}
