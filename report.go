@@ -191,6 +191,9 @@ type Uncategorized struct {
 	Failed     int                `json:"failed"`
 	Classified int                `json:"classified"`
 	Jobs       []UncategorizedJob `json:"jobs"`
+	// Error is why the backend could not list the failed builds: the
+	// numbers above are then unknown ("" when it could).
+	Error string `json:"error,omitempty"`
 }
 
 // UncategorizedJob is one job's failures.

@@ -215,14 +215,21 @@ func TestHostileServer(t *testing.T) {
 			w.Write([]byte(`{"aggregations": {"builds": {"buckets": [`))
 			endless(f, w, bytes.Repeat([]byte(`{"key": {"uuid": "x"}},`), 4096), 1<<30)
 			return true
-		}, code: 1, want: []string{"nothing published", "failed builds, page 1: response over"}},
+		}, code: 3, want: []string{"query failed: failed builds (the uncategorized page): failed builds, page 1: response over", "built "}},
 		{name: "repeated after_key", fault: func(f *fake, w http.ResponseWriter, r *http.Request) bool {
 			if !strings.HasSuffix(r.URL.Path, "/_search") {
 				return false
 			}
 			w.Write([]byte(`{"aggregations": {"builds": {"after_key": {"uuid": "b"}, "buckets": [{"key": {"uuid": "b"}, "first": {"value": 1795168800000}}]}}}`))
 			return true
-		}, code: 1, want: []string{"nothing published", "handed back an after_key it gave before"}},
+		}, code: 3, want: []string{"query failed: failed builds (the uncategorized page)", "handed back an after_key it gave before", "built "}},
+		{name: "absurd failed-build time", fault: func(f *fake, w http.ResponseWriter, r *http.Request) bool {
+			if !strings.HasSuffix(r.URL.Path, "/_search") || !strings.Contains(readBody(r), "composite") {
+				return false
+			}
+			w.Write([]byte(`{"aggregations": {"builds": {"buckets": [{"key": {"uuid": "b"}, "first": {"value": 1e300}}]}}}`))
+			return true
+		}, code: 3, want: []string{"query failed: failed builds (the uncategorized page)", "1e+300 is no time", "built "}},
 		{name: "echoed Authorization", fault: func(f *fake, w http.ResponseWriter, r *http.Request) bool {
 			if !strings.HasSuffix(r.URL.Path, "/_msearch") {
 				return false
@@ -324,9 +331,18 @@ func TestHostileServer(t *testing.T) {
 			})
 			if tt.code == 3 {
 				data, err := os.ReadFile(filepath.Join(dir, "public", "data", "report.json"))
-				var rep struct{ Failed []string }
-				if err != nil || json.Unmarshal(data, &rep) != nil || len(rep.Failed) != 1 {
-					t.Errorf("the site was not published with the failed query marked: %v %s", err, rep.Failed)
+				var rep struct {
+					Failed        []string
+					Uncategorized struct{ Error string }
+				}
+				if err != nil || json.Unmarshal(data, &rep) != nil || len(rep.Failed)+min(len(rep.Uncategorized.Error), 1) != 1 {
+					t.Errorf("the site was not published with the failed query (or failed-build list) marked: %v %s %q", err, rep.Failed, rep.Uncategorized.Error)
+				}
+				if rep.Uncategorized.Error != "" {
+					page, _ := os.ReadFile(filepath.Join(dir, "public", "uncategorized.html"))
+					if !bytes.Contains(page, []byte("could not be listed")) {
+						t.Error("the uncategorized page does not say its numbers are unknown")
+					}
 				}
 			}
 		})
@@ -334,4 +350,11 @@ func TestHostileServer(t *testing.T) {
 	if n := other.auths.Load(); n != 0 {
 		t.Errorf("credentials reached the other port %d times", n)
 	}
+}
+
+// readBody reads a request's body and leaves it to be read again.
+func readBody(r *http.Request) string {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return string(body)
 }

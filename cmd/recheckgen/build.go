@@ -140,13 +140,18 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 		return site.Input{}, nil, fmt.Errorf("every query failed; the first: %s", failed[0])
 	}
 	filter := recheckgen.BuildFilter{Pipelines: cfg.Report.Pipelines}
-	builds, err := b.FailedBuilds(ctx, win, filter)
-	if err != nil {
-		return site.Input{}, nil, err
+	// Failed builds the backend cannot list leave the uncategorized numbers
+	// unknown, not the whole site unpublished.
+	builds, buildsErr := b.FailedBuilds(ctx, win, filter)
+	if buildsErr != nil {
+		failed = append(failed, fmt.Sprintf("failed builds (the uncategorized page): %v", buildsErr))
 	}
 	opts := report.DefaultOptions(time.Now())
 	opts.Links = report.Links{ChangeURL: cfg.Site.ChangeURL, BuildURL: cfg.Site.BuildURL, LineURL: cfg.Site.LineURL}
 	rep := report.Make(win, results, builds, opts)
+	if buildsErr != nil {
+		rep.Uncategorized.Error = buildsErr.Error()
+	}
 	// Builds run per job: only from a backend that knows every build.
 	if bc, ok := b.(recheckgen.BuildCounter); ok {
 		all, complete, err := bc.Builds(ctx, win, filter)
