@@ -54,6 +54,10 @@ type Options struct {
 	// Transport, when set, replaces the default transport (TLS is then
 	// the transport's business).
 	Transport http.RoundTripper
+	// SameScheme refuses any redirect to another scheme (https to http,
+	// http to https), credentials or not: a client that must not be led
+	// off the scheme it was given (a log server named in a build record).
+	SameScheme bool
 }
 
 // Client sends requests to untrusted servers. It is safe for concurrent
@@ -108,6 +112,9 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if c.authenticated() && !sameOrigin(via[0].URL.Scheme, via[0].URL.Host, req.URL.Scheme, req.URL.Host) {
 		return &RedirectError{From: via[0].URL.Redacted(), To: req.URL.Redacted()}
 	}
+	if c.opts.SameScheme && !strings.EqualFold(via[0].URL.Scheme, req.URL.Scheme) {
+		return &RedirectError{From: via[0].URL.Redacted(), To: req.URL.Redacted(), Scheme: true}
+	}
 	return nil
 }
 
@@ -126,10 +133,17 @@ func withPort(scheme, host string) string {
 }
 
 // RedirectError is a redirect refused because the request carried
-// credentials.
-type RedirectError struct{ From, To string }
+// credentials, or because it changed the scheme (Options.SameScheme).
+type RedirectError struct {
+	From, To string
+	// Scheme says it was refused for changing the scheme (SameScheme).
+	Scheme bool
+}
 
 func (e *RedirectError) Error() string {
+	if e.Scheme {
+		return fmt.Sprintf("redirect from %s to %s refused: another scheme", e.From, e.To)
+	}
 	return fmt.Sprintf("redirect from %s to %s refused: credentials are sent only to the same scheme, host and port", e.From, e.To)
 }
 

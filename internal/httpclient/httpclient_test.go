@@ -284,3 +284,32 @@ func TestRetryable(t *testing.T) {
 		t.Errorf("third attempt waits %v, want 400ms ± 50%%", d)
 	}
 }
+
+// TestSameScheme: with SameScheme, a redirect to another scheme is refused
+// with or without credentials; one on the same scheme is followed.
+func TestSameScheme(t *testing.T) {
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/final" {
+			w.Write([]byte("ok"))
+			return
+		}
+		http.Redirect(w, r, "/final", http.StatusFound)
+	}))
+	defer plain.Close()
+	secure := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, plain.URL+"/final", http.StatusFound) // https → http
+	}))
+	defer secure.Close()
+	c := New(Options{SameScheme: true, Transport: secure.Client().Transport})
+	_, err := get(t, c, secure.URL+"/down", 1<<10)
+	var re *RedirectError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "refused: another scheme") || Retryable(err) {
+		t.Errorf("https → http: %v", err)
+	}
+	if data, err := get(t, c, plain.URL+"/same", 1<<10); err != nil || string(data) != "ok" {
+		t.Errorf("same scheme: %q %v", data, err)
+	}
+	if data, err := get(t, New(Options{Transport: secure.Client().Transport}), secure.URL+"/down", 1<<10); err != nil || string(data) != "ok" {
+		t.Errorf("without SameScheme a downgrade without credentials is followed: %q %v", data, err)
+	}
+}

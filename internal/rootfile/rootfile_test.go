@@ -96,3 +96,36 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestCheckName(t *testing.T) {
+	good := []string{"job-output.txt", "logs/screen-n-cpu.txt.gz", "controller/logs/etc/nova/nova.conf", "a b/ünïcode.txt", "..hidden", "x..y"}
+	for _, n := range good {
+		if err := CheckName(n); err != nil {
+			t.Errorf("CheckName(%q): %v", n, err)
+		}
+	}
+	bad := map[string]string{
+		"":                               "empty name",
+		"/etc/passwd":                    "absolute name",
+		"../x":                           `component ".."`,
+		"logs/../../x":                   `component ".."`,
+		"logs/./x":                       `component "."`,
+		"logs//x":                        `component ""`,
+		"logs/":                          `component ""`,
+		"a\\..\\b":                       "backslash",
+		"logs/a\x00b":                    "control character U+0000",
+		"logs/a\nb":                      "control character U+000A",
+		"logs/\x1b[31mred":               "control character U+001B",
+		"logs/a\u0085b":                  "control character U+0085",
+		"logs/\xff":                      "not UTF-8",
+		strings.Repeat("a", 256):         "component of 256 bytes",
+		strings.Repeat("a/", 33) + "a":   "directories deep",
+		strings.Repeat("abcdefgh/", 114): "over 1024",
+	}
+	for n, want := range bad {
+		err := CheckName(n)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckName(%q) = %v, want %q", n, err, want)
+		}
+	}
+}
