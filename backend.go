@@ -115,7 +115,7 @@ func SortMatched(bs []MatchedBuild) {
 // ones whose logs it holds: the number of builds per job is the
 // denominator of a failure rate ("12 of 40 builds failed"). A store filled
 // from local build directories cannot know it (someone chose which builds
-// to copy) and does not implement it; the site then says "not known".
+// to copy); it then answers complete = false and the site says "not known".
 type BuildCounter interface {
 	// Builds lists every build that started in w, whatever its result.
 	// complete is false when the backend holds only some of them.

@@ -25,7 +25,22 @@ type Build struct {
 	LogURL   string    `json:"log_url"`  // log_url
 	Start    time.Time `json:"start,omitzero"`
 	End      time.Time `json:"end,omitzero"`
+	// Logs says whether the backend holds the build's logs: "" when it
+	// does, LogsMissing or LogsNone when a fetch stored the build without
+	// them.
+	Logs string `json:"logs,omitempty"`
 }
+
+// The values of Build.Logs besides "" (the logs are held).
+const (
+	// LogsMissing: the logs were wanted but the log server failed (or
+	// listed files it did not serve): what a query finds in the build may
+	// be incomplete, and its failure is not counted as unexplained.
+	LogsMissing = "missing"
+	// LogsNone: the build published no logs (no log URL), or its logs
+	// were not wanted (a passing build outside the share sampled).
+	LogsNone = "none"
+)
 
 // Failed says whether the result counts as a failure: everything but
 // SUCCESS and SKIPPED (and an unfinished build with no result).
@@ -80,6 +95,9 @@ func (b Build) Check(now time.Time) error {
 		if len(f.v) > MaxField {
 			return fmt.Errorf("%s is %d bytes long, over the limit of %d", f.name, len(f.v), MaxField)
 		}
+	}
+	if b.Logs != "" && b.Logs != LogsMissing && b.Logs != LogsNone {
+		return fmt.Errorf("logs state %s is not %q or %q", shorten(b.Logs), LogsMissing, LogsNone)
 	}
 	if err := CheckTime(b.Start, now); err != nil {
 		return fmt.Errorf("start_time: %w", err)

@@ -29,7 +29,8 @@ type record struct {
 	EndTime      *string         `json:"end_time"`
 	NodeName     string          `json:"node_name"`
 	Nodeset      string          `json:"nodeset"`
-	NodeProvider string          `json:"node_provider"` // not Zuul's: recheckgen's own extension
+	NodeProvider string          `json:"node_provider"`   // not Zuul's: recheckgen's own extension
+	Logs         string          `json:"recheckgen_logs"` // not Zuul's: set by recheckgen fetch (LogsKey)
 	Project      string          `json:"project"`
 	Branch       string          `json:"branch"`
 	Change       json.RawMessage `json:"change"`
@@ -44,6 +45,11 @@ type nestedRef struct {
 	Patchset json.RawMessage `json:"patchset"`
 	Ref      string          `json:"ref"`
 }
+
+// LogsKey is the key recheckgen fetch adds to a build record it stores
+// without the build's logs (or with only some of them): its value is
+// recheckgen.LogsMissing or recheckgen.LogsNone. Zuul never writes it.
+const LogsKey = "recheckgen_logs"
 
 // ErrNoUUID marks a record without a uuid: the builds API returns some,
 // and they cannot be told apart, so callers skip them.
@@ -65,7 +71,7 @@ func Decode(data []byte) (recheckgen.Build, error) {
 	}
 	b := recheckgen.Build{
 		UUID: r.UUID, Job: r.JobName, Pipeline: r.Pipeline, Voting: true,
-		Project: r.Project, Branch: r.Branch, Provider: r.NodeProvider,
+		Project: r.Project, Branch: r.Branch, Provider: r.NodeProvider, Logs: r.Logs,
 	}
 	if r.Result != nil {
 		b.Result = *r.Result
@@ -98,6 +104,11 @@ func Decode(data []byte) (recheckgen.Build, error) {
 	}
 	if b.End, err = parseTime(r.EndTime); err != nil {
 		return b, fmt.Errorf("invalid build record: end_time: %w", err)
+	}
+	if b.Start.IsZero() && b.Result != "" {
+		// A build that ended without starting (NODE_FAILURE: no node
+		// came) is dated by its end, so that windows count it.
+		b.Start = b.End
 	}
 	return b, nil
 }

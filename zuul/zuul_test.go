@@ -68,3 +68,21 @@ func TestVotingDefaultsTrue(t *testing.T) {
 		t.Errorf("got %+v %v", b, err)
 	}
 }
+
+// TestDecodeNotStarted: a build that ended without starting (Zuul writes
+// no start_time for NODE_FAILURE) is dated by its end; one still queued
+// (no result) has no time.
+func TestDecodeNotStarted(t *testing.T) {
+	b, err := Decode([]byte(`{"uuid": "a", "result": "NODE_FAILURE", "start_time": null, "end_time": "2024-02-13T23:39:24"}`))
+	if want := time.Date(2024, 2, 13, 23, 39, 24, 0, time.UTC); err != nil || !b.Start.Equal(want) || !b.End.Equal(want) {
+		t.Errorf("NODE_FAILURE: start %v end %v, %v", b.Start, b.End, err)
+	}
+	b, err = Decode([]byte(`{"uuid": "a", "result": null, "start_time": null, "end_time": null}`))
+	if err != nil || !b.Start.IsZero() {
+		t.Errorf("queued: start %v, %v", b.Start, err)
+	}
+	b, err = Decode([]byte(`{"uuid": "a", "result": "FAILURE", "recheckgen_logs": "missing"}`))
+	if err != nil || b.Logs != recheckgen.LogsMissing {
+		t.Errorf("logs state: %q, %v", b.Logs, err)
+	}
+}
