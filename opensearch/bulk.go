@@ -145,7 +145,7 @@ func (c *Client) Write(ctx context.Context, st *store.Store, o WriteOptions) (Wr
 		}
 		sum.Requests++
 	}
-	builds, err := st.Builds(ctx)
+	builds, err := st.ExportBuilds(ctx)
 	if err != nil {
 		return sum, err
 	}

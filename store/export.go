@@ -28,9 +28,9 @@ type ExportedBuild struct {
 	Events int
 }
 
-// Builds lists the stored builds, by uuid, with their event counts: what
+// ExportBuilds lists the stored builds, by uuid, with their event counts: what
 // an export compares with what a cluster already holds.
-func (s *Store) Builds(ctx context.Context) ([]ExportedBuild, error) {
+func (s *Store) ExportBuilds(ctx context.Context) ([]ExportedBuild, error) {
 	builds, err := s.buildMap(ctx)
 	if err != nil {
 		return nil, err

@@ -31,6 +31,9 @@ type IngestOptions struct {
 	// MaxFileBytes caps the text read from one file (after
 	// decompression); logfile.DefaultMaxFile when 0.
 	MaxFileBytes int64
+	// Origin names the source the builds come from (a fetch source's
+	// key); "" for build directories someone copied. See Cover.
+	Origin string
 }
 
 // Progress is how far an ingest has come.
@@ -183,7 +186,7 @@ func (s *Store) write(ctx context.Context, jobs []buildJob, opts IngestOptions, 
 	ix := s.startIndexer(ctx)
 	var checkpointed int64 // sum.Bytes at the last checkpoint
 	for i, j := range jobs {
-		if err = w.store(ctx, j, sum); err != nil || ix.failed() {
+		if err = w.store(ctx, j, opts.Origin, sum); err != nil || ix.failed() {
 			break
 		}
 		ix.committed()

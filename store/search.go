@@ -14,8 +14,9 @@ import (
 
 // buildRow is a stored build with its row id.
 type buildRow struct {
-	id int64
-	b  recheckgen.Build
+	id     int64
+	b      recheckgen.Build
+	origin string
 }
 
 // builds returns the builds table, cached: a search touches many builds
@@ -27,7 +28,7 @@ func (s *Store) buildMap(ctx context.Context) (map[int64]buildRow, error) {
 		return s.builds, nil
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, uuid, job, project, pipeline, branch, change, patchset, ref,
-		result, voting, provider, region, node, log_url, start_ms, end_ms FROM builds`)
+		result, voting, provider, region, node, log_url, start_ms, end_ms, logs, origin FROM builds`)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +40,7 @@ func (s *Store) buildMap(ctx context.Context) (map[int64]buildRow, error) {
 		var start, end int64
 		b := &r.b
 		if err := rows.Scan(&r.id, &b.UUID, &b.Job, &b.Project, &b.Pipeline, &b.Branch, &b.Change, &b.Patchset,
-			&b.Ref, &b.Result, &voting, &b.Provider, &b.Region, &b.Node, &b.LogURL, &start, &end); err != nil {
+			&b.Ref, &b.Result, &voting, &b.Provider, &b.Region, &b.Node, &b.LogURL, &start, &end, &b.Logs, &r.origin); err != nil {
 			return nil, err
 		}
 		b.Voting, b.Start, b.End = voting == 1, fromMillis(start), fromMillis(end)

@@ -22,7 +22,7 @@ import (
 
 // schemaVersion is stored in PRAGMA user_version; a store written by
 // another version is refused rather than misread.
-const schemaVersion = 6
+const schemaVersion = 7
 
 const schema = `
 CREATE TABLE builds (
@@ -43,7 +43,9 @@ CREATE TABLE builds (
 	log_url  TEXT NOT NULL DEFAULT '',
 	start_ms INTEGER NOT NULL DEFAULT 0,
 	end_ms   INTEGER NOT NULL DEFAULT 0,
-	source   TEXT NOT NULL DEFAULT ''  -- the build directory it came from
+	source   TEXT NOT NULL DEFAULT '', -- the build directory it came from
+	logs     TEXT NOT NULL DEFAULT '', -- recheckgen.Build.Logs: '', 'missing' or 'none'
+	origin   TEXT NOT NULL DEFAULT ''  -- the source that listed it (IngestOptions.Origin)
 );
 CREATE INDEX builds_start ON builds(start_ms);
 
@@ -96,6 +98,24 @@ ALTER TABLE builds ADD COLUMN region TEXT NOT NULL DEFAULT '';
 ALTER TABLE builds ADD COLUMN node TEXT NOT NULL DEFAULT '';
 `
 
+// fetched brings a store of version 6 to 7: builds say whether their
+// logs are held and which source listed them, and coverage records the
+// spans of time in which a source listed every build (see fetched.go).
+const fetched = `
+ALTER TABLE builds ADD COLUMN logs TEXT NOT NULL DEFAULT '';
+ALTER TABLE builds ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+`
+
+// coverage is a table of version 7 (see fetched.go).
+const coverage = `
+CREATE TABLE IF NOT EXISTS coverage (
+	origin  TEXT NOT NULL,
+	from_ms INTEGER NOT NULL,
+	to_ms   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS builds_origin ON builds(origin, start_ms);
+`
+
 // rest is what every store of this version holds beyond the tables above.
 // Partial indexes on module and program: queries on them alone (no text
 // to look up) would otherwise scan every line, and the many lines with
@@ -109,8 +129,8 @@ INSERT OR IGNORE INTO meta VALUES ('id', random());
 INSERT OR IGNORE INTO meta VALUES ('dropped', 0);
 CREATE INDEX IF NOT EXISTS lines_module ON lines(module) WHERE module IS NOT NULL;
 CREATE INDEX IF NOT EXISTS lines_program ON lines(program) WHERE program IS NOT NULL;
-` + testTables + `
-PRAGMA user_version = 6;
+` + testTables + coverage + `
+PRAGMA user_version = 7;
 `
 
 // testTables hold the test results the ingest reads in the logs (see
@@ -324,11 +344,13 @@ func (s *Store) migrate(ctx context.Context) error {
 		case schemaVersion:
 			return nil
 		case 1, 2, 3:
-			script = upgrade + addNodes + rest
+			script = upgrade + addNodes + fetched + rest
 		case 4:
-			script = addNodes + rest
+			script = addNodes + fetched + rest
 		case 5:
-			script = rest
+			script = fetched + rest
+		case 6:
+			script = fetched + rest
 		case 0:
 			script = schema + rest
 		default:
@@ -337,7 +359,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := conn.ExecContext(ctx, script); err != nil {
 			return fmt.Errorf("schema version %d to %d: %w", v, schemaVersion, err)
 		}
-		if v > 0 {
+		if v > 0 && v < 6 {
 			if err := testsFromLines(ctx, conn); err != nil {
 				return fmt.Errorf("schema version %d to %d: test results: %w", v, schemaVersion, err)
 			}

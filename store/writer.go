@@ -118,7 +118,7 @@ func (st *stmts) close() {
 
 // store writes the build streamed on j.out. Problems with the input become
 // warnings in sum; only a database failure is returned.
-func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error) {
+func (w *writer) store(ctx context.Context, j buildJob, origin string, sum *Summary) (err error) {
 	head, ok := <-j.out
 	if !ok {
 		return ctx.Err()
@@ -151,7 +151,7 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 		return err
 	}
 	bt := &buildTx{tx: tx, stmts: w.stmts.in(ctx, tx)}
-	if bt.buildID, err = insertBuild(ctx, tx, head.build, j.dir); err != nil {
+	if bt.buildID, err = insertBuild(ctx, tx, head.build, j.dir, origin); err != nil {
 		return fmt.Errorf("store build %s: %w", head.build.UUID, err)
 	}
 	files := 0
@@ -200,7 +200,7 @@ func (w *writer) store(ctx context.Context, j buildJob, sum *Summary) (err error
 	return nil
 }
 
-func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir string) (int64, error) {
+func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir, origin string) (int64, error) {
 	// A forced re-ingest replaces the old rows.
 	var old int64
 	switch err := tx.QueryRowContext(ctx, "SELECT id FROM builds WHERE uuid = ?", b.UUID).Scan(&old); {
@@ -216,9 +216,9 @@ func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir strin
 		voting = 1
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO builds (uuid, job, project, pipeline, branch, change, patchset, ref,
-		result, voting, provider, region, node, log_url, start_ms, end_ms, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		result, voting, provider, region, node, log_url, start_ms, end_ms, source, logs, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		b.UUID, b.Job, b.Project, b.Pipeline, b.Branch, b.Change, b.Patchset, b.Ref, b.Result, voting,
-		b.Provider, b.Region, b.Node, b.LogURL, millis(b.Start), millis(b.End), dir)
+		b.Provider, b.Region, b.Node, b.LogURL, millis(b.Start), millis(b.End), dir, b.Logs, origin)
 	if err != nil {
 		return 0, err
 	}
