@@ -1,0 +1,485 @@
+package replay
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// ZuulOptions shape a replay Zuul.
+type ZuulOptions struct {
+	// Tenant is the tenant's name ("sample" when empty).
+	Tenant string
+	// Legacy serves as Zuul 3 did: records without "_id", and the
+	// builds API's parameters of then (no idx_max, complete, final...).
+	Legacy bool
+	// KeepLogURL serves the records' log_url as the corpus has it (a test
+	// routes that host here); otherwise log_url points at this server.
+	KeepLogURL bool
+	// GzipEncoding serves text files gzip-compressed with
+	// Content-Encoding to a client that accepts it, and .gz files as
+	// their text with Content-Encoding: gzip (what a log server does to
+	// let browsers show them).
+	GzipEncoding bool
+	// Latency is added to every answer; Bandwidth (bytes/s) is shared by
+	// every body.
+	Latency   time.Duration
+	Bandwidth int64
+	// TLS serves https (with httptest's certificate, for example.com).
+	TLS bool
+}
+
+// Zuul is a replay of a Zuul tenant's web API and its log server.
+type Zuul struct {
+	faults
+	URL    string // http://127.0.0.1:PORT
+	Server *httptest.Server
+	opts   ZuulOptions
+	thr    *throttle
+
+	mu     sync.Mutex
+	builds []*zbuild // newest first
+	nextID int64
+}
+
+// zbuild is a build as Zuul lists it.
+type zbuild struct {
+	*Build
+	id int64
+	// Faults of its logs.
+	noManifest bool
+	manifest   []byte            // served instead of the generated one
+	missing    map[string]bool   // listed, but 404
+	extra      map[string][]byte // served and listed besides Files
+}
+
+// NewZuul serves builds (oldest first, as Load returns them) until the
+// test ends.
+func NewZuul(t testing.TB, builds []*Build, opts ZuulOptions) *Zuul {
+	if opts.Tenant == "" {
+		opts.Tenant = "sample"
+	}
+	z := &Zuul{opts: opts, thr: &throttle{rate: opts.Bandwidth}, nextID: 1000}
+	for _, b := range builds {
+		z.add(b)
+	}
+	if opts.TLS {
+		z.Server = httptest.NewTLSServer(http.HandlerFunc(z.serve))
+	} else {
+		z.Server = httptest.NewServer(http.HandlerFunc(z.serve))
+	}
+	z.URL = z.Server.URL
+	t.Cleanup(z.Server.Close)
+	return z
+}
+
+// API is the tenant's API URL, what a source names.
+func (z *Zuul) API() string { return z.URL + "/api/tenant/" + z.opts.Tenant }
+
+// add puts a build on top of the listing, with the next _id.
+func (z *Zuul) add(b *Build) *zbuild {
+	z.nextID++
+	zb := &zbuild{Build: b, id: z.nextID, missing: map[string]bool{}, extra: map[string][]byte{}}
+	z.builds = append([]*zbuild{zb}, z.builds...)
+	return zb
+}
+
+// Add lists b on top, as a build that just finished.
+func (z *Zuul) Add(b *Build) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.add(b)
+}
+
+// Remove takes a build out of the listing (Zuul's database pruned).
+func (z *Zuul) Remove(uuid string) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.builds = slices.DeleteFunc(z.builds, func(b *zbuild) bool { return b.UUID == uuid })
+}
+
+// OnRequest calls f with every request before it is answered.
+func (z *Zuul) OnRequest(f func(*http.Request)) {
+	z.faults.mu.Lock()
+	z.faults.onRequest = f
+	z.faults.mu.Unlock()
+}
+
+func (z *Zuul) find(uuid string) *zbuild {
+	for _, b := range z.builds {
+		if b.UUID == uuid {
+			return b
+		}
+	}
+	return nil
+}
+
+// SetField sets a field of a build's record (raw JSON: `null`, `"x"`).
+func (z *Zuul) SetField(uuid, field, raw string) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.find(uuid).Record[field] = json.RawMessage(raw)
+}
+
+// NoManifest makes a build's log server hold no zuul-manifest.json.
+func (z *Zuul) NoManifest(uuid string) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.find(uuid).noManifest = true
+}
+
+// SetManifest serves data as a build's manifest.
+func (z *Zuul) SetManifest(uuid string, data []byte) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.find(uuid).manifest = data
+}
+
+// Missing makes a listed file of a build answer 404.
+func (z *Zuul) Missing(uuid, file string) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.find(uuid).missing[file] = true
+}
+
+// AddFile adds a log file to a build.
+func (z *Zuul) AddFile(uuid, file string, data []byte) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.find(uuid).extra[file] = data
+}
+
+// Builds lists the builds served, newest first.
+func (z *Zuul) Builds() []*Build {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	var out []*Build
+	for _, b := range z.builds {
+		out = append(out, b.Build)
+	}
+	return out
+}
+
+// LogURL is where the server says a build's logs are.
+func (z *Zuul) LogURL(uuid string) string { return z.URL + "/logs/" + uuid + "/" }
+
+func (z *Zuul) serve(w http.ResponseWriter, r *http.Request) {
+	if z.opts.Latency > 0 {
+		time.Sleep(z.opts.Latency)
+	}
+	if z.apply(w, r) {
+		return
+	}
+	if z.thr.rate > 0 {
+		w = throttled{w, z.thr}
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		z.api(w, r)
+		return
+	}
+	z.logs(w, r)
+}
+
+// The builds API's parameters: Zuul 10's (zuul/web/__init__.py, builds())
+// and Zuul 3's.
+var (
+	modernParams = []string{"project", "pipeline", "change", "branch", "patchset", "ref", "newrev", "uuid", "job_name",
+		"voting", "nodeset", "result", "final", "held", "complete", "limit", "skip", "idx_min", "idx_max", "exclude_result"}
+	legacyParams = []string{"project", "pipeline", "change", "branch", "patchset", "ref", "newrev", "uuid", "job_name",
+		"voting", "node_name", "result", "limit", "skip"}
+)
+
+// api routes /api/tenant/{tenant}/builds and /build/{uuid} as Zuul's
+// route map does; every other API path is 404.
+func (z *Zuul) api(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/"), "/")
+	if len(parts) < 3 || parts[0] != "tenant" {
+		http.NotFound(w, r)
+		return
+	}
+	if parts[1] != z.opts.Tenant {
+		cherryError(w, http.StatusNotFound, fmt.Sprintf("Tenant %s does not exist.", parts[1]))
+		return
+	}
+	switch {
+	case len(parts) == 3 && parts[2] == "builds":
+		z.buildsAPI(w, r)
+	case len(parts) == 4 && parts[2] == "build":
+		z.mu.Lock()
+		b := z.find(parts[3])
+		var rec map[string]json.RawMessage
+		if b != nil {
+			rec = z.record(b)
+		}
+		z.mu.Unlock()
+		if b == nil {
+			cherryError(w, http.StatusNotFound, "Build not found")
+			return
+		}
+		writeJSON(w, rec)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// cherryError answers as CherryPy does: an HTML page naming the error.
+func cherryError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "text/html;charset=utf-8")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, "<!DOCTYPE html><html><head><title>%d %s</title></head><body><h2>%d %s</h2><p>%s</p></body></html>",
+		code, http.StatusText(code), code, http.StatusText(code), msg)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	data, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
+}
+
+func (z *Zuul) buildsAPI(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	allowed := modernParams
+	if z.opts.Legacy {
+		allowed = legacyParams
+	}
+	var unexpected []string
+	for k := range q {
+		if !slices.Contains(allowed, k) {
+			unexpected = append(unexpected, k)
+		}
+	}
+	if len(unexpected) > 0 {
+		sort.Strings(unexpected)
+		// CherryPy's answer to a keyword the handler does not take.
+		cherryError(w, http.StatusNotFound, "Unexpected query string parameters: "+strings.Join(unexpected, ", "))
+		return
+	}
+	for _, single := range []string{"limit", "skip", "idx_min", "idx_max", "voting", "complete", "final", "held"} {
+		if len(q[single]) > 1 {
+			// The handler gets a list where it expects one value.
+			cherryError(w, http.StatusInternalServerError, "The server encountered an unexpected condition")
+			return
+		}
+	}
+	atoi := func(k string, def int64) (int64, bool) {
+		v := q.Get(k)
+		if v == "" {
+			return def, true
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		return n, err == nil
+	}
+	limit, ok1 := atoi("limit", 50)
+	skip, ok2 := atoi("skip", 0)
+	if !ok1 || !ok2 || limit < 0 || skip < 0 {
+		cherryError(w, http.StatusInternalServerError, "The server encountered an unexpected condition")
+		return
+	}
+	idxMin, ok3 := atoi("idx_min", 0)
+	idxMax, ok4 := atoi("idx_max", 0)
+	if !ok3 || !ok4 {
+		cherryError(w, http.StatusBadRequest, "idx_min, idx_max must be integers")
+		return
+	}
+	z.mu.Lock()
+	var page []map[string]json.RawMessage
+	n := int64(0)
+	for _, b := range z.builds {
+		if !z.matches(b, q, idxMin, idxMax) {
+			continue
+		}
+		if n >= skip && int64(len(page)) < limit {
+			page = append(page, z.record(b))
+		}
+		n++
+	}
+	z.mu.Unlock()
+	if page == nil {
+		page = []map[string]json.RawMessage{}
+	}
+	writeJSON(w, page)
+}
+
+func (z *Zuul) matches(b *zbuild, q url.Values, idxMin, idxMax int64) bool {
+	if idxMin > 0 && b.id < idxMin || idxMax > 0 && b.id > idxMax {
+		return false
+	}
+	field := func(name string) string {
+		var s string
+		if raw, ok := b.Record[name]; ok {
+			json.Unmarshal(raw, &s)
+			return s
+		}
+		var ref map[string]json.RawMessage
+		if json.Unmarshal(b.Record["ref"], &ref) == nil {
+			json.Unmarshal(ref[name], &s)
+		}
+		return s
+	}
+	fuzzy := !z.opts.Legacy
+	for _, f := range []struct {
+		param, field string
+		fuzzy        bool
+	}{{"pipeline", "pipeline", true}, {"project", "project", true}, {"branch", "branch", true}, {"job_name", "job_name", true},
+		{"uuid", "uuid", false}, {"result", "result", false}} {
+		vals := q[f.param]
+		if len(vals) == 0 {
+			continue
+		}
+		v := field(f.field)
+		if !slices.ContainsFunc(vals, func(want string) bool {
+			if fuzzy && f.fuzzy && strings.Contains(want, "*") {
+				// SQL LIKE with * for %, as Zuul's listFilterFuzzy.
+				parts := strings.Split(want, "*")
+				for i, p := range parts {
+					parts[i] = regexp.QuoteMeta(p)
+				}
+				return regexp.MustCompile("^" + strings.Join(parts, ".*") + "$").MatchString(v)
+			}
+			return v == want
+		}) {
+			return false
+		}
+	}
+	if v := q.Get("voting"); v != "" {
+		var voting bool
+		json.Unmarshal(b.Record["voting"], &voting)
+		want := v == "1" || strings.EqualFold(v, "true")
+		if voting != want {
+			return false
+		}
+	}
+	if v := q.Get("complete"); v != "" {
+		done := field("result") != ""
+		if done != strings.EqualFold(v, "true") {
+			return false
+		}
+	}
+	return true
+}
+
+// record is a build's record as served.
+func (z *Zuul) record(b *zbuild) map[string]json.RawMessage {
+	rec := make(map[string]json.RawMessage, len(b.Record))
+	for k, v := range b.Record {
+		rec[k] = v
+	}
+	delete(rec, "_id")
+	if !z.opts.Legacy {
+		rec["_id"] = json.RawMessage(strconv.FormatInt(b.id, 10))
+	}
+	if !z.opts.KeepLogURL {
+		var lu *string
+		json.Unmarshal(rec["log_url"], &lu)
+		if lu != nil {
+			u, _ := json.Marshal(z.LogURL(b.UUID))
+			rec["log_url"] = u
+			art, _ := json.Marshal([]map[string]any{{"name": "Zuul Manifest", "url": z.LogURL(b.UUID) + "zuul-manifest.json",
+				"metadata": map[string]string{"type": "zuul_manifest"}}})
+			rec["artifacts"] = art
+		}
+	}
+	return rec
+}
+
+// logPath is the path of a build's logs on this server: /logs/UUID/, or
+// with KeepLogURL the path of its log_url.
+func (z *Zuul) logPath(b *zbuild) string {
+	if z.opts.KeepLogURL {
+		var lu string
+		json.Unmarshal(b.Record["log_url"], &lu)
+		if u, err := url.Parse(lu); err == nil && u.Path != "" {
+			return u.Path
+		}
+	}
+	return "/logs/" + b.UUID + "/"
+}
+
+// logs serves each build's files and manifest under its log path.
+func (z *Zuul) logs(w http.ResponseWriter, r *http.Request) {
+	z.mu.Lock()
+	var b *zbuild
+	var file string
+	for _, c := range z.builds {
+		if p := z.logPath(c); strings.HasPrefix(r.URL.Path, p) {
+			b, file = c, strings.TrimPrefix(r.URL.Path, p)
+			break
+		}
+	}
+	var data []byte
+	found := false
+	if b != nil {
+		files := b.files()
+		switch {
+		case file == "zuul-manifest.json" && b.manifest != nil:
+			data, found = b.manifest, true
+		case file == "zuul-manifest.json":
+			data, found = Manifest(files), !b.noManifest
+		case b.missing[file]:
+		default:
+			data, found = files[file]
+		}
+	}
+	z.mu.Unlock()
+	if !found {
+		http.NotFound(w, r)
+		return
+	}
+	ctype := "text/plain; charset=utf-8"
+	if strings.HasSuffix(file, ".json") {
+		ctype = "application/json"
+	}
+	gz := strings.HasSuffix(file, ".gz")
+	accepts := strings.Contains(r.Header.Get("Accept-Encoding"), "gzip")
+	switch {
+	case z.opts.GzipEncoding && gz:
+		// The stored gzip, announced as an encoding of its text.
+		w.Header().Set("Content-Encoding", "gzip")
+	case z.opts.GzipEncoding && accepts && len(data) > 0:
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write(data)
+		zw.Close()
+		data = b.Bytes()
+		w.Header().Set("Content-Encoding", "gzip")
+	case gz:
+		ctype = "application/gzip"
+	default:
+		// Plain files honour Range, as a log server does.
+		w.Header().Set("Content-Type", ctype)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
+}
+
+// files is what the build's log server holds.
+func (b *zbuild) files() map[string][]byte {
+	out := make(map[string][]byte, len(b.Files)+len(b.extra))
+	for k, v := range b.Files {
+		out[k] = v
+	}
+	for k, v := range b.extra {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+)
+
+// fetchedBuild writes a build directory with a start time and a result.
+func fetchedBuild(t *testing.T, root, uuid, result string, start time.Time, logs string) {
+	t.Helper()
+	rec := fmt.Sprintf(`{"uuid": %q, "job_name": "job-%s", "result": %q, "start_time": %q, "end_time": %q, "voting": true, "pipeline": "gate"%s}`,
+		uuid, uuid[:1], result, start.Format("2006-01-02T15:04:05"), start.Add(time.Hour).Format("2006-01-02T15:04:05"),
+		map[bool]string{true: `, "recheckgen_logs": "` + logs + `"`, false: ""}[logs != ""])
+	mustWrite(t, filepath.Join(root, uuid, "build.json"), []byte(rec))
+	if logs == "" {
+		mustWrite(t, filepath.Join(root, uuid, "job-output.txt"), []byte(start.Format("2006-01-02 15:04:05.000000")+" | hello\n"))
+	}
+}
+
+var day0 = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+func at(days float64) time.Time { return day0.Add(time.Duration(days * 24 * float64(time.Hour))) }
+
+func ingestOrigin(t *testing.T, st *Store, dir, origin string) {
+	t.Helper()
+	if _, err := st.Ingest(context.Background(), []string{dir}, IngestOptions{Globs: testGlobs, Origin: origin, Now: at(30)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCoverMerges(t *testing.T) {
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "logs.db"))
+	must(t, err)
+	defer st.Close()
+	ctx := context.Background()
+	for _, sp := range []Span{{at(1), at(2)}, {at(4), at(5)}, {at(2), at(3)}, {at(4.5), at(6)}, {at(8), at(9)}, {at(3), at(3)}} {
+		must(t, st.Cover(ctx, "z", sp))
+	}
+	must(t, st.Cover(ctx, "other", Span{at(0), at(20)}))
+	spans, err := st.Coverage(ctx, "z")
+	must(t, err)
+	got := fmt.Sprint(spans)
+	want := fmt.Sprint([]Span{{at(1), at(3)}, {at(4), at(6)}, {at(8), at(9)}})
+	if got != want {
+		t.Errorf("spans %s, want %s", got, want)
+	}
+}
+
+// TestBuildsComplete: the builds of a window are every build only when
+// each source of them listed the whole window, and none came from a
+// directory someone copied.
+func TestBuildsComplete(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "logs.db"))
+	must(t, err)
+	defer st.Close()
+	root := t.TempDir()
+	fetchedBuild(t, root, "a1", "FAILURE", at(5), "")
+	fetchedBuild(t, root, "a2", "SUCCESS", at(6), recheckgen.LogsNone)
+	fetchedBuild(t, root, "a3", "FAILURE", at(7), recheckgen.LogsMissing)
+	ingestOrigin(t, st, root, "zuul-a")
+	win := recheckgen.Window{Start: at(4), End: at(8), Bucket: time.Hour}
+	check := func(what string, want bool) {
+		t.Helper()
+		bs, complete, err := st.Builds(ctx, win, recheckgen.BuildFilter{})
+		must(t, err)
+		if complete != want {
+			t.Errorf("%s: complete %v, want %v", what, complete, want)
+		}
+		if len(bs) == 0 {
+			t.Errorf("%s: no builds", what)
+		}
+	}
+	check("no coverage", false)
+	must(t, st.Cover(ctx, "zuul-a", Span{at(4.5), at(8)}))
+	check("coverage starting after the window", false)
+	must(t, st.Cover(ctx, "zuul-a", Span{at(3), at(4.6)}))
+	check("coverage of the window", true)
+	bs, _, _ := st.Builds(ctx, win, recheckgen.BuildFilter{})
+	var got []string
+	for _, b := range bs {
+		got = append(got, b.UUID+":"+b.Logs)
+	}
+	if strings.Join(got, " ") != "a3:missing a2:none a1:" {
+		t.Errorf("builds %q", got)
+	}
+	must(t, st.Cover(ctx, "zuul-a", Span{at(9), at(10)}))
+	check("a later span after the window", true)
+	// A gap inside the window: its builds may be missing.
+	must(t, st.exclusive(ctx, func(conn *sql.Conn) error {
+		return writeCoverage(ctx, conn, "zuul-a", []Span{{at(3), at(5)}, {at(6), at(10)}})
+	}))
+	check("a gap in the window", false)
+
+	st2, err := Open(ctx, filepath.Join(t.TempDir(), "logs.db"))
+	must(t, err)
+	defer st2.Close()
+	ingestOrigin(t, st2, root, "zuul-a")
+	// A source whose last listing was before the window's end covers
+	// the window up to that listing.
+	must(t, st2.Cover(ctx, "zuul-a", Span{at(0), at(7.5)}))
+	bs, complete, _ := st2.Builds(ctx, win, recheckgen.BuildFilter{})
+	if !complete || len(bs) != 3 {
+		t.Errorf("listed to 7.5 days: complete %v, %d builds", complete, len(bs))
+	}
+	other := t.TempDir()
+	fetchedBuild(t, other, "b1", "FAILURE", at(5.5), "")
+	ingestOrigin(t, st2, other, "")
+	if _, complete, _ := st2.Builds(ctx, win, recheckgen.BuildFilter{}); complete {
+		t.Error("a copied build directory in the window: complete")
+	}
+	if failed, _ := st2.FailedBuilds(ctx, win, recheckgen.BuildFilter{}); len(failed) != 3 || failed[0].UUID != "a3" || failed[0].Logs != recheckgen.LogsMissing {
+		t.Errorf("failed builds: %+v", failed)
+	}
+}
+
+// TestPrune: only the origin's builds older than the cut leave, with
+// their lines; coverage before the cut is forgotten.
+func TestPrune(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "logs.db"))
+	must(t, err)
+	defer st.Close()
+	a, b := t.TempDir(), t.TempDir()
+	for i := 0; i < 250; i++ {
+		fetchedBuild(t, a, fmt.Sprintf("a%03d", i), "FAILURE", at(float64(i)/25), "")
+	}
+	fetchedBuild(t, b, "b1", "FAILURE", at(0), "")
+	ingestOrigin(t, st, a, "zuul-a")
+	ingestOrigin(t, st, b, "sample")
+	must(t, st.Cover(ctx, "zuul-a", Span{at(0), at(10)}))
+	n, err := st.Prune(ctx, "zuul-a", at(4))
+	must(t, err)
+	if n != 100 {
+		t.Errorf("pruned %d, want 100", n)
+	}
+	known, err := st.Known(ctx, []string{"a000", "a099", "a100", "a249", "b1", "nope"})
+	must(t, err)
+	if fmt.Sprint(known) != "map[a100:true a249:true b1:true]" {
+		t.Errorf("known after prune: %v", known)
+	}
+	var lines int
+	must(t, st.db.QueryRow("SELECT COUNT(*) FROM lines").Scan(&lines))
+	if lines != 151 {
+		t.Errorf("%d lines left, want 151", lines)
+	}
+	spans, _ := st.Coverage(ctx, "zuul-a")
+	if fmt.Sprint(spans) != fmt.Sprint([]Span{{at(4), at(10)}}) {
+		t.Errorf("coverage after prune: %v", spans)
+	}
+	if found, _, _ := indexState(t, st, "hello"); found != 151 {
+		t.Errorf("search finds %d lines after prune, want 151", found)
+	}
+}
+
+// TestUpgradeFromV5: a store of version 5 gains the columns and table of
+// version 6, its builds kept.
+func TestUpgradeFromV5(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logs.db")
+	storeWithBuilds(t, path, 3)
+	db, err := sql.Open("sqlite", path)
+	must(t, err)
+	_, err = db.Exec(`DROP INDEX builds_origin; DROP TABLE coverage; ALTER TABLE builds DROP COLUMN logs; ALTER TABLE builds DROP COLUMN origin; PRAGMA user_version = 5`)
+	must(t, err)
+	db.Close()
+	st, err := Open(context.Background(), path)
+	must(t, err)
+	defer st.Close()
+	var v, n int
+	must(t, st.db.QueryRow("SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM builds WHERE logs = '' AND origin = '')").Scan(&v, &n))
+	if v != schemaVersion || n != 3 {
+		t.Errorf("version %d, %d builds", v, n)
+	}
+	must(t, st.Cover(context.Background(), "x", Span{at(0), at(1)}))
+}
