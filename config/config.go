@@ -5,6 +5,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/recheckgen/recheckgen/diag"
@@ -29,6 +30,27 @@ type Config struct {
 	Backend    Backend
 	SQLite     SQLite
 	OpenSearch OpenSearch
+	// Sources are where builds come from (see sources.go).
+	Sources []Source
+	Fetch   Fetch
+
+	byFlag []string // keys set by command-line flags
+}
+
+// ByFlag says whether the setting of key was given on the command line.
+func (c *Config) ByFlag(key string) bool { return slices.Contains(c.byFlag, key) }
+
+// Fetch tunes fetching from zuul and jenkins sources.
+type Fetch struct {
+	Cache string
+	// Since and Keep: 0 for their defaults (FetchSince, FetchKeep).
+	Since, Keep time.Duration
+	PerHost     int
+	Timeout     time.Duration // one try of one request
+	Retries     int
+	Budget      time.Duration // the whole fetch; 0 none
+	MaxFileMiB  int
+	MaxBuildMiB int
 }
 
 // Site describes the published site.
@@ -146,6 +168,8 @@ func Default() *Config {
 		}},
 		Window:  Window{Length: 10 * 24 * time.Hour, End: "now", Bucket: time.Hour},
 		Backend: Backend{Type: "sqlite"},
+		Fetch: Fetch{Cache: ".recheckgen/cache", PerHost: 4, Timeout: 2 * time.Minute, Retries: 5, Budget: time.Hour,
+			MaxFileMiB: 50, MaxBuildMiB: 500},
 		SQLite: SQLite{Path: ".recheckgen/logs.db", MaxFileMiB: logfile.DefaultMaxFile >> 20, Globs: []string{
 			"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}},
 		OpenSearch: OpenSearch{Index: "logstash-*", UserEnv: "RECHECKGEN_OPENSEARCH_USER",
@@ -156,6 +180,27 @@ func Default() *Config {
 				Branch: "build_branch", Filename: "filename", Provider: "node_provider", Region: "node_region", Node: "build_node",
 				VotingValue: "1"}},
 	}
+}
+
+// FetchSince is how far back a source lists builds: its own since, or
+// fetch.since, or by default the window and a day.
+func (c *Config) FetchSince(s Source) time.Duration {
+	switch {
+	case s.Since > 0:
+		return s.Since
+	case c.Fetch.Since > 0:
+		return c.Fetch.Since
+	}
+	return c.Window.Length + 24*time.Hour
+}
+
+// FetchKeep is how long fetched builds stay: fetch.keep, or by default
+// the window and four days.
+func (c *Config) FetchKeep() time.Duration {
+	if c.Fetch.Keep > 0 {
+		return c.Fetch.Keep
+	}
+	return c.Window.Length + 4*24*time.Hour
 }
 
 // WindowEnd resolves Window.End: the zero time for "latest" (the store

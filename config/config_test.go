@@ -107,6 +107,9 @@ func TestFlagsWin(t *testing.T) {
 		t.Fatal(dl)
 	}
 	apply(c)
+	if !c.ByFlag("site.title") || c.ByFlag("site.repo_url") {
+		t.Errorf("ByFlag: %v", c.byFlag)
+	}
 	if c.Site.Title != "From flag" || c.Site.RepoURL != "https://github.com/o/r" || c.Window.Length != 3*24*time.Hour ||
 		c.Query.DefaultOperator != lucene.OR || strings.Join(c.Query.Fields, " ") != "message tags" {
 		t.Errorf("got %+v", c)
@@ -155,6 +158,117 @@ func TestDocsListEverySetting(t *testing.T) {
 		}
 		if !strings.Contains(readme, "| `"+key+"` | `--"+flag+"` |") {
 			t.Errorf("docs/configuration.md lacks %s (--%s)", key, flag)
+		}
+	}
+}
+
+// TestDocsListEverySourceKey keeps the sources table of
+// docs/configuration.md true.
+func TestDocsListEverySourceKey(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "configuration.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range SourceKeys {
+		if !strings.Contains(string(data), "| `"+k.Key+"` |") {
+			t.Errorf("docs/configuration.md lacks the source key %s", k.Key)
+		}
+	}
+}
+
+func TestDecodeSources(t *testing.T) {
+	c := Default()
+	dl := Decode(c, "recheckgen.yaml", []byte(`
+sources:
+  - zuul: https://zuul.opendev.org/api/tenant/openstack
+    pipelines: [gate, check]
+    jobs: ["tempest-*", devstack]
+    voting: true
+    since: 3d
+    success_logs_percent: 25
+  - jenkins: https://jenkins.example.org/job/nightly
+    log_results: [FAILURE, UNSTABLE]
+  - sample: .recheckgen/sample
+  - dir: ~/ci-logs
+fetch:
+  keep: 20d
+  budget: 10m
+`))
+	if len(dl) != 0 {
+		t.Fatalf("diagnostics: %v", dl)
+	}
+	if len(c.Sources) != 4 {
+		t.Fatalf("sources: %+v", c.Sources)
+	}
+	z, j := c.Sources[0], c.Sources[1]
+	if z.Kind != "zuul" || z.URL != "https://zuul.opendev.org/api/tenant/openstack" || strings.Join(z.Pipelines, ",") != "gate,check" ||
+		strings.Join(z.Jobs, ",") != "tempest-*,devstack" || z.Voting == nil || !*z.Voting || z.Since != 3*24*time.Hour || z.SuccessPercent != 25 {
+		t.Errorf("zuul: %+v", z)
+	}
+	if j.Kind != "jenkins" || j.SuccessPercent != DefaultSuccessPercent || strings.Join(j.LogResults, ",") != "FAILURE,UNSTABLE" {
+		t.Errorf("jenkins: %+v", j)
+	}
+	if c.Sources[2].Dir != ".recheckgen/sample" || c.Sources[3].Kind != "dir" {
+		t.Errorf("local: %+v", c.Sources[2:])
+	}
+	if c.FetchSince(z) != 3*24*time.Hour || c.FetchSince(j) != 11*24*time.Hour || c.FetchKeep() != 20*24*time.Hour || c.Fetch.Budget != 10*time.Minute {
+		t.Errorf("since %v %v keep %v", c.FetchSince(z), c.FetchSince(j), c.FetchKeep())
+	}
+}
+
+func TestDecodeSourceErrors(t *testing.T) {
+	tests := []struct {
+		src       string
+		line, col int
+		msg       string
+	}{
+		{"sources: zuul\n", 1, 10, "must be a list of sources"},
+		{"sources:\n  - https://x\n", 2, 5, "each source must be a mapping"},
+		{"sources:\n  - pipelines: [gate]\n", 2, 5, "names exactly one of zuul, jenkins, sample, dir, found 0"},
+		{"sources:\n  - zuul: https://z/api/tenant/t\n    dir: x\n", 2, 5, "found 2"},
+		{"sources:\n  - zuul: ftp://z/api/tenant/t\n", 2, 11, "must be an http(s) URL"},
+		{"sources:\n  - zuul: https://zuul.example.org/\n", 2, 11, "must be a tenant's API"},
+		{"sources:\n  - jenkins: https://ci.example.org/\n", 2, 14, "must be a job, folder or view"},
+		{"sources:\n  - zuul: https://z/api/tenant/t\n    pipeline: gate\n", 3, 5, "did you mean `pipelines`"},
+		{"sources:\n  - zuul: https://z/api/tenant/t\n    success_logs_percent: 150\n", 3, 27, "between 0 and 100"},
+		{"sources:\n  - zuul: https://z/api/tenant/t\n    voting: yes\n", 3, 13, "must be true or false"},
+		{"sources:\n  - sample: x\n    jobs: [a]\n", 3, 5, "applies to zuul and jenkins sources, not to sample"},
+		{"sources:\n  - dir: ''\n", 2, 10, "must name a directory"},
+		{"sources:\n  - zuul: https://z/api/tenant/t\nfetch:\n  keep: 5d\n", 4, 9, "keep must be at least since"},
+		{"fetch:\n  per_host: 0\n", 2, 13, "between 1 and 64"},
+		{"fetch:\n  max_build_mib: 10\n", 2, 18, "at least fetch.max_file_mib"},
+	}
+	for _, tt := range tests {
+		dl := Decode(Default(), "recheckgen.yaml", []byte(tt.src))
+		if len(dl) == 0 {
+			t.Errorf("%q: no error", tt.src)
+			continue
+		}
+		d := dl[0]
+		if d.Line != tt.line || d.Col != tt.col || !strings.Contains(d.Message, tt.msg) {
+			t.Errorf("%q: got %d:%d %q, want %d:%d %q", tt.src, d.Line, d.Col, d.Message, tt.line, tt.col, tt.msg)
+		}
+	}
+}
+
+func TestSourceFlag(t *testing.T) {
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	apply := Flags(fs)
+	if err := fs.Parse([]string{"--source", "zuul=https://z.example.org/api/tenant/t", "--source", "dir=/tmp/x"}); err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	c.Sources = []Source{{Kind: "sample", Dir: "s"}}
+	apply(c)
+	if len(c.Sources) != 2 || c.Sources[0].URL != "https://z.example.org/api/tenant/t" || c.Sources[1].Dir != "/tmp/x" ||
+		c.Sources[0].SuccessPercent != DefaultSuccessPercent {
+		t.Errorf("flag sources replace the file's: %+v", c.Sources)
+	}
+	for _, bad := range []string{"zuul", "svn=x", "zuul=https://z.example.org/", "jenkins=file:///etc"} {
+		fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+		Flags(fs)
+		if err := fs.Parse([]string{"--source", bad}); err == nil {
+			t.Errorf("--source %s accepted", bad)
 		}
 	}
 }

@@ -107,6 +107,8 @@ func decodeValue(doc *yamlfile.Doc, f yamlfile.Field, p any) diag.List {
 		v, d := doc.Duration(f)
 		*p = v
 		return one(d)
+	case *[]Source:
+		return decodeSources(doc, f, p)
 	case *lucene.Operator:
 		v, d := doc.String(f)
 		if d != nil {
@@ -208,6 +210,43 @@ func validate(c *Config, doc *yamlfile.Doc) diag.List {
 	}
 	if c.SQLite.MaxFileMiB < 1 || c.SQLite.MaxFileMiB > 64<<10 {
 		bad("backend.sqlite.max_file_mib", "must be between 1 and 65536 (MiB)")
+	}
+	if c.Fetch.PerHost < 1 || c.Fetch.PerHost > 64 {
+		bad("fetch.per_host", "must be between 1 and 64")
+	}
+	if c.Fetch.Retries < 0 || c.Fetch.Retries > 20 {
+		bad("fetch.retries", "must be between 0 and 20")
+	}
+	if c.Fetch.Timeout <= 0 {
+		bad("fetch.timeout", "must be positive")
+	}
+	if c.Fetch.Budget < 0 || c.Fetch.Since < 0 || c.Fetch.Keep < 0 {
+		bad("fetch.budget", "fetch.budget, fetch.since and fetch.keep must not be negative", "fetch.since", "fetch.keep")
+	}
+	if c.Fetch.MaxFileMiB < 1 || c.Fetch.MaxFileMiB > 64<<10 {
+		bad("fetch.max_file_mib", "must be between 1 and 65536 (MiB)")
+	}
+	if c.Fetch.MaxBuildMiB < c.Fetch.MaxFileMiB || c.Fetch.MaxBuildMiB > 1<<20 {
+		bad("fetch.max_build_mib", "must be at least fetch.max_file_mib and at most 1048576 (MiB)")
+	}
+	remote := false
+	for _, s := range c.Sources {
+		if msg := s.check(); msg != "" && doc == nil {
+			bad("sources", msg)
+		}
+		if !s.Remote() {
+			continue
+		}
+		remote = true
+		// A listing reaching past what is kept would fetch again, every
+		// run, the builds retention just removed.
+		if since, keep := c.FetchSince(s), c.FetchKeep(); since > keep {
+			bad("fetch.keep", fmt.Sprintf("%s reaches back %s but builds are kept %s: keep must be at least since", s.Kind,
+				FormatDuration(since), FormatDuration(keep)), "fetch.since", "sources")
+		}
+	}
+	if remote && strings.TrimSpace(c.Fetch.Cache) == "" {
+		bad("fetch.cache", "must name a directory")
 	}
 	for key, dir := range map[string]string{"dirs.queries": c.Dirs.Queries, "dirs.content": c.Dirs.Content, "dirs.public": c.Dirs.Public} {
 		if strings.TrimSpace(dir) == "" {

@@ -17,7 +17,7 @@ type Setting struct {
 	Key   string // dotted YAML path, "site.title"
 	Flag  string // command-line flag, "site-title"
 	Usage string
-	ptr   func(*Config) any // *string, *bool, *int, *[]string, *time.Duration or *lucene.Operator
+	ptr   func(*Config) any // *string, *bool, *int, *[]string, *time.Duration, *lucene.Operator or *[]Source
 }
 
 // Settings is every setting, in the order the docs list them.
@@ -51,6 +51,16 @@ var Settings = []Setting{
 	{"window.length", "window", "how far back a report reaches (10d, 36h)", func(c *Config) any { return &c.Window.Length }},
 	{"window.end", "window-end", "end of the window: now, latest (newest build stored) or a time (2026-11-20T10:00:00Z)", func(c *Config) any { return &c.Window.End }},
 	{"window.bucket", "bucket", "width of a chart bucket", func(c *Config) any { return &c.Window.Bucket }},
+	{"sources", "source", "where builds come from: zuul=URL (a tenant's API), jenkins=URL (a job or view), sample=DIR, dir=DIR; see the `sources:` keys. None: the sample corpus, into the default store only", func(c *Config) any { return &c.Sources }},
+	{"fetch.cache", "cache", "directory of the build directories fetched from zuul and jenkins sources (logs kept gzip-compressed)", func(c *Config) any { return &c.Fetch.Cache }},
+	{"fetch.since", "since", "how far back a source's listing reaches (0: the window and a day)", func(c *Config) any { return &c.Fetch.Since }},
+	{"fetch.keep", "keep", "how long fetched builds stay in the store and the cache (0: the window and four days)", func(c *Config) any { return &c.Fetch.Keep }},
+	{"fetch.per_host", "per-host", "requests sent to one host at once", func(c *Config) any { return &c.Fetch.PerHost }},
+	{"fetch.timeout", "fetch-timeout", "time one try of one request may take", func(c *Config) any { return &c.Fetch.Timeout }},
+	{"fetch.retries", "retries", "tries after the first for a request answered 429, 500, 502, 503 or 504, dropped or timed out (waiting as Retry-After says, or with backoff)", func(c *Config) any { return &c.Fetch.Retries }},
+	{"fetch.budget", "budget", "time the whole fetch may take; past it, what was fetched is stored and the rest waits for the next run (0: none)", func(c *Config) any { return &c.Fetch.Budget }},
+	{"fetch.max_file_mib", "fetch-max-file-mib", "most of one log file fetched, in MiB as the log holds it; the rest is cut with a warning", func(c *Config) any { return &c.Fetch.MaxFileMiB }},
+	{"fetch.max_build_mib", "fetch-max-build-mib", "most fetched for one build, in MiB; its remaining files are not fetched, with a warning", func(c *Config) any { return &c.Fetch.MaxBuildMiB }},
 	{"backend.type", "backend", "log search backend: sqlite (embedded) or opensearch", func(c *Config) any { return &c.Backend.Type }},
 	{"backend.sqlite.path", "db", "SQLite log store file", func(c *Config) any { return &c.SQLite.Path }},
 	{"backend.sqlite.ingest", "ingest", "directories of CI build directories ingested into the store before a run", func(c *Config) any { return &c.SQLite.Ingest }},
@@ -122,12 +132,15 @@ func Flags(fs *pflag.FlagSet, names ...string) func(*Config) {
 			fs.Var((*durationValue)(p), s.Flag, s.Usage)
 		case *lucene.Operator:
 			fs.Var((*operatorValue)(p), s.Flag, s.Usage)
+		case *[]Source:
+			fs.Var((*sourcesValue)(p), s.Flag, s.Usage+" (repeated; given here, they replace the file's)")
 		}
 	}
 	return func(c *Config) {
 		for _, s := range bound {
 			if fs.Changed(s.Flag) {
 				copyValue(s.ptr(c), s.ptr(scratch))
+				c.byFlag = append(c.byFlag, s.Key)
 			}
 		}
 	}
@@ -147,6 +160,8 @@ func copyValue(dst, src any) {
 		*d = *src.(*time.Duration)
 	case *lucene.Operator:
 		*d = *src.(*lucene.Operator)
+	case *[]Source:
+		*d = append([]Source(nil), *src.(*[]Source)...)
 	}
 }
 

@@ -16,31 +16,18 @@ import (
 	"github.com/recheckgen/recheckgen/store"
 )
 
-// openStore opens the embedded store and brings it up to date: it
-// generates the sample corpus when configured and missing, then ingests
-// the configured directories (incrementally: stored builds are skipped).
-func openStore(ctx context.Context, cfg *config.Config, e *env) (*store.Store, error) {
-	dirs := append([]string(nil), cfg.SQLite.Ingest...)
-	if cfg.SQLite.Sample != "" {
-		if err := ensureSample(cfg.SQLite.Sample, e); err != nil {
-			return nil, err
-		}
-		dirs = append(dirs, cfg.SQLite.Sample)
-	}
+// openStore opens the embedded store and brings it up to date from the
+// configured sources: the sample corpus (generated when missing) and
+// directories of build directories always, zuul and jenkins sources when
+// remote (build and serve; query and explain use what is stored).
+func openStore(ctx context.Context, cfg *config.Config, remote bool, e *env) (*store.Store, error) {
 	st, err := openStoreFile(ctx, cfg.SQLite.Path, e)
 	if err != nil {
 		return nil, err
 	}
-	if len(dirs) > 0 {
-		sum, err := st.Ingest(ctx, dirs, store.IngestOptions{Globs: cfg.SQLite.Globs, MaxFileBytes: int64(cfg.SQLite.MaxFileMiB) << 20,
-			Progress: progressBar(e.rawErr, "ingest")})
-		if err != nil {
-			st.Close()
-			return nil, err
-		}
-		if sum.Builds > 0 || len(sum.Warnings) > 0 {
-			printIngest(e.stderr, sum, 5)
-		}
+	if _, err := runSources(ctx, cfg, st, remote, e, e.stderr, 5); err != nil {
+		st.Close()
+		return nil, err
 	}
 	return st, nil
 }
@@ -68,12 +55,18 @@ func ensureSample(dir string, e *env) error {
 	return nil
 }
 
-// openBackend opens the configured backend.
-func openBackend(ctx context.Context, cfg *config.Config, e *env) (recheckgen.Backend, error) {
+// openBackend opens the configured backend; remote says whether zuul and
+// jenkins sources are fetched first.
+func openBackend(ctx context.Context, cfg *config.Config, remote bool, e *env) (recheckgen.Backend, error) {
 	switch cfg.Backend.Type {
 	case "sqlite":
-		return openStore(ctx, cfg, e)
+		return openStore(ctx, cfg, remote, e)
 	case "opensearch":
+		for _, s := range cfg.Sources {
+			if s.Remote() && remote {
+				return nil, errors.New(errNoBulk)
+			}
+		}
 		return openSearch(cfg)
 	}
 	return nil, fmt.Errorf("unknown backend %q", cfg.Backend.Type)

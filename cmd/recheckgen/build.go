@@ -75,7 +75,7 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 		fmt.Fprintln(e.stderr, "recheckgen build: nothing published: fix the errors above (recheckgen check lists them)")
 		return exitFail
 	}
-	b, err := openBackend(ctx, cfg, e)
+	b, err := openBackend(ctx, cfg, true, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %v\n", err)
 		return exitFail
@@ -235,7 +235,7 @@ func previous(ctx context.Context, src string) (*recheckgen.Report, error) {
 	var data []byte
 	var err error
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-		data, err = fetch(ctx, src)
+		data, err = fetchURL(ctx, src)
 	} else {
 		data, err = os.ReadFile(src)
 	}
@@ -253,7 +253,7 @@ func previous(ctx context.Context, src string) (*recheckgen.Report, error) {
 // (a year of daily history for a thousand bugs is a few megabytes).
 const maxPrevious = 64 << 20
 
-func fetch(ctx context.Context, u string) ([]byte, error) {
+func fetchURL(ctx context.Context, u string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)

@@ -53,7 +53,7 @@ Examples:
 				return printDiags(e, dl)
 			}
 			ctx := context.Background()
-			b, err := openBackend(ctx, cfg, e)
+			b, err := openBackend(ctx, cfg, false, e)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "recheckgen query: %v\n", err)
 				return exitFail

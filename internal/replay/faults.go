@@ -25,6 +25,9 @@ type Fault struct {
 	// CutAfter sends the answer's headers and this many bytes of its
 	// body, then drops the connection (0: whole).
 	CutAfter int
+	// Endless answers 200 with a body that never ends (until the client
+	// goes away).
+	Endless bool
 	// Times is how many requests it hits (0: all).
 	Times int
 }
@@ -42,6 +45,41 @@ type faults struct {
 	requests []string
 	// OnRequest, when set, sees every request before it is answered.
 	onRequest func(*http.Request)
+	// requests being answered, the most at once, per host header; and
+	// the User-Agents seen.
+	inflight, maxInflight int
+	agents                map[string]bool
+}
+
+// track counts r as being answered until the returned function runs.
+func (fs *faults) track(r *http.Request) func() {
+	fs.mu.Lock()
+	fs.inflight++
+	fs.maxInflight = max(fs.maxInflight, fs.inflight)
+	if fs.agents == nil {
+		fs.agents = map[string]bool{}
+	}
+	fs.agents[r.UserAgent()] = true
+	fs.mu.Unlock()
+	return func() {
+		fs.mu.Lock()
+		fs.inflight--
+		fs.mu.Unlock()
+	}
+}
+
+// MaxInFlight is the most requests answered at once.
+func (fs *faults) MaxInFlight() int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.maxInflight
+}
+
+// UserAgents lists the User-Agent headers of the requests.
+func (fs *faults) UserAgents() []string {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return sortedKeys(fs.agents)
 }
 
 // Inject adds a fault for the requests match accepts.
@@ -118,6 +156,15 @@ func (fs *faults) apply(w http.ResponseWriter, r *http.Request) bool {
 	if hit.Reset {
 		drop(w)
 		return true
+	}
+	if hit.Endless {
+		w.Header().Set("Content-Type", "application/json")
+		chunk := []byte(strings.Repeat("[", 64<<10))
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return true
+			}
+		}
 	}
 	if hit.Status == 0 && hit.Body == nil && hit.CutAfter == 0 {
 		return false // a delay only: answer as usual

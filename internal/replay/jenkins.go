@@ -98,6 +98,7 @@ func (j *Jenkins) OnRequest(f func(*http.Request)) {
 }
 
 func (j *Jenkins) serve(w http.ResponseWriter, r *http.Request) {
+	defer j.track(r)()
 	if j.apply(w, r) {
 		return
 	}

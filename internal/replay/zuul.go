@@ -63,6 +63,7 @@ type zbuild struct {
 	manifest   []byte            // served instead of the generated one
 	missing    map[string]bool   // listed, but 404
 	extra      map[string][]byte // served and listed besides Files
+	set        map[string]bool   // record fields a test set: served as set
 }
 
 // NewZuul serves builds (oldest first, as Load returns them) until the
@@ -91,7 +92,7 @@ func (z *Zuul) API() string { return z.URL + "/api/tenant/" + z.opts.Tenant }
 // add puts a build on top of the listing, with the next _id.
 func (z *Zuul) add(b *Build) *zbuild {
 	z.nextID++
-	zb := &zbuild{Build: b, id: z.nextID, missing: map[string]bool{}, extra: map[string][]byte{}}
+	zb := &zbuild{Build: b, id: z.nextID, missing: map[string]bool{}, extra: map[string][]byte{}, set: map[string]bool{}}
 	z.builds = append([]*zbuild{zb}, z.builds...)
 	return zb
 }
@@ -130,7 +131,9 @@ func (z *Zuul) find(uuid string) *zbuild {
 func (z *Zuul) SetField(uuid, field, raw string) {
 	z.mu.Lock()
 	defer z.mu.Unlock()
-	z.find(uuid).Record[field] = json.RawMessage(raw)
+	b := z.find(uuid)
+	b.Record[field] = json.RawMessage(raw)
+	b.set[field] = true
 }
 
 // NoManifest makes a build's log server hold no zuul-manifest.json.
@@ -176,6 +179,7 @@ func (z *Zuul) Builds() []*Build {
 func (z *Zuul) LogURL(uuid string) string { return z.URL + "/logs/" + uuid + "/" }
 
 func (z *Zuul) serve(w http.ResponseWriter, r *http.Request) {
+	defer z.track(r)()
 	if z.opts.Latency > 0 {
 		time.Sleep(z.opts.Latency)
 	}
@@ -388,9 +392,11 @@ func (z *Zuul) record(b *zbuild) map[string]json.RawMessage {
 	if !z.opts.KeepLogURL {
 		var lu *string
 		json.Unmarshal(rec["log_url"], &lu)
-		if lu != nil {
+		if lu != nil && !b.set["log_url"] {
 			u, _ := json.Marshal(z.LogURL(b.UUID))
 			rec["log_url"] = u
+		}
+		if lu != nil && !b.set["artifacts"] {
 			art, _ := json.Marshal([]map[string]any{{"name": "Zuul Manifest", "url": z.LogURL(b.UUID) + "zuul-manifest.json",
 				"metadata": map[string]string{"type": "zuul_manifest"}}})
 			rec["artifacts"] = art

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/recheckgen/recheckgen/fetch"
+	"github.com/recheckgen/recheckgen/internal/replay"
+	"github.com/recheckgen/recheckgen/sample"
+)
+
+// replayCorpus is a small sample corpus served by a replay Zuul and a
+// replay Jenkins.
+func replayCorpus(t *testing.T) (*replay.Zuul, *replay.Jenkins, int) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "sample")
+	if _, err := sample.Generate(dir, sample.Options{Builds: 30}); err != nil {
+		t.Fatal(err)
+	}
+	bs, err := replay.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := replay.NewZuul(t, bs, replay.ZuulOptions{})
+	jbs, _ := replay.Load(dir)
+	return z, replay.NewJenkins(t, jbs), len(bs)
+}
+
+// sourcesProject writes a config fetching from sources into a fresh store
+// and returns its path and the store's.
+func sourcesProject(t *testing.T, sources string) (cfg, db, public string) {
+	t.Helper()
+	dir := t.TempDir()
+	db, public = filepath.Join(dir, "logs.db"), filepath.Join(dir, "public")
+	cfg = filepath.Join(dir, "recheckgen.yaml")
+	src := fmt.Sprintf(`site:
+  echarts: ""
+tracker:
+  offline: true
+window:
+  end: latest
+dirs:
+  public: %s
+  queries: ../../queries
+  content: ../../content
+backend:
+  sqlite:
+    path: %s
+fetch:
+  cache: %s
+  since: 90d
+  keep: 90d
+  retries: 1
+sources:
+%s`, public, db, filepath.Join(dir, "cache"), sources)
+	if err := os.WriteFile(cfg, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, db, public
+}
+
+// TestFetchCommand: fetch brings a Zuul tenant's and a Jenkins view's
+// builds into the store and says what it did, in text and in JSON; a
+// second run holds them all; build then publishes the site from them.
+func TestFetchCommand(t *testing.T) {
+	z, j, n := replayCorpus(t)
+	cfg, _, public := sourcesProject(t, fmt.Sprintf("  - zuul: %s\n    success_logs_percent: 0\n  - jenkins: %s/view/all/\n", z.API(), j.URL))
+	code, out, errOut := runCmd(t, "fetch", "--config", cfg)
+	want := fmt.Sprintf("zuul %s: %d build(s) listed on 1 page(s), 0 held already; fetched %d (", z.API(), n, n)
+	if code != exitOK || !strings.Contains(out, want) || !strings.Contains(out, fmt.Sprintf("jenkins %s/view/all/: %d build(s) listed", j.URL, n)) {
+		t.Fatalf("fetch: %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCmd(t, "fetch", "--config", cfg, "--json")
+	var sum fetch.Summary
+	if code != exitOK || json.Unmarshal([]byte(out), &sum) != nil || len(sum.Sources) != 2 || sum.Sources[0].Held != n ||
+		sum.Sources[0].Fetched != 0 || !sum.Sources[0].Complete || sum.Sources[1].Held != n {
+		t.Fatalf("fetch --json: %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runCmd(t, "build", "--config", cfg)
+	if code != exitOK || !strings.Contains(errOut, "built "+public) {
+		t.Fatalf("build: %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(public, "index.html")); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestFetchFailingSource: a source whose API fails fails fetch (exit 1,
+// the error named) but not build, which publishes what the store holds.
+func TestFetchFailingSource(t *testing.T) {
+	z, _, _ := replayCorpus(t)
+	cfg, _, public := sourcesProject(t, fmt.Sprintf("  - zuul: %s\n", z.API()))
+	if code, _, errOut := runCmd(t, "fetch", "--config", cfg); code != exitOK {
+		t.Fatalf("first fetch: %d %s", code, errOut)
+	}
+	z.Inject(replay.Prefix("/api/"), replay.Fault{Status: 500})
+	code, out, errOut := runCmd(t, "fetch", "--config", cfg)
+	if code != exitFail || !strings.Contains(out, "error: listing "+z.API()+"/builds?limit=100: server answered 500 Internal Server Error: Internal Server Error (after 2 tries)\n") {
+		t.Errorf("failing fetch: %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = runCmd(t, "build", "--config", cfg)
+	if code != exitOK || !strings.Contains(errOut, "error: listing") || !strings.Contains(errOut, "built "+public) {
+		t.Errorf("build with a failing source: %d\n%s", code, errOut)
+	}
+}
+
+// TestDBNeverGetsTheSample: a store named by --db does not silently
+// receive the sample corpus a config (or the default) would store.
+func TestDBNeverGetsTheSample(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "recheckgen.yaml")
+	sampleDir := filepath.Join(dir, "sample")
+	os.WriteFile(cfg, []byte("backend:\n  sqlite:\n    sample: "+sampleDir+"\n"), 0o644)
+	mine := filepath.Join(dir, "mine.db")
+	code, _, errOut := runCmd(t, "query", "--config", cfg, "--db", mine, "--window-end", "2026-11-21T00:00:00Z", "message:x")
+	if code != exitOK || !strings.Contains(errOut, "note: the sample corpus is not stored into "+mine+", named by --db (add --sample "+sampleDir) {
+		t.Errorf("query --db: %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat(sampleDir); !os.IsNotExist(err) {
+		t.Errorf("the sample was generated: %v", err)
+	}
+}

@@ -1,0 +1,232 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/recheckgen/recheckgen/diag"
+	"github.com/recheckgen/recheckgen/yamlfile"
+	"go.yaml.in/yaml/v3"
+)
+
+// Source is one entry of `sources:`: where builds come from.
+type Source struct {
+	// Kind is the entry's kind key: zuul, jenkins, sample or dir; URL
+	// (zuul, jenkins) or Dir (sample, dir) its value.
+	Kind, URL, Dir string
+	Pipelines      []string
+	Projects       []string
+	Branches       []string
+	Jobs           []string
+	Voting         *bool
+	// Since is how far back a listing reaches; 0: Fetch.Since.
+	Since time.Duration
+	// LogResults are the results whose logs are fetched (empty: every
+	// failing result); SuccessPercent the share of SUCCESS builds whose
+	// logs are fetched too.
+	LogResults     []string
+	SuccessPercent int
+}
+
+// Remote says the source is fetched over the network.
+func (s Source) Remote() bool { return s.Kind == "zuul" || s.Kind == "jenkins" }
+
+// SourceKinds are the keys naming a source's kind.
+var SourceKinds = []string{"zuul", "jenkins", "sample", "dir"}
+
+// SourceKey is a key of a `sources:` entry.
+type SourceKey struct {
+	Key, Usage string
+}
+
+// SourceKeys is every key a `sources:` entry takes, in the order the docs
+// list them (a test keeps docs/configuration.md in step).
+var SourceKeys = []SourceKey{
+	{"zuul", "a Zuul tenant's API, https://HOST/api/tenant/NAME: its builds API is listed, logs come from each build's log_url"},
+	{"jenkins", "a Jenkins job, folder or view (https://HOST/job/NAME, https://HOST/view/NAME): builds from the JSON API, logs from consoleText"},
+	{"sample", "a directory where the built-in sample corpus is generated when missing, then stored"},
+	{"dir", "a directory of build directories (a build.json and logs each), stored as they are"},
+	{"pipelines", "Zuul: pipelines listed (all when absent)"},
+	{"projects", "Zuul: projects listed (all when absent)"},
+	{"branches", "Zuul: branches listed (all when absent)"},
+	{"jobs", "job names listed, as globs (tempest-*); all when absent"},
+	{"voting", "Zuul: true lists only voting jobs, false only non-voting ones (both when absent)"},
+	{"since", "how far back a listing reaches (default fetch.since)"},
+	{"log_results", "results whose logs are fetched (default: every failing result, all but SUCCESS and SKIPPED)"},
+	{"success_logs_percent", "share of SUCCESS builds whose logs are fetched too, chosen by uuid so every run picks the same (default 10)"},
+}
+
+// DefaultSuccessPercent is the share of passing builds whose logs are
+// fetched: enough that a query's hits on passing builds stay measurable.
+const DefaultSuccessPercent = 10
+
+func sourceKeyNames() []string {
+	out := make([]string, len(SourceKeys))
+	for i, k := range SourceKeys {
+		out[i] = k.Key
+	}
+	return out
+}
+
+// decodeSources reads the `sources:` list, checking each entry where it
+// stands in the file.
+func decodeSources(doc *yamlfile.Doc, f yamlfile.Field, p *[]Source) diag.List {
+	v := f.Value
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		*p = nil
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		return diag.List{doc.At(v, "`sources` must be a list of sources (- zuul: URL, - jenkins: URL, - sample: DIR, - dir: DIR)")}
+	}
+	var out []Source
+	var dl diag.List
+	for _, item := range v.Content {
+		if item.Kind != yaml.MappingNode {
+			dl = append(dl, doc.At(item, "each source must be a mapping, such as `- zuul: https://zuul.example.org/api/tenant/NAME`"))
+			continue
+		}
+		fields, d := doc.Fields(item, sourceKeyNames(), "a source")
+		dl = append(dl, d...)
+		s := Source{SuccessPercent: DefaultSuccessPercent}
+		var kinds []string
+		for _, k := range SourceKinds {
+			kf, ok := fields[k]
+			if !ok {
+				continue
+			}
+			kinds = append(kinds, k)
+			val, d := doc.String(kf)
+			if d != nil {
+				dl = append(dl, *d)
+				continue
+			}
+			s.Kind = k
+			if k == "zuul" || k == "jenkins" {
+				s.URL = val
+			} else {
+				s.Dir = val
+			}
+			if msg := s.check(); msg != "" {
+				dl = append(dl, doc.At(kf.Value, msg))
+			}
+		}
+		if len(kinds) != 1 {
+			dl = append(dl, doc.At(item, fmt.Sprintf("a source names exactly one of %s, found %d", strings.Join(SourceKinds, ", "), len(kinds))))
+			continue
+		}
+		for name, lst := range map[string]*[]string{"pipelines": &s.Pipelines, "projects": &s.Projects, "branches": &s.Branches,
+			"jobs": &s.Jobs, "log_results": &s.LogResults} {
+			if kf, ok := fields[name]; ok {
+				vals, d := doc.Strings(kf)
+				*lst = vals
+				dl = append(dl, d...)
+			}
+		}
+		if kf, ok := fields["voting"]; ok {
+			b, d := doc.Bool(kf)
+			s.Voting = &b
+			if d != nil {
+				dl = append(dl, *d)
+			}
+		}
+		if kf, ok := fields["since"]; ok {
+			dur, d := doc.Duration(kf)
+			s.Since = dur
+			switch {
+			case d != nil:
+				dl = append(dl, *d)
+			case dur <= 0:
+				dl = append(dl, doc.At(kf.Value, "`since` must be positive"))
+			}
+		}
+		if kf, ok := fields["success_logs_percent"]; ok {
+			n, d := doc.Int(kf)
+			s.SuccessPercent = n
+			switch {
+			case d != nil:
+				dl = append(dl, *d)
+			case n < 0 || n > 100:
+				dl = append(dl, doc.At(kf.Value, "`success_logs_percent` must be between 0 and 100"))
+			}
+		}
+		if !s.Remote() {
+			for _, k := range []string{"pipelines", "projects", "branches", "jobs", "voting", "since", "log_results", "success_logs_percent"} {
+				if kf, ok := fields[k]; ok {
+					dl = append(dl, doc.At(kf.Key, fmt.Sprintf("`%s` applies to zuul and jenkins sources, not to %s", k, s.Kind)))
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	*p = out
+	return dl
+}
+
+var (
+	zuulAPI    = regexp.MustCompile(`/api/tenant/[^/]+/?$`)
+	jenkinsURL = regexp.MustCompile(`/(job|view)/[^/]+`)
+)
+
+// check says what is wrong with a source's URL or directory ("" when
+// nothing).
+func (s Source) check() string {
+	switch s.Kind {
+	case "zuul", "jenkins":
+		u, err := url.Parse(s.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Sprintf("%s: %s must be an http(s) URL", s.Kind, diag.Quote(s.URL))
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Sprintf("%s: %s must have no query or fragment", s.Kind, diag.Quote(s.URL))
+		}
+		if s.Kind == "zuul" && !zuulAPI.MatchString(u.Path) {
+			return fmt.Sprintf("zuul: %s must be a tenant's API, https://HOST/api/tenant/NAME", diag.Quote(s.URL))
+		}
+		if s.Kind == "jenkins" && !jenkinsURL.MatchString(u.Path) {
+			return fmt.Sprintf("jenkins: %s must be a job, folder or view, https://HOST/job/NAME or https://HOST/view/NAME", diag.Quote(s.URL))
+		}
+	case "sample", "dir":
+		if strings.TrimSpace(s.Dir) == "" {
+			return s.Kind + ": must name a directory"
+		}
+	default:
+		return fmt.Sprintf("unknown source kind %s (want %s)", diag.Quote(s.Kind), strings.Join(SourceKinds, ", "))
+	}
+	return ""
+}
+
+// sourcesValue is the --source flag: KIND=URL or KIND=DIR, repeated.
+// Given on the command line, the flag's sources replace the file's.
+type sourcesValue []Source
+
+func (v *sourcesValue) String() string {
+	var out []string
+	for _, s := range *v {
+		out = append(out, s.Kind+"="+s.URL+s.Dir)
+	}
+	return strings.Join(out, ",")
+}
+
+func (v *sourcesValue) Type() string { return "KIND=URL" }
+
+func (v *sourcesValue) Set(arg string) error {
+	kind, val, ok := strings.Cut(arg, "=")
+	if !ok {
+		return fmt.Errorf("want KIND=URL or KIND=DIR (%s), found %s", strings.Join(SourceKinds, ", "), diag.Quote(arg))
+	}
+	s := Source{Kind: kind, SuccessPercent: DefaultSuccessPercent}
+	if s.Remote() {
+		s.URL = val
+	} else {
+		s.Dir = val
+	}
+	if msg := s.check(); msg != "" {
+		return fmt.Errorf("%s", msg)
+	}
+	*v = append(*v, s)
+	return nil
+}
