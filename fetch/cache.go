@@ -131,13 +131,17 @@ func cacheName(p string) string {
 }
 
 // file creates the log file p (a slash path from the log server) in the
-// build, for one download. Two paths that would share a name (a.txt and
-// a.txt.gz) keep the first.
-func (b *tmpBuild) file(p string) (*gzFile, error) {
+// build, for one download: compressed, or as it is when plain (a file
+// the ingest reads by its own name, such as Zuul's inventory). Two paths
+// that would share a name (a.txt and a.txt.gz) keep the first.
+func (b *tmpBuild) file(p string, plain bool) (*gzFile, error) {
 	if err := rootfile.CheckName(p); err != nil {
 		return nil, err
 	}
 	name := cacheName(p)
+	if plain {
+		name = p
+	}
 	if name == "build.json.gz" || name == zuul.ManifestName+".gz" {
 		return nil, fmt.Errorf("%q is a name the cache keeps for itself", p)
 	}
@@ -154,7 +158,7 @@ func (b *tmpBuild) file(p string) (*gzFile, error) {
 		return nil, err
 	}
 	b.written[name] = true
-	return &gzFile{f: f}, nil
+	return &gzFile{f: f, plain: plain, raw: plain}, nil
 }
 
 // record writes build.json.
@@ -193,6 +197,9 @@ func (b *tmpBuild) commit(final string) error {
 // remove drops a log file whose download failed.
 func (b *tmpBuild) remove(p string) {
 	name := cacheName(p)
+	if !b.written[name] {
+		name = p
+	}
 	if b.written[name] {
 		b.root.Remove(name)
 		delete(b.written, name)
@@ -219,17 +226,18 @@ func syncDir(dir string) error {
 // gzFile is a log file as it downloads: kept as sent when the body is
 // already gzip (a .gz file served as it is stored), compressed otherwise.
 type gzFile struct {
-	f    *os.File
-	head []byte // the body's first bytes, until the two that decide
-	gz   *gzip.Writer
-	raw  bool
-	n    int64 // bytes of body
+	f     *os.File
+	head  []byte // the body's first bytes, until the two that decide
+	gz    *gzip.Writer
+	raw   bool
+	plain bool  // never compressed
+	n     int64 // bytes of body
 }
 
 var gzipMagic = []byte{0x1f, 0x8b}
 
 func (g *gzFile) reset() error {
-	g.head, g.gz, g.raw, g.n = g.head[:0], nil, false, 0
+	g.head, g.gz, g.raw, g.n = g.head[:0], nil, g.plain, 0
 	if _, err := g.f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}

@@ -31,12 +31,15 @@ func fewBuilds(t *testing.T) []*replay.Build {
 	return append(failed[:4], passed[:2]...)
 }
 
-// jobOutput is the path of a build's job-output.txt (compressed or not).
+// jobOutput is the path of a build's console log: job-output.txt
+// (compressed or not), or a Jenkins-era build's console.html.
 func jobOutput(b *replay.Build) string {
-	if _, ok := b.Files["job-output.txt"]; ok {
-		return "/logs/" + b.UUID + "/job-output.txt"
+	for _, name := range []string{"job-output.txt", "job-output.txt.gz", "console.html"} {
+		if _, ok := b.Files[name]; ok {
+			return "/logs/" + b.UUID + "/" + name
+		}
 	}
-	return "/logs/" + b.UUID + "/job-output.txt.gz"
+	panic("no console log in " + b.UUID)
 }
 
 func gzipBytes(data []byte) []byte {
@@ -83,9 +86,11 @@ func TestFaults(t *testing.T) {
 	}
 	bigLog := bytes.Repeat([]byte("2026-11-20 10:00:00.000000 | a line of a big log\n"), 70000) // 3.4 MB
 	bomb := gzipBytes(make([]byte, 200<<20))
-	hostile := `{"tree": [{"name": "..", "mimetype": "application/directory", "children": [{"name": "escape.txt", "size": 5}]},` +
-		`{"name": "/etc/passwd", "size": 5}, {"name": "job-output.txt\u001b[2J", "size": 5}, {"name": "job-output.txt", "size": 5},` +
-		`{"name": "logs", "mimetype": "application/directory", "children": [{"name": "../../../x.log", "size": 5}]}]}`
+	hostile := func(console string) []byte {
+		return []byte(`{"tree": [{"name": "..", "mimetype": "application/directory", "children": [{"name": "escape.txt", "size": 5}]},` +
+			`{"name": "/etc/passwd", "size": 5}, {"name": "job-output.txt\u001b[2J", "size": 5}, {"name": "` + console + `", "size": 5},` +
+			`{"name": "logs", "mimetype": "application/directory", "children": [{"name": "../../../x.log", "size": 5}]}]}`)
+	}
 	for _, tc := range []struct {
 		name  string
 		setup func(z *replay.Zuul, b []*replay.Build, o *Options)
@@ -163,7 +168,7 @@ func TestFaults(t *testing.T) {
 				Header: http.Header{"Location": {"https://" + strings.TrimPrefix(z.URL, "http://") + "/x"}}})
 		}, check{missing: 1, warning: "refused: another scheme"}},
 		{"a hostile manifest", func(z *replay.Zuul, b []*replay.Build, _ *Options) {
-			z.SetManifest(b[0].UUID, []byte(hostile))
+			z.SetManifest(b[0].UUID, hostile(filepath.Base(jobOutput(b[0]))))
 		}, check{held: true, warning: `entry "logs/../../../x.log": a name must be one path component refused`}},
 		{"a malformed page of builds", func(z *replay.Zuul, _ []*replay.Build, _ *Options) {
 			z.Inject(replay.Path(api), replay.Fault{Body: []byte(`{"error": "database is locked"}`)})

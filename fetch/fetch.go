@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -38,7 +39,8 @@ type Options struct {
 	// Cache is the directory of fetched build directories.
 	Cache string
 	// Globs select the log files fetched (the ingest's); Extra names
-	// files fetched besides them; Known are the names tried for a build
+	// files fetched besides them, kept as they are (not compressed: the
+	// ingest reads them by name); Known are the names tried for a build
 	// whose log server has no manifest.
 	Globs, Extra, Known []string
 	// PerHost is how many requests go to one host at once.
@@ -541,7 +543,7 @@ func (r *run) logs(ctx context.Context, b listed, tb *tmpBuild) (state string, f
 			continue
 		}
 		limit := min(r.opts.MaxFile, budget)
-		f, err := tb.file(rem.Path)
+		f, err := tb.file(rem.Path, slices.Contains(r.opts.Extra, rem.Path))
 		if err != nil {
 			warns = append(warns, fmt.Sprintf("%s: not fetched: %v", rootfile.Short(rem.Path), err))
 			continue

@@ -12,6 +12,7 @@ import (
 	"github.com/recheckgen/recheckgen/fetch"
 	"github.com/recheckgen/recheckgen/sample"
 	"github.com/recheckgen/recheckgen/store"
+	"github.com/recheckgen/recheckgen/zuul"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
@@ -168,7 +169,7 @@ func runSources(ctx context.Context, cfg *config.Config, st *store.Store, remote
 
 // fetchExtra are files fetched besides the globs: the ingest reads the
 // node's provider from the inventory Zuul writes.
-var fetchExtra = []string{"zuul-info/inventory.yaml"}
+var fetchExtra = []string{zuul.InventoryPath}
 
 // literal are the globs without wildcards: the names tried for a build
 // whose log server has no manifest.
