@@ -131,8 +131,11 @@ type SourceSummary struct {
 	Pruned      int `json:"pruned"`
 	PrunedCache int `json:"pruned_cache"`
 	// Err is why the source failed (its listing, or the destination).
-	Err      string        `json:"error,omitempty"`
-	Warnings []string      `json:"warnings"`
+	Err      string   `json:"error,omitempty"`
+	Warnings []string `json:"warnings"`
+	// Fetching is the time listing and downloading took; Elapsed the
+	// whole, storing and pruning too.
+	Fetching time.Duration `json:"fetching_ns"`
 	Elapsed  time.Duration `json:"elapsed_ns"`
 }
 
@@ -402,6 +405,7 @@ func (r *run) fetch(ctx context.Context) error {
 	})
 	close(queue)
 	wg.Wait()
+	r.sum.Fetching = time.Since(listedAt)
 	r.prog.Listing = false
 	r.progress()
 	r.sum.Left = int(left.Load())

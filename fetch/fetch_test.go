@@ -129,6 +129,9 @@ func TestFetchZuul(t *testing.T) {
 			if z.MaxInFlight() > opts.PerHost {
 				t.Errorf("%d requests at once, limit %d", z.MaxInFlight(), opts.PerHost)
 			}
+			if z.Conns() > int64(opts.PerHost) {
+				t.Errorf("%d connections opened for %d requests: kept-alive connections not reused", z.Conns(), len(z.Requests()))
+			}
 
 			z.ResetLog()
 			s = fetchOnce(t, []Spec{spec}, st, opts).Sources[0]

@@ -33,8 +33,18 @@ type client struct {
 }
 
 func newClient(o Options) *client {
+	tr := o.Transport
+	if tr == nil {
+		// Keep a connection for each request a host may have in flight:
+		// the default keeps two, and a new connection costs a round trip
+		// or three (TCP, TLS) before the request.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = o.PerHost
+		t.MaxConnsPerHost = o.PerHost
+		tr = t
+	}
 	return &client{
-		hc:      httpclient.New(httpclient.Options{Transport: o.Transport, SameScheme: true}),
+		hc:      httpclient.New(httpclient.Options{Transport: tr, SameScheme: true}),
 		perHost: o.PerHost, timeout: o.Timeout, retries: o.Retries,
 		base: o.backoff(), ceiling: time.Minute, slots: map[string]chan struct{}{},
 	}

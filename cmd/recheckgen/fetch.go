@@ -192,10 +192,10 @@ func printSource(w io.Writer, s fetch.SourceSummary, maxWarnings int) {
 		return
 	}
 	{
-		rate := float64(s.Bytes) / 1e6 / max(s.Elapsed.Seconds(), 1e-9)
-		fmt.Fprintf(w, "%s: %d build(s) listed on %d page(s), %d held already; fetched %d (%d without logs, %d logs missing), %d file(s), %.1f MB in %.1fs (%.1f MB/s), %d request(s), %d retried; stored %d",
+		rate := float64(s.Bytes) / 1e6 / max(s.Fetching.Seconds(), 1e-9)
+		fmt.Fprintf(w, "%s: %d build(s) listed on %d page(s), %d held already; fetched %d (%d without logs, %d logs missing), %d file(s), %.1f MB in %.1fs (%.1f MB/s), %d request(s), %d retried; stored %d in %.1fs",
 			s.Source, s.Listed, s.Pages, s.Held, s.Fetched, s.NoLogs, len(s.LogsMissing), s.Files, float64(s.Bytes)/1e6,
-			s.Elapsed.Seconds(), rate, s.Requests, s.Retries, s.Stored.Builds)
+			s.Fetching.Seconds(), rate, s.Requests, s.Retries, s.Stored.Builds, (s.Elapsed - s.Fetching).Seconds())
 		if s.Pruned > 0 {
 			fmt.Fprintf(w, "; %d old build(s) removed", s.Pruned)
 		}

@@ -221,6 +221,14 @@ type throttle struct {
 	mu   sync.Mutex
 	rate int64 // bytes per second; 0 unlimited
 	next time.Time
+	sent int64
+}
+
+// Sent is how many body bytes crossed the link.
+func (t *throttle) Sent() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.sent
 }
 
 func (t *throttle) wait(n int) {
@@ -228,6 +236,7 @@ func (t *throttle) wait(n int) {
 		return
 	}
 	t.mu.Lock()
+	t.sent += int64(n)
 	now := time.Now()
 	if t.next.Before(now) {
 		t.next = now

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -52,7 +54,11 @@ type Zuul struct {
 	mu     sync.Mutex
 	builds []*zbuild // newest first
 	nextID int64
+	conns  atomic.Int64
 }
+
+// Conns is how many connections clients opened.
+func (z *Zuul) Conns() int64 { return z.conns.Load() }
 
 // zbuild is a build as Zuul lists it.
 type zbuild struct {
@@ -76,15 +82,25 @@ func NewZuul(t testing.TB, builds []*Build, opts ZuulOptions) *Zuul {
 	for _, b := range builds {
 		z.add(b)
 	}
+	z.Server = httptest.NewUnstartedServer(http.HandlerFunc(z.serve))
+	z.Server.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			z.conns.Add(1)
+		}
+	}
 	if opts.TLS {
-		z.Server = httptest.NewTLSServer(http.HandlerFunc(z.serve))
+		z.Server.StartTLS()
 	} else {
-		z.Server = httptest.NewServer(http.HandlerFunc(z.serve))
+		z.Server.Start()
 	}
 	z.URL = z.Server.URL
 	t.Cleanup(z.Server.Close)
 	return z
 }
+
+// Sent is how many body bytes went out over the Bandwidth-limited link
+// (0 without a limit).
+func (z *Zuul) Sent() int64 { return z.thr.Sent() }
 
 // API is the tenant's API URL, what a source names.
 func (z *Zuul) API() string { return z.URL + "/api/tenant/" + z.opts.Tenant }
