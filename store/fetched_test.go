@@ -160,14 +160,14 @@ func TestPrune(t *testing.T) {
 	}
 }
 
-// TestUpgradeFromV5: a store of version 5 gains the columns and table of
-// version 6, its builds kept.
-func TestUpgradeFromV5(t *testing.T) {
+// TestUpgradeFromV6: a store of version 6 gains the columns and table of
+// version 7, its builds kept.
+func TestUpgradeFromV6(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "logs.db")
 	storeWithBuilds(t, path, 3)
 	db, err := sql.Open("sqlite", path)
 	must(t, err)
-	_, err = db.Exec(`DROP INDEX builds_origin; DROP TABLE coverage; ALTER TABLE builds DROP COLUMN logs; ALTER TABLE builds DROP COLUMN origin; PRAGMA user_version = 5`)
+	_, err = db.Exec(`DROP INDEX builds_origin; DROP TABLE coverage; ALTER TABLE builds DROP COLUMN logs; ALTER TABLE builds DROP COLUMN origin; PRAGMA user_version = 6`)
 	must(t, err)
 	db.Close()
 	st, err := Open(context.Background(), path)

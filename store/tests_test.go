@@ -78,7 +78,8 @@ func TestUpgradeFillsTestResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("DROP TABLE test_results; DROP TABLE test_totals; PRAGMA user_version = 5"); err != nil {
+	if _, err := db.Exec("DROP TABLE test_results; DROP TABLE test_totals; DROP INDEX builds_origin; DROP TABLE coverage; " +
+		"ALTER TABLE builds DROP COLUMN logs; ALTER TABLE builds DROP COLUMN origin; PRAGMA user_version = 5"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
