@@ -20,6 +20,8 @@ type Report struct {
 	Pipelines     []string      `json:"pipelines"`
 	Bugs          []BugReport   `json:"bugs"`
 	Uncategorized Uncategorized `json:"uncategorized"`
+	// Totals are the window's builds overall: the denominators.
+	Totals Totals `json:"totals"`
 	// Stale are the ids of queries with no hit in the window, historical
 	// ones aside: those are not expected to find today's builds.
 	Stale []string `json:"stale"`
@@ -184,6 +186,20 @@ type DayCount struct {
 	Fails int    `json:"fails"`
 }
 
+// Totals are the builds of the window and of its last 24 hours: run
+// (every build, whatever its result; nil when the backend cannot tell),
+// failed, and explained by a known bug; NoLogs counts the failed builds no
+// query explains whose logs the backend does not hold (Build.Logs).
+type Totals struct {
+	Runs        *int `json:"runs"`
+	Runs24      *int `json:"runs24"`
+	Failed      int  `json:"failed"`
+	Failed24    int  `json:"failed24"`
+	Explained   int  `json:"explained"`
+	Explained24 int  `json:"explained24"`
+	NoLogs      int  `json:"no_logs"`
+}
+
 // Uncategorized are the failed builds of the window no query matches.
 type Uncategorized struct {
 	// Rate is the share of failed builds some query explains, 0..1.
@@ -194,6 +210,10 @@ type Uncategorized struct {
 	// Error is why the backend could not list the failed builds: the
 	// numbers above are then unknown ("" when it could).
 	Error string `json:"error,omitempty"`
+	// NoLogs are the failed builds no query matches whose logs the
+	// backend does not hold (their log server failed, or they published
+	// none), newest first: no query could have explained them.
+	NoLogs []Build `json:"no_logs"`
 }
 
 // UncategorizedJob is one job's failures.
@@ -202,7 +222,8 @@ type UncategorizedJob struct {
 	Failed     int     `json:"failed"`
 	Classified int     `json:"classified"`
 	Rate       float64 `json:"rate"`
-	Builds     []Build `json:"builds"` // the unexplained ones, newest first
+	Builds     []Build `json:"builds"` // the unexplained ones with logs, newest first
+	NoLogs     int     `json:"no_logs"`
 }
 
 // Group is the failed builds of one job or one project.
@@ -214,10 +235,14 @@ type Group struct {
 	Runs   *int `json:"runs"`
 	Runs24 *int `json:"runs24"`
 	// Failed builds, and of them those a known bug explains.
-	Failed    int     `json:"failed"`
-	Failed24  int     `json:"failed24"`
-	Explained int     `json:"explained"`
-	Rate      float64 `json:"rate"` // Explained / Failed
+	Failed      int     `json:"failed"`
+	Failed24    int     `json:"failed24"`
+	Explained   int     `json:"explained"`
+	Explained24 int     `json:"explained24"`
+	Rate        float64 `json:"rate"` // Explained / Failed
+	// NoLogs counts its failed builds no query explains whose logs the
+	// backend does not hold; they are not among the unexplained.
+	NoLogs int `json:"no_logs"`
 	// Bugs are the known bugs behind its failures, most first.
 	Bugs []GroupBug `json:"bugs"`
 	// Daily: failed and explained builds per day of Report.Days.

@@ -34,9 +34,16 @@ func groups(key func(recheckgen.Build) string, win recheckgen.Window, days []str
 		}
 		if classified[b.UUID] {
 			g.Explained++
+			if !b.Start.Before(since24) {
+				g.Explained24++
+			}
 			if i >= 0 {
 				g.DailyExplained[i]++
 			}
+			continue
+		}
+		if b.Logs != "" {
+			g.NoLogs++
 			continue
 		}
 		g.UnexplainedTotal++
@@ -119,6 +126,16 @@ func SetRuns(r *recheckgen.Report, all []recheckgen.Build) {
 		sortGroups(gs)
 		return gs
 	}
+	n, n24 := 0, 0
+	for _, b := range all {
+		if !b.Start.Before(r.Window.Start) && b.Start.Before(r.Window.End) {
+			n++
+			if !b.Start.Before(since24) {
+				n24++
+			}
+		}
+	}
+	r.Totals.Runs, r.Totals.Runs24 = &n, &n24
 	r.Jobs = set(r.Jobs, func(b recheckgen.Build) string { return b.Job })
 	r.Projects = set(r.Projects, func(b recheckgen.Build) string { return b.Project })
 }

@@ -77,6 +77,7 @@ func Make(win recheckgen.Window, results []Result, failed []recheckgen.Build, op
 	}
 	sort.SliceStable(r.Bugs, func(i, j int) bool { return ranks(r.Bugs[i], r.Bugs[j]) })
 	r.Uncategorized = uncategorized(failed, classified)
+	r.Totals = totals(win, failed, classified)
 	r.Jobs = groups(func(b recheckgen.Build) string { return b.Job }, win, r.Days, results, failed, classified, opts)
 	r.Projects = groups(func(b recheckgen.Build) string { return b.Project }, win, r.Days, results, failed, classified, opts)
 	return r
@@ -249,8 +250,32 @@ func cut(s string, n int) string {
 	return s
 }
 
+// totals counts the window's failed builds and those explained, overall;
+// builds run are not known here (see SetRuns).
+func totals(win recheckgen.Window, failed []recheckgen.Build, classified map[string]bool) recheckgen.Totals {
+	since24 := win.End.Add(-24 * time.Hour)
+	var t recheckgen.Totals
+	for _, b := range failed {
+		recent := !b.Start.Before(since24)
+		t.Failed++
+		if recent {
+			t.Failed24++
+		}
+		switch {
+		case classified[b.UUID]:
+			t.Explained++
+			if recent {
+				t.Explained24++
+			}
+		case b.Logs != "":
+			t.NoLogs++
+		}
+	}
+	return t
+}
+
 func uncategorized(failed []recheckgen.Build, classified map[string]bool) recheckgen.Uncategorized {
-	u := recheckgen.Uncategorized{Failed: len(failed), Jobs: []recheckgen.UncategorizedJob{}}
+	u := recheckgen.Uncategorized{Failed: len(failed), Jobs: []recheckgen.UncategorizedJob{}, NoLogs: []recheckgen.Build{}}
 	byJob := map[string]*recheckgen.UncategorizedJob{}
 	for _, b := range failed {
 		j := byJob[b.Job]
@@ -262,6 +287,12 @@ func uncategorized(failed []recheckgen.Build, classified map[string]bool) rechec
 		if classified[b.UUID] {
 			j.Classified++
 			u.Classified++
+			continue
+		}
+		if b.Logs != "" {
+			// Nothing to explain it by: listed apart.
+			j.NoLogs++
+			u.NoLogs = append(u.NoLogs, b)
 			continue
 		}
 		j.Builds = append(j.Builds, b)

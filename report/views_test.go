@@ -153,6 +153,43 @@ func TestGroups(t *testing.T) {
 	if fmt.Sprint(runs) != "map[grenade:1/0 nova-live-migration:2/1 tempest-full-py3:4/3]" {
 		t.Errorf("runs per job %v", runs)
 	}
+	tot := r.Totals
+	if *tot.Runs != 7 || *tot.Runs24 != 4 || tot.Failed != 5 || tot.Failed24 != 3 || tot.Explained != 4 || tot.Explained24 != 3 || tot.NoLogs != 0 {
+		t.Errorf("totals: runs %d/%d %+v", *tot.Runs, *tot.Runs24, tot)
+	}
+}
+
+// TestNoLogs: a failed build no query explains and whose logs the backend
+// does not hold is listed apart, not among the unexplained: nothing could
+// explain it; one a query matched anyway (some of its logs were read)
+// counts as explained.
+func TestNoLogs(t *testing.T) {
+	results, failed := fixture()
+	failed[4].Logs = recheckgen.LogsMissing // f5: unexplained
+	failed[0].Logs = recheckgen.LogsMissing // f1: spiky matched it
+	r := Make(win, results, failed, DefaultOptions(end))
+	u := r.Uncategorized
+	if len(u.NoLogs) != 1 || u.NoLogs[0].UUID != "f5" || u.Failed != 5 || u.Classified != 4 {
+		t.Errorf("uncategorized: %d failed, %d classified, no logs %+v", u.Failed, u.Classified, u.NoLogs)
+	}
+	for _, j := range u.Jobs {
+		for _, b := range j.Builds {
+			if b.UUID == "f5" {
+				t.Errorf("%s lists f5 as unexplained", j.Job)
+			}
+		}
+		if j.Job == "tempest-full-py3" && j.NoLogs != 1 {
+			t.Errorf("%s: %d without logs", j.Job, j.NoLogs)
+		}
+	}
+	for _, g := range r.Jobs {
+		if g.Name == "tempest-full-py3" && (g.NoLogs != 1 || g.UnexplainedTotal != 0 || g.Explained != 2) {
+			t.Errorf("job group %+v", g)
+		}
+	}
+	if r.Totals.NoLogs != 1 || r.Totals.Explained != 4 || r.Totals.Runs != nil {
+		t.Errorf("totals %+v", r.Totals)
+	}
 }
 
 // TestTests: per test runs, failures, rate, jobs, daily series and the

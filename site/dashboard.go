@@ -33,6 +33,8 @@ type dashboardView struct {
 	Pages         []navItem
 	Offset        int
 	Uncategorized recheckgen.Uncategorized
+	// Totals are the window's builds run, failed and explained.
+	Totals recheckgen.Totals
 	// QuietSections: runbook sections whose bugs have been silent for
 	// QuietDays (the first page of all pipelines' dashboard).
 	QuietSections []recheckgen.QuietSection
@@ -68,7 +70,8 @@ func (s *site) dashboards() error {
 			if n > 1 {
 				title += fmt.Sprintf(" (page %d)", n)
 			}
-			v := dashboardView{page: s.page(title, rel), View: view, Offset: (n - 1) * perPage, Uncategorized: r.Uncategorized}
+			v := dashboardView{page: s.page(title, rel), View: view, Offset: (n - 1) * perPage, Uncategorized: r.Uncategorized,
+				Totals: r.Totals}
 			for _, x := range views {
 				label := "All pipelines"
 				if x != "" {

@@ -144,9 +144,17 @@ var funcs = template.FuncMap{
 	"statusKey": chart.StatusKey,
 	"add":       func(a, b int) int { return a + b },
 	"div":       func(a, b int) float64 { return float64(a) / float64(max(b, 1)) },
-	"day":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
-	"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"short":     shortTest,
+	// num is a count that may be unknown (nil): 0 then; test with
+	// `with` first.
+	"num": func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"day":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+	"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"short": shortTest,
 	// runbookHref links a runbook reference (page.md#anchor) from the
 	// site's root.
 	"runbookHref": func(ref string) string {

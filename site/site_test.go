@@ -3,6 +3,7 @@ package site
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/chart"
+	"github.com/recheckgen/recheckgen/report"
 )
 
 // TestPages checks each kind of page for what a reader needs from it.
@@ -414,4 +416,44 @@ func TestPageWeight(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// TestDenominators: where the backend knows every build, the dashboard and
+// each job's page say how many ran beside how many failed and were
+// explained, in the window and its last day; failed builds without logs
+// are listed apart on the uncategorized page.
+func TestDenominators(t *testing.T) {
+	in := richInput(t)
+	r := in.Report
+	var all []recheckgen.Build
+	for i := 0; i < 12; i++ {
+		all = append(all, recheckgen.Build{UUID: fmt.Sprintf("r%02d", i), Job: "tempest-full-py3", Project: "openstack/nova", Result: "SUCCESS",
+			Voting: true, Start: r.Window.End.Add(-time.Duration(i*9+1) * time.Hour)})
+	}
+	report.SetRuns(r, all)
+	missing := recheckgen.Build{UUID: "lm1", Job: "grenade", Result: "FAILURE", Logs: recheckgen.LogsMissing, Start: r.Window.End.Add(-time.Hour),
+		LogURL: "https://logs.example.org/lm1/"}
+	r.Uncategorized.NoLogs = append(r.Uncategorized.NoLogs, missing)
+	r.Totals.NoLogs = 1
+	dir := render(t, in)
+	index := read(t, dir, "index.html")
+	for _, want := range []string{"Builds in the 10-day window: <strong>12</strong> run", fmt.Sprintf("<strong>%d</strong> failed", r.Totals.Failed),
+		fmt.Sprintf("<strong>%d</strong> explained by a known bug, 1 failed without logs to read", r.Totals.Explained), "3 run, "} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	job := read(t, dir, "jobs/tempest-full-py3.html")
+	for _, want := range []string{"<strong>12</strong> in 10 days, 3 in the last 24 hours", "of the builds run", "in the last 24 hours; "} {
+		if !strings.Contains(job, want) {
+			t.Errorf("jobs/tempest-full-py3.html lacks %q", want)
+		}
+	}
+	if strings.Contains(read(t, dir, "jobs/index.html"), "not known") {
+		t.Error("jobs/index.html says builds run are not known")
+	}
+	u := read(t, dir, "uncategorized.html")
+	if !strings.Contains(u, `<h2 id="no-logs">`) || !strings.Contains(u, "lm1") || !strings.Contains(u, "logs missing") {
+		t.Errorf("uncategorized.html does not list the build without logs")
+	}
 }

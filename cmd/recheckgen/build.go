@@ -98,9 +98,14 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %v\n", err)
 		return exitFail
 	}
-	fmt.Fprintf(e.stderr, "built %s: %d pages, %d known bugs, %d uncategorized failures (%.0f%% classified) in %.1fs\n",
-		cfg.Dirs.Public, pages, len(in.Report.Bugs), in.Report.Uncategorized.Failed-in.Report.Uncategorized.Classified,
-		100*in.Report.Uncategorized.Rate, time.Since(start).Seconds())
+	u := in.Report.Uncategorized
+	noLogs := ""
+	if n := len(u.NoLogs); n > 0 {
+		noLogs = fmt.Sprintf(" and %d failed without logs", n)
+	}
+	fmt.Fprintf(e.stderr, "built %s: %d pages, %d known bugs, %d uncategorized failures%s (%.0f%% classified) in %.1fs\n",
+		cfg.Dirs.Public, pages, len(in.Report.Bugs), u.Failed-u.Classified-len(u.NoLogs), noLogs,
+		100*u.Rate, time.Since(start).Seconds())
 	if len(failed) > 0 {
 		for _, f := range failed {
 			fmt.Fprintf(e.stderr, "query failed: %s\n", f)

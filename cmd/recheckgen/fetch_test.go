@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/recheckgen/recheckgen/fetch"
 	"github.com/recheckgen/recheckgen/internal/replay"
@@ -68,6 +69,15 @@ sources:
 // second run holds them all; build then publishes the site from them.
 func TestFetchCommand(t *testing.T) {
 	z, j, n := replayCorpus(t)
+	// One failed build's log server fails: it is stored, logs missing.
+	var victim *replay.Build
+	for _, b := range z.Builds() {
+		if b.Result == "FAILURE" {
+			victim = b
+			break
+		}
+	}
+	z.Inject(replay.Prefix("/logs/"+victim.UUID+"/"), replay.Fault{Status: 503})
 	cfg, _, public := sourcesProject(t, fmt.Sprintf("  - zuul: %s\n    success_logs_percent: 0\n  - jenkins: %s/view/all/\n", z.API(), j.URL))
 	code, out, errOut := runCmd(t, "fetch", "--config", cfg)
 	want := fmt.Sprintf("zuul %s: %d build(s) listed on 1 page(s), 0 held already; fetched %d (", z.API(), n, n)
@@ -84,8 +94,46 @@ func TestFetchCommand(t *testing.T) {
 	if code != exitOK || !strings.Contains(errOut, "built "+public) {
 		t.Fatalf("build: %d\n%s\n%s", code, out, errOut)
 	}
-	if _, err := os.Stat(filepath.Join(public, "index.html")); err != nil {
-		t.Error(err)
+	// Every build of both sources was listed: builds run are known, on
+	// the dashboard, per job; the build without logs is listed apart.
+	read := func(name string) string {
+		data, err := os.ReadFile(filepath.Join(public, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	var rep struct {
+		Window struct{ Start, End time.Time }
+		Totals struct{ Runs *int }
+	}
+	if err := json.Unmarshal([]byte(read("data/report.json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// The site counts voting builds (Jenkins jobs all vote) of the window.
+	runs := 0
+	for _, b := range z.Builds() {
+		if !b.Start.Before(rep.Window.Start) && b.Start.Before(rep.Window.End) {
+			runs++ // Jenkins'
+			if string(b.Record["voting"]) == "true" {
+				runs++
+			}
+		}
+	}
+	if rep.Totals.Runs == nil || *rep.Totals.Runs != runs {
+		t.Errorf("report.json: %v builds run, runs %d", rep.Totals.Runs, runs)
+	}
+	if index := read("index.html"); !strings.Contains(index, fmt.Sprintf("window: <strong>%d</strong> run", runs)) {
+		t.Errorf("the dashboard does not say %d builds ran:\n%s", runs, index)
+	}
+	if job := read("jobs/index.html"); strings.Contains(job, "not known") {
+		t.Errorf("jobs/index.html: builds run not known")
+	}
+	if u := read("uncategorized.html"); !strings.Contains(u, `id="no-logs"`) || !strings.Contains(u, victim.UUID[:7]) || !strings.Contains(u, "logs missing") {
+		t.Errorf("uncategorized.html does not list %s as logs missing", victim.UUID)
+	}
+	if !strings.Contains(out+errOut, "logs missing: "+victim.UUID) && !strings.Contains(errOut, "and 1 failed without logs") {
+		t.Errorf("the build's summary does not name the build without logs:\n%s", errOut)
 	}
 }
 
