@@ -329,7 +329,8 @@ func (r *run) fetch(ctx context.Context) error {
 	}
 	queue := make(chan listed)
 	var wg sync.WaitGroup
-	var stored sync.Map // uuid → true when its directory is in the cache
+	// Two builds per request slot: one downloads while the other lists
+	// its files, writes and syncs.
 	workers := r.opts.PerHost * 2
 	var left atomic.Int64
 	for range workers {
@@ -341,16 +342,17 @@ func (r *run) fetch(ctx context.Context) error {
 					left.Add(1)
 					continue
 				}
-				if r.fetchBuild(ctx, b) {
-					stored.Store(b.b.UUID, true)
-				} else {
+				if !r.fetchBuild(ctx, b) {
 					left.Add(1)
 				}
 			}
 		}()
 	}
+	// The span this listing vouches for: from since (or the span it
+	// joins) to when it started, or to the start of a build still
+	// running, which is not stored yet.
 	listedAt := time.Now()
-	covTo := listedAt
+	covTo := now
 	covFrom := since
 	listErr := r.src.list(ctx, since, func(p page) (bool, error) {
 		r.mu.Lock()

@@ -297,6 +297,9 @@ func (j *jenkinsSource) list(ctx context.Context, since time.Time, visit func(pa
 }
 
 func (j *jenkinsSource) files(ctx context.Context, b listed, want func(string) bool) ([]Remote, []string, error) {
+	if !want(jenkins.ConsoleName) {
+		return nil, nil, nil // the globs read no console: nothing to fetch
+	}
 	return []Remote{{Path: jenkins.ConsoleName, URL: b.console, Size: -1}}, nil, nil
 }
 
