@@ -156,6 +156,16 @@ func TestFaults(t *testing.T) {
 			z.Missing(b[0].UUID, "job-output.txt")
 			z.Missing(b[0].UUID, "job-output.txt.gz")
 		}, check{missing: 1, warning: "logs missing: no manifest, and none of the known names"}},
+		{"a log_url pointing at a job's html/ report, no manifest artifact", func(z *replay.Zuul, b []*replay.Build, _ *Options) {
+			// A docs job's log_url names the report it published inside its
+			// logs: the manifest is at the root above it.
+			z.SetField(b[0].UUID, "log_url", `"`+z.LogURL(b[0].UUID)+`html/"`)
+			z.SetField(b[0].UUID, "artifacts", "[]")
+		}, check{held: true, cached: func(t *testing.T, dir string) {
+			if p, _ := filepath.Glob(filepath.Join(dir, "*", "*", "*", "zuul-info", "inventory.yaml")); len(p) != 4 {
+				t.Errorf("%d inventories fetched, want 4: the html/ build's logs were not found", len(p))
+			}
+		}}},
 		{"null log_url", func(z *replay.Zuul, b []*replay.Build, _ *Options) {
 			z.SetField(b[0].UUID, "log_url", "null")
 			z.SetField(b[0].UUID, "artifacts", "[]")
