@@ -231,7 +231,11 @@ func fetchBar(w io.Writer) func(fetch.Progress) {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
-	start := time.Now()
+	return drawFetch(w, time.Now())
+}
+
+// drawFetch draws the bar on w, the rate counted from start.
+func drawFetch(w io.Writer, start time.Time) func(fetch.Progress) {
 	var last time.Time
 	return func(p fetch.Progress) {
 		done := !p.Listing && p.Done == p.Queued
@@ -245,7 +249,7 @@ func fetchBar(w io.Writer) func(fetch.Progress) {
 		rate := float64(p.Bytes) / max(el, 1e-9)
 		eta := "?"
 		if p.Done > 0 && !p.Listing {
-			eta = (time.Duration(float64(p.Queued-p.Done)*el/float64(p.Done)) * time.Second / time.Second).Round(time.Second).String()
+			eta = time.Duration(float64(p.Queued-p.Done) * el / float64(p.Done) * float64(time.Second)).Round(time.Second).String()
 		}
 		listing := ""
 		if p.Listing {

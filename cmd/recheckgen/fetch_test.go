@@ -172,3 +172,23 @@ func TestDBNeverGetsTheSample(t *testing.T) {
 		t.Errorf("the sample was generated: %v", err)
 	}
 }
+
+// TestFetchBar: the progress bar shows builds fetched of those to fetch,
+// listed and held, bytes, rate and time left, redraws one line, and clears
+// it at the end.
+func TestFetchBar(t *testing.T) {
+	var b strings.Builder
+	draw := drawFetch(&b, time.Now().Add(-10*time.Second))
+	draw(fetch.Progress{Source: "zuul https://zuul.example.org/api/tenant/t", Listed: 40, Held: 10, Queued: 30, Done: 15, Bytes: 20e6})
+	out := b.String()
+	for _, want := range []string{"\r\033[K", "[===============               ] 15/30 builds (40 listed, 10 held), 20.0 MB, 2.0 MB/s, ETA 10s"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bar %q lacks %q", out, want)
+		}
+	}
+	b.Reset()
+	draw(fetch.Progress{Listed: 40, Held: 10, Queued: 30, Done: 30, Bytes: 30e6})
+	if !strings.HasSuffix(b.String(), "\r\033[K") {
+		t.Errorf("the last draw does not clear the line: %q", b.String())
+	}
+}
