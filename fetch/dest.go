@@ -44,6 +44,10 @@ type Stored struct {
 	Warnings []string `json:"warnings"`
 	// Detail is the destination's own account (a store.Summary).
 	Detail any `json:"-"`
+	// Written is what a Cluster destination then wrote to the cluster:
+	// Builds written, Skipped (held whole already), Failed documents
+	// refused, Bytes sent.
+	Written *Stored `json:"written,omitempty"`
 }
 
 // Store is the embedded store as a destination: Put ingests.
@@ -106,3 +110,28 @@ func isNotFound(err error) bool {
 	var se *httpclient.StatusError
 	return errors.As(err, &se) && (se.Code == http.StatusNotFound || se.Code == http.StatusGone)
 }
+
+// Cluster is a search cluster as a destination, filled the way
+// `recheckgen ingest --to opensearch` fills it: each build is stored in
+// the embedded store first (the staging store, which also keeps the
+// coverage and decides what is new), then Write copies to the cluster the
+// stored builds it does not hold whole (opensearch.Client.Write). Prune
+// empties the staging store; the cluster's daily indices are the
+// cluster's to expire.
+type Cluster struct {
+	Store
+	Write func(ctx context.Context) (Stored, error)
+}
+
+func (d Cluster) Put(ctx context.Context, dirs []string, origin string) (Stored, error) {
+	st, err := d.Store.Put(ctx, dirs, origin)
+	if err != nil {
+		return st, err
+	}
+	ws, err := d.Write(ctx)
+	st.Warnings = append(st.Warnings, ws.Warnings...)
+	st.Written = &ws
+	return st, err
+}
+
+var _ Destination = Cluster{}

@@ -55,6 +55,23 @@ func ensureSample(dir string, e *env) error {
 	return nil
 }
 
+// fillCluster brings the configured sources' new builds into the
+// cluster, through the embedded store at backend.sqlite.path (the staging
+// store, as ingest --to opensearch uses it), when any source is
+// configured.
+func fillCluster(ctx context.Context, cfg *config.Config, remote bool, e *env) error {
+	if len(plan(cfg, e, false)) == 0 {
+		return nil
+	}
+	st, err := openStoreFile(ctx, cfg.SQLite.Path, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	_, err = runSources(ctx, cfg, st, remote, e, e.stderr, 5)
+	return err
+}
+
 // openBackend opens the configured backend; remote says whether zuul and
 // jenkins sources are fetched first.
 func openBackend(ctx context.Context, cfg *config.Config, remote bool, e *env) (recheckgen.Backend, error) {
@@ -62,10 +79,8 @@ func openBackend(ctx context.Context, cfg *config.Config, remote bool, e *env) (
 	case "sqlite":
 		return openStore(ctx, cfg, remote, e)
 	case "opensearch":
-		for _, s := range cfg.Sources {
-			if s.Remote() && remote {
-				return nil, errors.New(errNoBulk)
-			}
+		if err := fillCluster(ctx, cfg, remote, e); err != nil {
+			return nil, err
 		}
 		return openSearch(cfg)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/fetch"
+	"github.com/recheckgen/recheckgen/opensearch"
 	"github.com/recheckgen/recheckgen/sample"
 	"github.com/recheckgen/recheckgen/store"
 	"github.com/recheckgen/recheckgen/zuul"
@@ -59,10 +60,6 @@ Examples:
 			if dl.Errors() > 0 {
 				return printDiags(e, dl)
 			}
-			if cfg.Backend.Type != "sqlite" {
-				fmt.Fprintln(e.stderr, "recheckgen fetch: "+errNoBulk)
-				return exitFail
-			}
 			ctx := context.Background()
 			st, err := openStoreFile(ctx, cfg.SQLite.Path, e)
 			if err != nil {
@@ -96,9 +93,6 @@ Examples:
 	},
 }
 
-// errNoBulk is why remote sources cannot feed the OpenSearch backend yet.
-const errNoBulk = "fetching into OpenSearch needs its bulk writer, which this version lacks: fetch into the embedded store (backend.type: sqlite)"
-
 // defaultSample is where the sample corpus goes when no source is
 // configured.
 const defaultSample = ".recheckgen/sample"
@@ -108,7 +102,7 @@ const defaultSample = ".recheckgen/sample"
 // sample of backend.sqlite.sample; with none, the sample corpus. The
 // sample never goes silently into a store named by --db: only when the
 // command line names it too.
-func plan(cfg *config.Config, e *env) []fetch.Spec {
+func plan(cfg *config.Config, e *env, notes bool) []fetch.Spec {
 	srcs := append([]config.Source(nil), cfg.Sources...)
 	for _, d := range cfg.SQLite.Ingest {
 		srcs = append(srcs, config.Source{Kind: "dir", Dir: d})
@@ -116,12 +110,15 @@ func plan(cfg *config.Config, e *env) []fetch.Spec {
 	if cfg.SQLite.Sample != "" {
 		srcs = append(srcs, config.Source{Kind: "sample", Dir: cfg.SQLite.Sample})
 	}
-	if len(srcs) == 0 && !cfg.ByFlag("backend.sqlite.sample") {
+	if len(srcs) == 0 && !cfg.ByFlag("backend.sqlite.sample") && cfg.Backend.Type == "sqlite" {
 		srcs = append(srcs, config.Source{Kind: "sample", Dir: defaultSample})
 	}
 	var out []fetch.Spec
 	for _, s := range srcs {
 		if s.Kind == "sample" && cfg.ByFlag("backend.sqlite.path") && !cfg.ByFlag("backend.sqlite.sample") && !cfg.ByFlag("sources") {
+			if !notes {
+				continue
+			}
 			fmt.Fprintf(e.stderr, "note: the sample corpus is not stored into %s, named by --db (add --sample %s to store it there)\n",
 				cfg.SQLite.Path, s.Dir)
 			continue
@@ -137,7 +134,7 @@ func plan(cfg *config.Config, e *env) []fetch.Spec {
 // unless remote), printing a summary per source to w.
 func runSources(ctx context.Context, cfg *config.Config, st *store.Store, remote bool, e *env, w io.Writer, maxWarnings int) (fetch.Summary, error) {
 	var specs []fetch.Spec
-	for _, s := range plan(cfg, e) {
+	for _, s := range plan(cfg, e, true) {
 		if s.Kind == "sample" {
 			if err := ensureSample(s.Dir, e); err != nil {
 				return fetch.Summary{}, err
@@ -158,8 +155,23 @@ func runSources(ctx context.Context, cfg *config.Config, st *store.Store, remote
 		Progress: fetchBar(e.rawErr),
 		Waiting:  func() { fmt.Fprintf(e.stderr, "waiting for another fetch using %s\n", cfg.Fetch.Cache) },
 	}
-	dest := fetch.Store{St: st, Opts: store.IngestOptions{Globs: cfg.SQLite.Globs, MaxFileBytes: int64(cfg.SQLite.MaxFileMiB) << 20,
+	var dest fetch.Destination = fetch.Store{St: st, Opts: store.IngestOptions{Globs: cfg.SQLite.Globs, MaxFileBytes: int64(cfg.SQLite.MaxFileMiB) << 20,
 		Progress: progressBar(e.rawErr, "ingest")}}
+	if cfg.Backend.Type == "opensearch" {
+		c, err := openSearch(cfg)
+		if err != nil {
+			return fetch.Summary{}, err
+		}
+		defer c.Close()
+		dest = fetch.Cluster{Store: dest.(fetch.Store), Write: func(ctx context.Context) (fetch.Stored, error) {
+			ws, err := c.Write(ctx, st, opensearch.WriteOptions{Prefix: cfg.OpenSearch.WritePrefix})
+			out := fetch.Stored{Builds: ws.Builds, Skipped: ws.Current, Failed: ws.Failed, Bytes: ws.Bytes, Warnings: []string{}}
+			for _, msg := range ws.Errors {
+				out.Warnings = append(out.Warnings, "refused by the cluster: "+msg)
+			}
+			return out, err
+		}}
+	}
 	sum, err := fetch.Run(ctx, specs, dest, opts)
 	for _, s := range sum.Sources {
 		printSource(w, s, maxWarnings)
@@ -184,11 +196,18 @@ func literal(globs []string) []string {
 }
 
 func printSource(w io.Writer, s fetch.SourceSummary, maxWarnings int) {
+	written := func() {
+		if c := s.Stored.Written; c != nil {
+			fmt.Fprintf(w, "  to the cluster: wrote %d build(s), %.1f MB; %d held whole already, %d document(s) refused\n",
+				c.Builds, float64(c.Bytes)/1e6, c.Skipped, c.Failed)
+		}
+	}
 	if s.Kind != "zuul" && s.Kind != "jenkins" {
 		// A local source: its ingest says it all.
 		if d, ok := s.Stored.Detail.(store.Summary); ok && (d.Builds > 0 || len(d.Warnings) > 0) {
 			printIngest(w, d, maxWarnings)
 		}
+		written()
 		return
 	}
 	{
@@ -201,6 +220,7 @@ func printSource(w io.Writer, s fetch.SourceSummary, maxWarnings int) {
 		}
 		fmt.Fprintln(w)
 	}
+	written()
 	if s.Err != "" {
 		fmt.Fprintf(w, "  error: %s\n", s.Err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen/fetch"
+	"github.com/recheckgen/recheckgen/internal/opensearchtest"
 	"github.com/recheckgen/recheckgen/internal/replay"
 	"github.com/recheckgen/recheckgen/sample"
 )
@@ -190,5 +191,35 @@ func TestFetchBar(t *testing.T) {
 	draw(fetch.Progress{Listed: 40, Held: 10, Queued: 30, Done: 30, Bytes: 30e6})
 	if !strings.HasSuffix(b.String(), "\r\033[K") {
 		t.Errorf("the last draw does not clear the line: %q", b.String())
+	}
+}
+
+// TestFetchIntoCluster: with the OpenSearch backend, fetched builds go to
+// the cluster through the bulk writer (by way of the staging store), a
+// second fetch writes nothing again, and build reads the site from the
+// cluster.
+func TestFetchIntoCluster(t *testing.T) {
+	z, _, _ := replayCorpus(t)
+	srv := opensearchtest.New(t)
+	cfg, _, public := sourcesProject(t, fmt.Sprintf("  - zuul: %s\n", z.API()))
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "report:\n  max_lag: 0s\n")
+	f.Close()
+	args := []string{"--config", cfg, "--backend", "opensearch", "--opensearch-url", srv.URL}
+	code, out, errOut := runCmd(t, append([]string{"fetch"}, args...)...)
+	if code != exitOK || !strings.Contains(out, "to the cluster: wrote") || srv.Docs("logstash-logs-*") == 0 {
+		t.Fatalf("fetch into a cluster: %d\n%s\n%s", code, out, errOut)
+	}
+	docs := srv.Docs("logstash-logs-*")
+	code, out, _ = runCmd(t, append([]string{"fetch"}, args...)...)
+	if code != exitOK || !strings.Contains(out, "to the cluster: wrote 0 build(s)") || srv.Docs("logstash-logs-*") != docs {
+		t.Errorf("second fetch: %d\n%s", code, out)
+	}
+	code, _, errOut = runCmd(t, append([]string{"build"}, args...)...)
+	if code != exitOK || !strings.Contains(errOut, "built "+public) {
+		t.Errorf("build from the cluster: %d\n%s", code, errOut)
 	}
 }
