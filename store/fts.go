@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -263,6 +264,10 @@ type indexer struct {
 	errc  chan error
 	ended bool // errc was read, into err
 	err   error
+	// pass is held through each indexing pass: whoever else holds it
+	// knows the indexer reads no snapshot of either file (see
+	// writer.checkpoint).
+	pass sync.Mutex
 }
 
 func (s *Store) startIndexer(ctx context.Context) *indexer {
@@ -315,7 +320,10 @@ func (s *Store) runIndexer(ctx context.Context, ix *indexer) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if err := indexPass(ctx, conn); err != nil {
+		ix.pass.Lock()
+		err := indexPass(ctx, conn)
+		ix.pass.Unlock()
+		if err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
 		if last {

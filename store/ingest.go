@@ -58,11 +58,12 @@ type Summary struct {
 // checkpointEvery is how much log text the writer stores between WAL
 // checkpoints. Left to SQLite, an ingest's WAL would grow to 200 MB and be
 // copied into the files when the store closes, after the ingest; copied
-// as it goes, by the writer (the indexer is the slower of the two), the
-// WAL stays small and the indexer's page lookups in it stay cheap.
+// as it goes, by the writer (the indexer is the slower of the two), and
+// restarted (see writer.checkpoint), each WAL stays within what this much
+// text writes, and the indexer's page lookups in it stay cheap.
 // (BenchmarkIngestVsNative chose the size: twice and half as often were
-// slower.)
-const checkpointEvery = 16 << 20
+// slower.) A variable for tests.
+var checkpointEvery int64 = 16 << 20
 
 // chunkLines is how many lines travel from a reader to the writer at once:
 // big enough to batch inserts, small enough to bound memory.
@@ -191,7 +192,7 @@ func (s *Store) write(ctx context.Context, jobs []buildJob, opts IngestOptions, 
 		}
 		ix.committed()
 		if sum.Bytes-checkpointed >= checkpointEvery {
-			if err = w.checkpoint(ctx); err != nil {
+			if err = w.checkpoint(ctx, ix); err != nil {
 				break
 			}
 			checkpointed = sum.Bytes

@@ -32,9 +32,26 @@ func (s *Store) newWriter(ctx context.Context) (*writer, error) {
 	return w, nil
 }
 
-// checkpoint copies what both files' WALs hold into the files, as far as
+// checkpoint copies what both files' WALs hold into the files, and
+// arranges for both WALs to start again from their beginning: SQLite
+// restarts a WAL at the next write once every frame is copied and no
+// reader still reads from it. The indexer nearly always holds a snapshot
+// of the store (it reads the lines it indexes), so the frames written
+// since its pass began can only be copied, and the WAL restarted, between
+// two of its passes. The bulk is copied first, beside the indexer; then
+// the indexer waits between passes while the rest is.
+func (w *writer) checkpoint(ctx context.Context, ix *indexer) error {
+	if err := w.checkpointPassive(ctx); err != nil {
+		return err
+	}
+	ix.pass.Lock()
+	defer ix.pass.Unlock()
+	return w.checkpointPassive(ctx)
+}
+
+// checkpointPassive copies what both WALs hold into the files, as far as
 // no reader still needs it, without waiting for any.
-func (w *writer) checkpoint(ctx context.Context) error {
+func (w *writer) checkpointPassive(ctx context.Context) error {
 	for _, schema := range []string{"main", "fts"} {
 		if _, err := w.conn.ExecContext(ctx, "PRAGMA "+schema+".wal_checkpoint(PASSIVE)"); err != nil {
 			return fmt.Errorf("checkpoint %s: %w", schema, err)
