@@ -220,31 +220,46 @@ func (s *Store) index(ctx context.Context) error {
 	return s.startIndexer(ctx).finish()
 }
 
-// indexPass indexes the lines committed since the last pass, in one
-// transaction.
-func indexPass(ctx context.Context, conn *sql.Conn) error {
+// passLines is the most lines one indexing pass indexes. A pass is one
+// transaction, which the index's WAL holds whole until it commits: during
+// an ingest a pass indexes a build or a few, but completing the index
+// after an interrupted ingest, or rebuilding it, would otherwise be one
+// transaction over the whole store. A variable for tests.
+var passLines int64 = 1 << 18
+
+// indexPass indexes the lines committed since the last pass, up to
+// passLines of them, in one transaction. more reports that committed
+// lines remain.
+func indexPass(ctx context.Context, conn *sql.Conn) (more bool, err error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer tx.Rollback()
 	if err := lockForWrite(ctx, tx, "fts"); err != nil {
-		return err
+		return false, err
 	}
-	var done, top int64
-	if err := tx.QueryRowContext(ctx, "SELECT value, (SELECT COALESCE(MAX(id), 0) FROM main.lines) FROM fts.meta WHERE key = 'indexed'").Scan(&done, &top); err != nil {
-		return err
+	var done, last int64
+	if err := tx.QueryRowContext(ctx, "SELECT value, (SELECT COALESCE(MAX(id), 0) FROM main.lines) FROM fts.meta WHERE key = 'indexed'").Scan(&done, &last); err != nil {
+		return false, err
 	}
-	if top <= done {
-		return nil
+	if last <= done {
+		return false, nil
+	}
+	top := last
+	if last-done > passLines { // ids have gaps (lines deleted by forced re-ingests): count lines
+		err := tx.QueryRowContext(ctx, "SELECT id FROM main.lines WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?", done, passLines-1).Scan(&top)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO fts.lines_fts(rowid, message) SELECT id, message FROM main.lines WHERE id > ? AND id <= ?", done, top); err != nil {
-		return err
+		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE fts.meta SET value = ? WHERE key = 'indexed'", top); err != nil {
-		return err
+		return false, err
 	}
-	return tx.Commit()
+	return top < last, tx.Commit()
 }
 
 // lockForWrite makes tx a write transaction on schema before it reads.
@@ -311,22 +326,34 @@ func (s *Store) runIndexer(ctx context.Context, ix *indexer) error {
 		return err
 	}
 	defer conn.Close()
+	more, last := false, false
 	for {
-		last := false
-		select {
-		case <-ix.kick:
-		case <-ix.done:
-			last = true
-		case <-ctx.Done():
-			return ctx.Err()
+		if !more && !last {
+			select {
+			case <-ix.kick:
+			case <-ix.done:
+				last = true
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		ix.pass.Lock()
-		err := indexPass(ctx, conn)
+		more, err = indexPass(ctx, conn)
 		ix.pass.Unlock()
 		if err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
-		if last {
+		if more {
+			// A full pass: copy its frames into the index file now, so
+			// that the next pass restarts the WAL (no writer may be
+			// checkpointing, as during Open).
+			if _, err := conn.ExecContext(ctx, "PRAGMA fts.wal_checkpoint(PASSIVE)"); err != nil {
+				return fmt.Errorf("index: checkpoint: %w", err)
+			}
+		} else if last {
 			return nil
 		}
 	}
