@@ -22,7 +22,7 @@ import (
 type IngestOptions struct {
 	Globs   []string // log files to read (see ValidateGlobs)
 	Force   bool     // re-ingest builds already stored
-	Workers int      // log readers running at once; the CPU count when 0
+	Workers int      // log readers running at once; the CPU count, at most maxReaders, when 0
 	// Progress, when set, is called after each build directory.
 	Progress func(Progress)
 	// Now is the clock build times are checked against (CheckTime); the
@@ -65,9 +65,18 @@ type Summary struct {
 // slower.) A variable for tests.
 var checkpointEvery int64 = 16 << 20
 
-// chunkLines is how many lines travel from a reader to the writer at once:
-// big enough to batch inserts, small enough to bound memory.
-const chunkLines = 2048
+// chunkLines and chunkBytes bound the lines that travel from a reader to
+// the writer at once: enough to batch inserts, little enough to bound
+// memory whatever the lines' length. A reader gets ahead of the writer by
+// at most its channel's items (see Ingest).
+const (
+	chunkLines = 2048
+	chunkBytes = 256 << 10
+)
+
+// maxReaders bounds the default number of readers: parsing costs far less
+// than storing, and each reader holds up to a build's channel of chunks.
+const maxReaders = 4
 
 // chunks recycles the line buffers readers fill and the writer empties:
 // a fresh one per file would allocate more than the logs hold.
@@ -108,7 +117,7 @@ type buildJob struct {
 }
 
 // Ingest stores every build directory found below dirs. Readers parse log
-// files on all cores while one writer stores each build in its own
+// files on several cores while one writer stores each build in its own
 // transaction, so a crash or a bad file never leaves a build half-written,
 // and an indexer adds the builds committed to the full-text index.
 func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (Summary, error) {
@@ -121,7 +130,7 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 		return Summary{}, err
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = runtime.NumCPU()
+		opts.Workers = min(runtime.NumCPU(), maxReaders)
 	}
 	builds, warns, err := discover(dirs)
 	if err != nil {
@@ -131,13 +140,33 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	jobs := make([]buildJob, len(builds))
+	// Jobs go to the readers and, in the same order, to the writer; a
+	// job's channel is made when it is handed out, and at most Workers
+	// jobs wait for the writer, so the builds read ahead of it (and the
+	// channels) stay few however many the corpus holds.
+	workers := min(opts.Workers, max(len(builds), 1))
 	queue := make(chan buildJob)
-	for i, d := range builds {
-		jobs[i] = buildJob{dir: d, out: make(chan item, 8)}
-	}
+	order := make(chan buildJob, workers)
+	go func() {
+		defer close(queue)
+		defer close(order)
+		for _, d := range builds {
+			j := buildJob{dir: d, out: make(chan item, 8)}
+			select {
+			case order <- j:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case queue <- j:
+			case <-ctx.Done():
+				close(j.out) // the writer may wait on it
+				return
+			}
+		}
+	}()
 	var wg sync.WaitGroup
-	for w := 0; w < min(opts.Workers, max(len(jobs), 1)); w++ {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -146,24 +175,8 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 			}
 		}()
 	}
-	go func() {
-		defer close(queue)
-		for _, j := range jobs {
-			select {
-			case queue <- j:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	err = s.write(ctx, jobs, opts, &sum)
-	cancel()
-	for _, j := range jobs { // let blocked readers finish
-		go func(c chan item) {
-			for range c {
-			}
-		}(j.out)
-	}
+	err = s.write(ctx, order, len(builds), opts, &sum)
+	cancel() // readers still sending give up
 	wg.Wait()
 	s.invalidate()
 	if err == nil && sum.Builds > 0 {
@@ -178,7 +191,7 @@ func (s *Store) Ingest(ctx context.Context, dirs []string, opts IngestOptions) (
 // write stores the builds in order while an indexer indexes those
 // committed; it returns when every stored line is indexed. If the indexer
 // fails, it stops storing: what it stored is indexed by the next Open.
-func (s *Store) write(ctx context.Context, jobs []buildJob, opts IngestOptions, sum *Summary) error {
+func (s *Store) write(ctx context.Context, jobs <-chan buildJob, total int, opts IngestOptions, sum *Summary) error {
 	w, err := s.newWriter(ctx)
 	if err != nil {
 		return err
@@ -186,7 +199,9 @@ func (s *Store) write(ctx context.Context, jobs []buildJob, opts IngestOptions, 
 	defer w.close()
 	ix := s.startIndexer(ctx)
 	var checkpointed int64 // sum.Bytes at the last checkpoint
-	for i, j := range jobs {
+	i := 0
+	for j := range jobs {
+		i++
 		if err = w.store(ctx, j, opts.Origin, sum); err != nil || ix.failed() {
 			break
 		}
@@ -198,7 +213,7 @@ func (s *Store) write(ctx context.Context, jobs []buildJob, opts IngestOptions, 
 			checkpointed = sum.Bytes
 		}
 		if opts.Progress != nil {
-			opts.Progress(Progress{Done: i + 1, Total: len(jobs), Lines: sum.Lines, Bytes: sum.Bytes})
+			opts.Progress(Progress{Done: i, Total: total, Lines: sum.Lines, Bytes: sum.Bytes})
 		}
 	}
 	if ierr := ix.finish(); err == nil {
@@ -348,6 +363,7 @@ func errText(err error) string {
 type events struct {
 	last    int64 // time of the last stamped line
 	chunk   []lineRec
+	size    int // bytes of text in chunk
 	send    func(item) bool
 	ok      bool // false once send failed
 	pending bool
@@ -395,12 +411,13 @@ func (e *events) flush() error {
 	}
 	e.event.message = string(e.text)
 	e.chunk = append(e.chunk, e.event)
+	e.size += len(e.text)
 	e.pending = false
-	if len(e.chunk) == chunkLines {
+	if len(e.chunk) == chunkLines || e.size >= chunkBytes {
 		if e.ok = e.send(item{lines: e.chunk}); !e.ok {
 			return context.Canceled
 		}
-		e.chunk = getChunk()
+		e.chunk, e.size = getChunk(), 0
 	}
 	return nil
 }
