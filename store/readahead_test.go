@@ -41,11 +41,12 @@ func TestReadersStayNearTheWriter(t *testing.T) {
 	}
 }
 
-// TestChunksBoundedInBytes: long lines travel to the writer in chunks of
-// bounded size, not chunkLines of them at once.
+// TestChunksBoundedInBytes: long lines, and the test results read in
+// them, travel to the writer in chunks of bounded size, not chunkLines
+// (or testsChunk) of them at once.
 func TestChunksBoundedInBytes(t *testing.T) {
 	dir := t.TempDir()
-	line := "2026-11-20 10:00:01.000000 | " + strings.Repeat("x", 10000)
+	line := "2026-11-20 10:00:01.000000 | {0} tempest.api." + strings.Repeat("x", 10000) + " [1.0s] ... ok"
 	mustWrite(t, filepath.Join(dir, "job-output.txt"), []byte(strings.Repeat(line+"\n", 1000)))
 	st := openTest(t)
 	root, err := os.OpenRoot(dir)
@@ -53,19 +54,27 @@ func TestChunksBoundedInBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	largest, lines := 0, 0
+	var largest, lines, results, largestResults int
 	st.readFile(root, dir, "job-output.txt", time.Now(), time.Now(), 0, func(it item) bool {
 		size := 0
 		for _, l := range it.lines {
 			size += len(l.message)
 		}
 		largest, lines = max(largest, size), lines+len(it.lines)
+		size = 0
+		for _, r := range it.tests {
+			size += len(r.r.Test)
+		}
+		largestResults, results = max(largestResults, size), results+len(it.tests)
 		return true
 	})
-	if lines != 1000 {
-		t.Fatalf("%d lines read, want 1000", lines)
+	if lines != 1000 || results != 1000 {
+		t.Fatalf("%d lines and %d test results read, want 1000 of each", lines, results)
 	}
 	if largest > chunkBytes+len(line) {
 		t.Errorf("a chunk of %d bytes of lines travelled at once, want at most %d", largest, chunkBytes+len(line))
+	}
+	if largestResults > chunkBytes+len(line) {
+		t.Errorf("a chunk of test results naming %d bytes travelled at once, want at most %d", largestResults, chunkBytes+len(line))
 	}
 }

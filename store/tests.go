@@ -26,7 +26,9 @@ type totalsRec struct {
 	t      tempest.Totals
 }
 
-// testsChunk is how many results travel to the writer at once.
+// testsChunk is how many results travel to the writer at once, and
+// chunkBytes how much of their lines' text at most (a result's strings
+// come from its line, up to 1 MiB).
 const testsChunk = 1024
 
 // testRows is the writer's side: the INSERTs of results and totals.
@@ -208,6 +210,7 @@ type sqlConn interface {
 type testScan struct {
 	sc       tempest.Scanner
 	results  []testRec
+	size     int   // bytes of the results' lines
 	totalsAt []int // the line of each Totals block
 	send     func(item) bool
 }
@@ -215,11 +218,12 @@ type testScan struct {
 func (t *testScan) line(n int, line []byte, ts int64) error {
 	if r, ok := t.sc.Line(line); ok {
 		t.results = append(t.results, testRec{lineno: n, ts: ts, r: r})
-		if len(t.results) == testsChunk {
+		t.size += len(line)
+		if len(t.results) == testsChunk || t.size >= chunkBytes {
 			if !t.send(item{tests: t.results}) {
 				return context.Canceled
 			}
-			t.results = nil
+			t.results, t.size = nil, 0
 		}
 	}
 	if len(t.sc.Totals()) > len(t.totalsAt) {
