@@ -84,6 +84,14 @@ func copyDir(t testing.TB, from, to string) {
 
 var corpora sync.Map // builds → directory, made once per run
 
+// removeCorpora deletes the corpora made during the run.
+func removeCorpora() {
+	corpora.Range(func(_, dir any) bool {
+		os.RemoveAll(dir.(string))
+		return true
+	})
+}
+
 // corpus is a sample corpus of n builds, generated once per test run and
 // shared read-only.
 func corpus(t testing.TB, n int) string {
