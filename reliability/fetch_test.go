@@ -19,7 +19,7 @@ import (
 )
 
 // fetchTrials is how many times fetch is killed.
-const fetchTrials = 6
+const fetchTrials = 20
 
 // fetchProject is a project whose one source is the replay Zuul at api,
 // with its own store and cache.
@@ -107,11 +107,11 @@ func cachedBuilds(t testing.TB, dir string) map[string][]string {
 // complete build a second time, and ends with the store an uninterrupted
 // fetch makes.
 func TestFetchSurvivesSIGKILL(t *testing.T) {
-	bs, err := replay.Load(corpus(t, 20))
+	bs, err := replay.Load(corpus(t, 10))
 	if err != nil {
 		t.Fatal(err)
 	}
-	z := replay.NewZuul(t, bs, replay.ZuulOptions{Latency: 3 * time.Millisecond})
+	z := replay.NewZuul(t, bs, replay.ZuulOptions{Latency: time.Millisecond})
 	ref := fetchProject(t, z.API())
 	start := time.Now()
 	if r := run(t, ref.dir, time.Minute, nil, "fetch"); r.code != 0 {
