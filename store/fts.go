@@ -299,10 +299,14 @@ type indexer struct {
 	// knows the indexer reads no snapshot of either file (see
 	// writer.checkpoint).
 	pass sync.Mutex
+	// onPass, when set, is called after each pass that indexed lines.
+	onPass func()
 }
 
-func (s *Store) startIndexer(ctx context.Context) *indexer {
-	ix := &indexer{kick: make(chan struct{}, 1), done: make(chan struct{}), errc: make(chan error, 1)}
+func (s *Store) startIndexer(ctx context.Context) *indexer { return s.startIndexerWith(ctx, nil) }
+
+func (s *Store) startIndexerWith(ctx context.Context, onPass func()) *indexer {
+	ix := &indexer{kick: make(chan struct{}, 1), done: make(chan struct{}), errc: make(chan error, 1), onPass: onPass}
 	go func() { ix.errc <- s.runIndexer(ctx, ix) }()
 	return ix
 }
@@ -361,6 +365,9 @@ func (s *Store) runIndexer(ctx context.Context, ix *indexer) error {
 		ix.pass.Unlock()
 		if err != nil {
 			return fmt.Errorf("index: %w", err)
+		}
+		if ix.onPass != nil {
+			ix.onPass()
 		}
 		if more {
 			// A full pass: copy its frames into the index file now, so

@@ -48,7 +48,9 @@ func TestDamagedIndexIsRebuilt(t *testing.T) {
 			index := IndexPath(path)
 			tc.damage(t, index)
 			var heard []string
-			st, err = OpenWith(context.Background(), path, OpenOptions{Notify: func(s string) { heard = append(heard, s) }})
+			var progress [][2]int64
+			st, err = OpenWith(context.Background(), path, OpenOptions{Notify: func(s string) { heard = append(heard, s) },
+				Progress: func(done, total int64) { progress = append(progress, [2]int64{done, total}) }})
 			if err != nil {
 				t.Fatalf("open with a damaged index: %v", err)
 			}
@@ -58,6 +60,9 @@ func TestDamagedIndexIsRebuilt(t *testing.T) {
 			}
 			if n := countMatches(t, st, "line"); n != 30*100 {
 				t.Errorf("%d lines found after the rebuild, want 3000", n)
+			}
+			if len(progress) == 0 || progress[len(progress)-1] != [2]int64{3000, 3000} {
+				t.Errorf("progress %v, want it to end at 3000 of 3000 lines", progress)
 			}
 		})
 	}
@@ -127,5 +132,22 @@ func TestIngestLeavesIndexKnownGood(t *testing.T) {
 	st.db.QueryRow(`SELECT (SELECT value FROM main.meta WHERE key = 'fts_size'), (SELECT value FROM main.meta WHERE key = 'fts_mtime')`).Scan(&size, &mtime)
 	if s, m, _ := fileStamp(IndexPath(path)); s != size || m != mtime {
 		t.Errorf("after an ingest the index file (%d bytes at %d) is not as recorded (%d at %d)", s, m, size, mtime)
+	}
+}
+
+// TestRebuildProgress: a rebuild reports its progress pass by pass.
+func TestRebuildProgress(t *testing.T) {
+	defer func(n int64) { passLines = n }(passLines)
+	passLines = 1000
+	path := filepath.Join(t.TempDir(), "logs.db")
+	storeWithBuilds(t, path, 30) // 3000 lines
+	must(t, removeIndexFiles(IndexPath(path)))
+	var progress [][2]int64
+	st, err := OpenWith(context.Background(), path, OpenOptions{Progress: func(done, total int64) { progress = append(progress, [2]int64{done, total}) }})
+	must(t, err)
+	st.Close()
+	want := [][2]int64{{1000, 3000}, {2000, 3000}, {3000, 3000}}
+	if len(progress) < 3 || progress[len(progress)-1] != want[2] || progress[0] != want[0] {
+		t.Errorf("progress %v, want %v", progress, want)
 	}
 }

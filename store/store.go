@@ -222,6 +222,9 @@ type OpenOptions struct {
 	// Notify, when set, hears at once of repairs that take time (an index
 	// rebuilt, a lagging index completed), before they run.
 	Notify func(string)
+	// Progress, when set, hears how many of the lines to index are done
+	// as a rebuild or a catch-up goes (after each pass).
+	Progress func(done, total int64)
 }
 
 // Open opens or creates the store at path, with its full-text index beside
@@ -254,13 +257,13 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Store, error
 			return nil, fmt.Errorf("open store %s: remove the damaged index: %w", path, err)
 		}
 	}
-	s, err := open(ctx, path, notify)
+	s, err := open(ctx, path, notify, opts.Progress)
 	if isCorruption(err) {
 		notify(fmt.Sprintf("the full-text index %s is damaged (%v): rebuilding it from the store", index, err))
 		if err := removeIndexFiles(index); err != nil {
 			return nil, fmt.Errorf("open store %s: remove the damaged index: %w", path, err)
 		}
-		s, err = open(ctx, path, notify)
+		s, err = open(ctx, path, notify, opts.Progress)
 	}
 	if err != nil {
 		return nil, err
@@ -270,7 +273,7 @@ func OpenWith(ctx context.Context, path string, opts OpenOptions) (*Store, error
 }
 
 // open opens the store and brings its index up to date.
-func open(ctx context.Context, path string, notify func(string)) (*Store, error) {
+func open(ctx context.Context, path string, notify func(string), progress func(done, total int64)) (*Store, error) {
 	db, err := openDB(path)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -299,7 +302,7 @@ func open(ctx context.Context, path string, notify func(string)) (*Store, error)
 	if !rebuilt {
 		quiet = notify // a rebuild said already what it does
 	}
-	wrote, err := s.catchUp(ctx, quiet)
+	wrote, err := s.catchUp(ctx, quiet, progress)
 	if err != nil {
 		return fail("open store "+path+": index: %w", err)
 	}
@@ -313,7 +316,7 @@ func open(ctx context.Context, path string, notify func(string)) (*Store, error)
 
 // catchUp indexes the lines stored since the index was last written (an
 // ingest interrupted, a rebuilt index), saying so first.
-func (s *Store) catchUp(ctx context.Context, notify func(string)) (bool, error) {
+func (s *Store) catchUp(ctx context.Context, notify func(string), progress func(done, total int64)) (bool, error) {
 	var lag int64
 	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM main.lines WHERE id > (SELECT value FROM fts.meta WHERE key = 'indexed'))`).Scan(&lag); err != nil {
 		return false, err
@@ -322,7 +325,15 @@ func (s *Store) catchUp(ctx context.Context, notify func(string)) (bool, error) 
 		return false, nil
 	}
 	notify(fmt.Sprintf("indexing %d stored line(s) the full-text index does not hold yet", lag))
-	return true, s.index(ctx)
+	var onPass func()
+	if progress != nil {
+		var done int64
+		onPass = func() {
+			done = min(lag, done+passLines)
+			progress(done, lag)
+		}
+	}
+	return true, s.startIndexerWith(ctx, onPass).finish()
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -37,7 +37,7 @@ func openStore(ctx context.Context, cfg *config.Config, remote bool, e *env) (*s
 func openStoreFile(ctx context.Context, path string, e *env) (*store.Store, error) {
 	return store.OpenWith(ctx, path, store.OpenOptions{Notify: func(n string) {
 		fmt.Fprintf(e.stderr, "note: %s: %s\n", path, n)
-	}})
+	}, Progress: countBar(e.rawErr, "index", "lines")})
 }
 
 func ensureSample(dir string, e *env) error {

@@ -36,3 +36,20 @@ func progressBar(w io.Writer, label string) func(store.Progress) {
 		}
 	}
 }
+
+// countBar is a progress bar for a count of lines (an index rebuilt or
+// completed when the store opens); nil when w is not a terminal.
+func countBar(w io.Writer, label, unit string) func(done, total int64) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return func(done, total int64) {
+		const width = 30
+		filled := int(width * done / max(total, 1))
+		fmt.Fprintf(w, "\r%s [%s%s] %d/%d %s", label, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), done, total, unit)
+		if done >= total {
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
+}
