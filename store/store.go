@@ -324,7 +324,7 @@ func (s *Store) catchUp(ctx context.Context, notify func(string), progress func(
 	if lag == 0 {
 		return false, nil
 	}
-	notify(fmt.Sprintf("indexing %d stored line(s) the full-text index does not hold yet", lag))
+	notify(fmt.Sprintf("indexing %d stored line(s) the full-text index does not hold yet (an ingest stopped before its indexer caught up)", lag))
 	var onPass func()
 	if progress != nil {
 		var done int64
