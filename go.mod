@@ -7,6 +7,7 @@ require (
 	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/clipperhouse/uax29/v2 v2.7.0
 	github.com/go-echarts/go-echarts/v2 v2.6.7
 	github.com/spf13/pflag v1.1.0
 	github.com/yuin/goldmark v1.8.7
