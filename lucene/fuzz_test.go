@@ -1,11 +1,16 @@
 package lucene
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/recheckgen/recheckgen/analysis"
+)
 
 // FuzzParse: no input panics; an error is an *Error inside the query;
 // whatever parses has spans inside the query and prints to a string that
 // parses back to the same tree, and prints again the same, under both
-// default operators.
+// default operators; and read as elastic-recheck's index holds its
+// fields, the same holds and the printed query reads back the same.
 func FuzzParse(f *testing.F) {
 	for _, tt := range validCases {
 		f.Add(tt.in)
@@ -31,6 +36,22 @@ func FuzzParse(f *testing.F) {
 			}
 			checkSpans(t, src, n, warns)
 			checkRoundTrip(t, src, n, op)
+		}
+		for _, op := range []Operator{AND, OR} {
+			opts := Options{DefaultOperator: op, Index: analysis.Elastic}
+			n, warns, err := Parse(src, opts)
+			if err != nil {
+				if e, ok := err.(*Error); !ok || n != nil || e.Offset < 0 || e.Offset > len(src) {
+					t.Fatalf("Parse(%q) with the index = %v, %v", src, n, err)
+				}
+				continue
+			}
+			checkSpans(t, src, n, warns)
+			checkRoundTrip(t, src, n, op)
+			back, _, err := Parse(String(n), opts)
+			if err != nil || !Equal(n, back) {
+				t.Fatalf("Parse(%q) with the index prints %q, which reads back as %v, %v", src, String(n), back, err)
+			}
 		}
 	})
 }

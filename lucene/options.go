@@ -37,6 +37,28 @@ type Options struct {
 	DefaultOperator Operator
 	// Limits bound the query's cost; DefaultLimits when nil.
 	Limits *Limits
+	// Index, when set, reads each value as the searched index holds its
+	// field, as Elasticsearch's query builder does: text on an analyzed
+	// field is split into words (a value with none is dropped from its
+	// clause, several unquoted words are joined by the default operator),
+	// and wildcard, regular-expression, fuzzy and range terms are lower
+	// cased (lowercase_expanded_terms). Its warnings say where this
+	// changes what a query seems to mean. Nil: values are read as written.
+	Index Index
+}
+
+// Index is how the searched index holds its fields; package analysis has
+// elastic-recheck's.
+type Index interface {
+	// Analyzed reports a field whose text the index splits into words;
+	// other fields hold exact values.
+	Analyzed(field string) bool
+	// MultiValued reports a field a document may hold several values of.
+	MultiValued(field string) bool
+	// Tokens is the words the index makes of text on an analyzed field.
+	Tokens(text string) []string
+	// InWord reports a character that can stand inside a word.
+	InWord(r rune) bool
 }
 
 // Error is a syntax error at a byte offset of the query string.

@@ -376,7 +376,9 @@ func TestWarnings(t *testing.T) {
 	}{
 		{`a OR b AND c`, AND, []warnWant{{0, "`a` is optional here and does not affect which lines match: Elasticsearch reads `a OR b AND c` as `b AND c`"}}},
 		{`a OR b AND c`, OR, []warnWant{{0, "`a` is optional here"}}},
-		{`a b +c`, OR, []warnWant{{0, "`a` is optional here"}, {2, "`b` is optional here"}}},
+		{`a b +c`, OR, []warnWant{{0, "no operator between `a` and `b`: with the default operator OR, `a` is optional beside required clauses (joined by AND, or marked `+`) and does not affect which lines match (and so are 1 more"}}},
+		{`x a AND b`, OR, []warnWant{{0, "no operator between `x` and `a`"}}},
+		{`a AND b x`, OR, []warnWant{{8, "no operator between `b` and `x`"}}},
 		{`a && b || c`, AND, []warnWant{{5, "`b` is optional"}, {10, "`c` is optional"}}},
 		{`+a (b c)`, OR, []warnWant{{3, "`(b c)` is optional"}}},
 		{`(x OR y AND z) OR w`, OR, []warnWant{{1, "`x` is optional"}}},

@@ -30,21 +30,42 @@ func Parse(src string, opts Options) (Node, []Warning, error) {
 		}
 		i += size
 	}
-	p := &parser{src: src, lx: lexer{src: src}, op: opts.DefaultOperator}
-	first := p.peek()
-	if first.kind == tEOF {
-		return nil, nil, errorf(0, "empty query")
-	}
-	cl, err := p.clauses(-1, "")
+	p := newParser(src, opts, opts.DefaultOperator)
+	n, err := p.parse()
 	if err != nil {
 		return nil, nil, err
 	}
-	n := p.normalize(cl, Span{first.start, p.prevEnd})
 	if err := lim.check(n); err != nil {
 		return nil, nil, err
 	}
+	if p.ix != nil {
+		p.sideBySide(n, opts)
+		p.impossible(n)
+	}
 	sort.SliceStable(p.warns, func(i, j int) bool { return p.warns[i].Span.Start < p.warns[j].Span.Start })
 	return n, p.warns, nil
+}
+
+// newParser reads src with the default operator op; words of one unquoted
+// value are joined by the options' operator whatever op is.
+func newParser(src string, opts Options, op Operator) *parser {
+	return &parser{src: src, lx: lexer{src: src}, op: op, termOp: opts.DefaultOperator, ix: opts.Index}
+}
+
+func (p *parser) parse() (Node, *Error) {
+	first := p.peek()
+	if first.kind == tEOF {
+		return nil, errorf(0, "empty query")
+	}
+	cl, err := p.clauses(-1, "")
+	if err != nil {
+		return nil, err
+	}
+	n := p.normalize(cl, Span{first.start, p.prevEnd})
+	if n == nil {
+		return nil, errorf(first.start, "nothing is left of the query: none of its values holds a letter or digit, so Elasticsearch's analyzer finds no word to search for and the query matches nothing")
+	}
+	return n, nil
 }
 
 type parser struct {
@@ -53,8 +74,16 @@ type parser struct {
 	buf     []token // lookahead
 	prevEnd int     // end of the last token taken
 	op      Operator
+	termOp  Operator // joins the words of one unquoted value
+	ix      Index    // nil: values are read as written
 	warns   []Warning
 	depth   int
+	group   string // the field of the field group being read
+	// sides are the places where clauses stand side by side with no
+	// operator, one list per group.
+	sides [][][2]Span
+	// quietDrop: the value just read was dropped and already reported.
+	quietDrop bool
 }
 
 func (p *parser) peekN(i int) token {
@@ -104,10 +133,18 @@ const (
 
 type clause struct {
 	occur occur
-	node  Node
+	node  Node // nil: dropped, as it holds no word
 	span  Span // modifier included
 	// word is a lowercase and/or/not written alone, searched as a word.
 	word bool
+	// byDefault: the clause is optional because of the default operator
+	// OR, not an OR written beside it.
+	byDefault bool
+	// touching: written right after the value before it, with no space.
+	touching bool
+	// quiet: dropped without a warning of its own (a group whose
+	// clauses were each reported).
+	quiet bool
 }
 
 // clauses parses clauses up to the end of the query (open < 0) or up to,
@@ -115,6 +152,17 @@ type clause struct {
 // of an enclosing field group, "" for none.
 func (p *parser) clauses(open int, field string) ([]clause, *Error) {
 	var cl []clause
+	outer := p.group
+	p.group = field
+	defer func() { p.group = outer }()
+	var sides [][2]Span
+	defer func() {
+		if len(sides) > 0 {
+			p.sides = append(p.sides, sides)
+		}
+	}()
+	parsed := 0
+	var prev Span
 	for {
 		t := p.peek()
 		switch t.kind {
@@ -130,16 +178,21 @@ func (p *parser) clauses(open int, field string) ([]clause, *Error) {
 			if open < 0 {
 				return nil, errorf(t.start, "unexpected `)`: no `(` is open")
 			}
-			if len(cl) == 0 {
+			if parsed == 0 {
 				return nil, errorf(open, "empty parentheses `()`")
 			}
 			p.wordWarnings(cl)
 			return cl, nil
 		}
-		cj, mod, c, err := p.clause(field, len(cl) == 0)
+		cj, mod, c, err := p.clause(field, parsed == 0)
 		if err != nil {
 			return nil, err
 		}
+		if parsed > 0 && cj == conjNone {
+			sides = append(sides, [2]Span{prev, c.span})
+		}
+		parsed++
+		prev = c.span
 		cl = p.add(cl, cj, mod, c)
 	}
 }
@@ -198,6 +251,11 @@ func (p *parser) clause(field string, first bool) (conj, modifier, clause, *Erro
 		return cj, mod, c, err
 	}
 	c.node, c.span = n, Span{t.start, p.prevEnd}
+	c.touching = !t.space && t.start > 0 && p.src[t.start-1] != '('
+	if n == nil {
+		c.quiet = p.quietDrop
+		p.quietDrop = false
+	}
 	if tm, ok := n.(*Term); ok && word && mod == modNone {
 		switch strings.ToLower(tm.Text) {
 		case "and", "or", "not":
@@ -217,7 +275,17 @@ func (p *parser) add(cl []clause, cj conj, mod modifier, c clause) []clause {
 		if p.op == AND && cj == conjOr && prev.occur != mustNot {
 			prev.occur = should
 		}
+		if cj == conjOr {
+			prev.byDefault = false
+		}
 	}
+	if c.node == nil {
+		// Lucene sets the clause before it first, then drops a value
+		// its analyzer finds no word in.
+		p.dropped(c)
+		return cl
+	}
+	c.byDefault = cj != conjOr
 	prohibited := mod == modNot
 	var required bool
 	if p.op == OR {
@@ -250,6 +318,9 @@ func (p *parser) wordWarnings(cl []clause) {
 // clause order. Optional clauses beside required ones are dropped with a
 // warning: they change scores, not matches.
 func (p *parser) normalize(cl []clause, span Span) Node {
+	if len(cl) == 0 {
+		return nil
+	}
 	hasMust := false
 	for _, c := range cl {
 		hasMust = hasMust || c.occur == must
@@ -257,7 +328,8 @@ func (p *parser) normalize(cl []clause, span Span) Node {
 	var parts, ors []Node
 	orAt := -1
 	var orSpan Span
-	for _, c := range cl {
+	missing := 0 // optional clauses reported as a missing operator
+	for i, c := range cl {
 		switch c.occur {
 		case must:
 			parts = append(parts, c.node)
@@ -265,6 +337,12 @@ func (p *parser) normalize(cl []clause, span Span) Node {
 			parts = append(parts, &Not{Child: c.node, Span: c.span})
 		case should:
 			if hasMust {
+				if c.byDefault {
+					if missing++; missing == 1 {
+						p.missingOperator(cl, i)
+					}
+					continue
+				}
 				p.warn(c.span, "`%s` is optional here and does not affect which lines match: Elasticsearch reads `a OR b AND c` as `b AND c`; add parentheses to say what you mean", clip(p.src[c.span.Start:c.span.End]))
 				continue
 			}
@@ -283,6 +361,31 @@ func (p *parser) normalize(cl []clause, span Span) Node {
 		parts[orAt] = flatten(&Or{Children: ors, Span: orSpan})
 	}
 	return flatten(&And{Children: parts, Span: span})
+}
+
+// missingOperator reports cl[i], optional through the default operator OR
+// beside required clauses: an operator was left out, and the clause does
+// not change which lines match. Other clauses of the group left optional
+// the same way are counted in the one warning.
+func (p *parser) missingOperator(cl []clause, i int) {
+	c := cl[i]
+	a, b := c, c
+	if i+1 < len(cl) {
+		b = cl[i+1]
+	} else if i > 0 {
+		a = cl[i-1]
+	}
+	more := ""
+	n := 0
+	for _, o := range cl[i+1:] {
+		if o.occur == should && o.byDefault {
+			n++
+		}
+	}
+	if n > 0 {
+		more = fmt.Sprintf(" (and so are %d more value(s) of this group written with no operator)", n)
+	}
+	p.warn(c.span, "no operator between `%s` and `%s`: with the default operator OR, `%s` is optional beside required clauses (joined by AND, or marked `+`) and does not affect which lines match%s; write AND (or OR) between them", clip(p.src[a.span.Start:a.span.End]), clip(p.src[b.span.Start:b.span.End]), clip(p.src[c.span.Start:c.span.End]), more)
 }
 
 // flatten collapses a one-child And or Or to the child and lifts And
@@ -395,6 +498,9 @@ func (p *parser) paren(field string, start int) (Node, *Error) {
 	}
 	p.next() // )
 	n := p.normalize(cl, Span{start, p.prevEnd})
+	if n == nil {
+		p.quietDrop = true // each of its clauses was reported
+	}
 	// Lucene accepts a boost on a group; it changes scores only.
 	tilde, caret, err := p.suffixes()
 	if err != nil {
@@ -439,7 +545,7 @@ func (p *parser) afterValue() *Error {
 	case tColon:
 		return errorf(t.start, "unexpected `:` after a value: escape a colon inside a word as `\\:` or quote the value")
 	case tTerm, tPhrase, tRegexp, tRange, tLParen, tPlus, tMinus, tNot:
-		if !t.space && (t.kind != tNot || t.raw == "!") {
+		if !t.space && (t.kind != tNot || t.raw == "!") && !p.noWords(t) {
 			return errorf(t.start, "unexpected %s right after a value: add a space or an operator", describe(t))
 		}
 	}
@@ -481,7 +587,9 @@ func (p *parser) leaf(field string, t token, start int) (Node, *Error) {
 		if t.pattern == "*" && (field == "" || field == "*") {
 			n = &MatchAll{Span: span}
 		} else {
-			n = &Wildcard{Field: field, Pattern: t.pattern, Boost: bst, Span: span}
+			w := &Wildcard{Field: field, Pattern: p.lowerExpanded(field, "wildcard terms", t.pattern, span), Boost: bst, Span: span}
+			p.wildcardWords(w)
+			n = w
 		}
 	case t.kind == tTerm:
 		tm := &Term{Field: field, Text: t.text, Fuzzy: -1, Boost: bst, Span: span}
@@ -489,14 +597,16 @@ func (p *parser) leaf(field string, t token, start int) (Node, *Error) {
 			if tm.Fuzzy, err = p.fuzzy(*tilde); err != nil {
 				return nil, err
 			}
+			tm.Text = p.lowerExpanded(field, "fuzzy terms", tm.Text, span)
 		} else if c := t.text[0]; c == '>' || c == '<' {
 			// Elasticsearch reads a leading > >= < <= as a one-sided range.
 			if n, err = compare(field, t, span); err != nil {
 				return nil, err
 			}
+			p.lowerRange(n.(*Range))
 			break
 		}
-		n = tm
+		n = p.analyzeTerm(tm)
 	case t.kind == tPhrase:
 		ph := &Phrase{Field: field, Text: t.text, Boost: bst, Span: span}
 		if tilde != nil {
@@ -506,19 +616,40 @@ func (p *parser) leaf(field string, t token, start int) (Node, *Error) {
 			}
 			ph.Slop = v
 		}
-		n = ph
+		n = p.analyzePhrase(ph)
 	case t.kind == tRegexp:
 		if err := noFuzzy("a regular expression"); err != nil {
 			return nil, err
 		}
-		n = &Regexp{Field: field, Pattern: t.text, Boost: bst, Span: span}
+		re := &Regexp{Field: field, Pattern: p.lowerExpanded(field, "regular expressions", t.text, span), Boost: bst, Span: span}
+		if _, err := RE2(re.Pattern); err != nil {
+			if e := err.(*RegexpError); !e.Unsupported {
+				return nil, errorf(t.start+1+min(e.Offset, len(t.raw)-2), "regular expression: %s", e.Msg)
+			}
+		}
+		n = re
 	case t.kind == tRange:
 		if err := noFuzzy("a range"); err != nil {
 			return nil, err
 		}
-		n = &Range{Field: field, From: t.from, To: t.to, Span: span}
+		r := &Range{Field: field, From: t.from, To: t.to, Span: span}
+		p.lowerRange(r)
+		n = r
 	}
 	return n, p.afterValue()
+}
+
+// lowerRange lower-cases the bounds of a range, but on `@timestamp`, a
+// date, as Elasticsearch does.
+func (p *parser) lowerRange(r *Range) {
+	if r.Field == "@timestamp" || p.ix == nil {
+		return
+	}
+	from, to := strings.ToLower(r.From.Value), strings.ToLower(r.To.Value)
+	if (from != r.From.Value || to != r.To.Value) && !p.ix.Analyzed(r.Field) {
+		p.lowerWarning(r.Field, "range bounds", r.Span, String(&Range{Field: r.Field, From: Bound{Value: from, Inclusive: r.From.Inclusive, Unbounded: r.From.Unbounded}, To: Bound{Value: to, Inclusive: r.To.Inclusive, Unbounded: r.To.Unbounded}}))
+	}
+	r.From.Value, r.To.Value = from, to
 }
 
 // compare reads the one-sided ranges >a, >=a, <a and <=a.

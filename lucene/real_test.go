@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/recheckgen/recheckgen/analysis"
 	"github.com/recheckgen/recheckgen/internal/fixtures"
 	"go.yaml.in/yaml/v3"
 )
@@ -53,6 +54,11 @@ func TestRealQueriesRoundTrip(t *testing.T) {
 			}
 			checkSpans(t, q, n, warns)
 			checkRoundTrip(t, q, n, op)
+			// Read as elastic-recheck's index holds its fields: no value
+			// of theirs is dropped, split or lower-cased with a warning.
+			if _, warns, err := Parse(q, Options{DefaultOperator: op, Index: analysis.Elastic}); err != nil || len(warns) > 0 {
+				t.Errorf("%s (%s) with the index: %v %+v", filepath.Base(file), op, err, warns)
+			}
 		}
 	}
 }
