@@ -34,8 +34,10 @@ import (
 //     never reused, so they match nothing. Open rebuilds the index once
 //     such entries exceed a quarter of it (meta 'dropped' counts them).
 
-// ftsVersion is the index file's PRAGMA user_version.
-const ftsVersion = 1
+// ftsVersion is the index file's PRAGMA user_version. Version 2 indexes
+// Elasticsearch's words (words.go); a version 1 index, of FTS5's own, is
+// rebuilt.
+const ftsVersion = 2
 
 const ftsSchema = `
 DROP TABLE IF EXISTS fts.lines_fts;
@@ -43,7 +45,7 @@ DROP TABLE IF EXISTS fts.meta;
 CREATE TABLE fts.meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE VIRTUAL TABLE fts.lines_fts USING fts5(
 	message, content='', columnsize=0,
-	tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+	tokenize = "ascii tokenchars '._:'',;'"
 );
 -- Each indexing pass commits one segment (up to 16 MB of entries) and
 -- merges older ones 8 at a time: merging goes on beside the writer during
@@ -269,7 +271,7 @@ func indexPass(ctx context.Context, conn *sql.Conn) (more bool, err error) {
 			return false, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO fts.lines_fts(rowid, message) SELECT id, message FROM main.lines WHERE id > ? AND id <= ?", done, top); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO fts.lines_fts(rowid, message) SELECT id, index_words(message) FROM main.lines WHERE id > ? AND id <= ?", done, top); err != nil {
 		return false, err
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE fts.meta SET value = ? WHERE key = 'indexed'", top); err != nil {

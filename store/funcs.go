@@ -3,24 +3,28 @@ package store
 import (
 	"database/sql/driver"
 	"fmt"
-	"path"
 	"regexp"
 	"sort"
 	"sync"
 
+	"github.com/recheckgen/recheckgen/analysis"
 	"modernc.org/sqlite"
 )
 
 // SQL functions for what FTS5 cannot express: Lucene's fuzzy, wildcard
-// and regular-expression terms. On the message they test each token, as
-// Elasticsearch tests each indexed term; on keyword fields, the whole value.
+// and regular-expression terms. On the message they test each word, as
+// Elasticsearch tests each indexed term; on keyword fields, the whole
+// value. index_words is what the full-text index is fed (words.go).
 func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("index_words", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		return indexWords(text(args[0])), nil
+	})
 	sqlite.MustRegisterDeterministicScalarFunction("token_fuzzy", 3, tokenFunc(func(tok, arg string, n int64) bool {
 		return editDistance(tok, arg, int(n)) <= int(n)
 	}))
 	sqlite.MustRegisterDeterministicScalarFunction("token_glob", 2, tokenFunc(func(tok, pattern string, _ int64) bool {
-		ok, _ := path.Match(pattern, tok)
-		return ok
+		re, err := compile(pattern)
+		return err == nil && re.MatchString(tok)
 	}))
 	sqlite.MustRegisterDeterministicScalarFunction("token_regexp", 2, tokenFunc(func(tok, pattern string, _ int64) bool {
 		re, err := compile(pattern)
@@ -43,10 +47,13 @@ type matcher func(value, arg string, n int64) bool
 func tokenFunc(m matcher) func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
 	return func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		msg, arg, n := text(args[0]), text(args[1]), int64Arg(args)
-		for _, tok := range Tokens(msg) {
-			if m(tok, arg, n) {
-				return int64(1), nil
-			}
+		found := false
+		analysis.Each(msg, func(w []byte) bool {
+			found = w != nil && m(string(w), arg, n)
+			return !found
+		})
+		if found {
+			return int64(1), nil
 		}
 		return int64(0), nil
 	}
@@ -83,10 +90,10 @@ func int64Arg(args []driver.Value) int64 {
 	return 0
 }
 
-var regexps sync.Map // pattern → *regexp.Regexp or error
+var regexps sync.Map // RE2 pattern → *regexp.Regexp or error
 
-// compile caches Lucene regular expressions as anchored RE2: Lucene's match
-// the whole term.
+// compile caches the anchored RE2 patterns translate makes of Lucene's
+// wildcard and regular-expression terms.
 func compile(pattern string) (*regexp.Regexp, error) {
 	if v, ok := regexps.Load(pattern); ok {
 		if re, ok := v.(*regexp.Regexp); ok {
@@ -94,9 +101,9 @@ func compile(pattern string) (*regexp.Regexp, error) {
 		}
 		return nil, v.(error)
 	}
-	re, err := regexp.Compile(`^(?:` + pattern + `)$`)
+	re, err := regexp.Compile(pattern)
 	if err != nil {
-		err = fmt.Errorf("regular expression /%s/: %v", pattern, err)
+		err = fmt.Errorf("regular expression %s: %v", pattern, err)
 		regexps.Store(pattern, err)
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/analysis"
 	"github.com/recheckgen/recheckgen/lucene"
 )
 
@@ -63,7 +64,7 @@ func searchCorpus(t testing.TB) *Store {
 
 func parse(t testing.TB, q string) recheckgen.Query {
 	t.Helper()
-	expr, _, err := lucene.Parse(q, lucene.Options{DefaultOperator: lucene.AND})
+	expr, _, err := lucene.Parse(q, lucene.Options{DefaultOperator: lucene.OR, Index: analysis.Elastic})
 	if err != nil {
 		t.Fatalf("parse %q: %v", q, err)
 	}
@@ -115,7 +116,24 @@ func TestSearchSemantics(t *testing.T) {
 		{`@timestamp:[2026-11-20T09:00:00Z TO 2026-11-20T10:00:00Z} AND message:*`, "b2"},
 		{`_exists_:module`, "b1"},
 		{`*:*`, "b1 b2 b3"},
-		{`message:"^^^"`, ""}, // no tokens: matches nothing, like Elasticsearch
+		{`message:"ERROR DURING" AND message:"^^^"`, "b1 b2"}, // no words: dropped, as Elasticsearch drops it
+		// Words are Elasticsearch's: dotted names are one word.
+		{`message:InterruptedIOException`, ""},
+		{`message:"io.InterruptedIOException"`, ""},
+		{`message:java.io.*`, "b1"},                  // a prefix of the one word
+		{`message:Java.IO.Interrupted*`, "b1"},       // lower-cased, as Elasticsearch does
+		{`message:java.*exception`, "b1"},            // a wildcard inside the word
+		{`message:/java\.io\..*/`, "b1"},             // a regular expression on the word
+		{`message:/.*interruptedioexception/`, "b1"}, // with no literal start: every line
+		{`message:/java\.io/`, ""},                   // the whole word, not a part
+		{`message:oom-killer`, "b2"},                 // two words, OR
+		{`message:invoked-nothing`, "b2"},            // OR: one of them is enough
+		{`message:"invoked-nothing"`, ""},            // a phrase needs both
+		{`message:"gfp_mask=0x100cca"`, "b2"},        // gfp_mask and 0x100cca
+		{`build_name:Tempest-*`, "b1"},               // lower-cased, then exact
+		{`build_name:/Tempest-.*/`, "b1"},            // regexp lower-cased too
+		{`build_name:/tempest-full-py\d/`, ""},       // \d is the letter d in Lucene
+		{`build_name:/tempest-full-py[0-9]/`, "b1"},
 	}
 	for _, tt := range tests {
 		m, err := st.Search(context.Background(), parse(t, tt.query), testWindow, recheckgen.SearchOptions{IncludeNonvoting: true})

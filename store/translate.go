@@ -2,11 +2,12 @@ package store
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
+	"github.com/recheckgen/recheckgen/analysis"
 	"github.com/recheckgen/recheckgen/lucene"
 )
 
@@ -146,9 +147,13 @@ func leafField(n lucene.Node) string {
 	return ""
 }
 
-// text matches the message through FTS5 where it can, and through the
-// token functions (funcs.go) for wildcards, fuzzy terms and regular
-// expressions, which FTS5 has no operator for.
+// text matches the message through the full-text index of its words
+// (words.go), and through the word functions (funcs.go) for wildcards,
+// fuzzy terms and regular expressions, which FTS5 has no operator for:
+// those test each word of the lines that can match, as Elasticsearch
+// tests each indexed term. A wildcard or regular expression that starts
+// with literal text first narrows the lines to those with a word starting
+// with it.
 func (w *where) text(n lucene.Node) error {
 	switch n := n.(type) {
 	case *lucene.Term:
@@ -156,66 +161,137 @@ func (w *where) text(n lucene.Node) error {
 			w.add("token_fuzzy(l.message, ?, ?)", strings.ToLower(n.Text), fuzziness(n))
 			return nil
 		}
-		return w.fts(phraseQuery(n.Text, 0))
-	case *lucene.Phrase:
-		return w.fts(phraseQuery(n.Text, n.Slop))
-	case *lucene.Wildcard:
-		if p, ok := simplePrefix(n.Pattern); ok {
-			return w.fts(`"` + p + `"*`)
+		// queryfile has split a value of several words with the default
+		// operator; one parsed without the index needs all of them.
+		var parts []string
+		for _, word := range analysis.Tokens(n.Text) {
+			parts = append(parts, ftsString(word))
 		}
-		w.add("token_glob(l.message, ?)", strings.ToLower(globPattern(n.Pattern)))
-		return nil
+		return w.fts(strings.Join(parts, " AND "))
+	case *lucene.Phrase:
+		return w.fts(phraseQuery(analysis.Tokens(n.Text), n.Slop))
+	case *lucene.Wildcard:
+		return w.wildcard(n)
 	case *lucene.Regexp:
-		w.add("token_regexp(l.message, ?)", n.Pattern)
-		return nil
+		re, err := lucene.RE2(n.Pattern)
+		if err != nil {
+			return &UnsupportedError{"regular expression /" + n.Pattern + "/: " + err.Error(), n.Span}
+		}
+		prefix, _ := regexp.MustCompile(re).LiteralPrefix()
+		return w.wordTest("token_regexp", prefix, re)
 	case *lucene.Range:
 		return &UnsupportedError{"a range on the text field `message`", n.Span}
 	}
 	return &UnsupportedError{fmt.Sprintf("%T on `message`", n), n.Pos()}
 }
 
+// wildcard matches a wildcard pattern against the words of the message.
+func (w *where) wildcard(n *lucene.Wildcard) error {
+	pattern := strings.ToLower(n.Pattern)
+	lit, rest := literalPrefix(pattern)
+	if rest == "*" && lit != "" {
+		if !inWord(lit) {
+			w.add("0") // a word never holds it
+			return nil
+		}
+		return w.fts(ftsString(lit) + "*")
+	}
+	return w.wordTest("token_glob", lit, wildcardRE2(pattern))
+}
+
+// wordTest adds fn(l.message, re), on the lines holding a word that starts
+// with prefix when there is one.
+func (w *where) wordTest(fn, prefix, re string) error {
+	switch {
+	case prefix == "":
+		w.add(fn+"(l.message, ?)", re)
+	case !inWord(prefix):
+		w.add("0") // no word starts with it
+	default:
+		if err := w.fts(ftsString(prefix) + "*"); err != nil {
+			return err
+		}
+		w.add(" AND "+fn+"(l.message, ?)", re)
+	}
+	return nil
+}
+
+func inWord(s string) bool {
+	for _, r := range s {
+		if !analysis.InWord(r) {
+			return false
+		}
+	}
+	return true
+}
+
 func (w *where) fts(q string) error {
 	if q == "" {
-		w.add("0") // no tokens: Elasticsearch matches nothing too
+		w.add("0") // no words: the parser drops such a value, as Elasticsearch does
 		return nil
 	}
 	w.add("l.id IN (SELECT rowid FROM fts.lines_fts WHERE lines_fts MATCH ?)", q)
 	return nil
 }
 
-// phraseQuery is the FTS5 query for text as a phrase of its tokens; with
-// slop, a NEAR group (unordered, unlike Lucene's, which charges for moves).
-func phraseQuery(text string, slop int) string {
-	toks := Tokens(text)
-	if len(toks) == 0 {
+// ftsString is an FTS5 string naming word as the index holds it.
+func ftsString(word string) string { return `"` + ftsWord(word) + `"` }
+
+// phraseQuery is the FTS5 query for words in a row; with slop, a NEAR
+// group (unordered, unlike Lucene's, which charges for moves).
+func phraseQuery(words []string, slop int) string {
+	if len(words) == 0 {
 		return ""
 	}
-	if slop <= 0 || len(toks) == 1 {
-		return `"` + strings.Join(toks, " ") + `"`
+	enc := make([]string, len(words))
+	for i, word := range words {
+		enc[i] = ftsWord(word)
 	}
-	return `NEAR("` + strings.Join(toks, `" "`) + `", ` + strconv.Itoa(slop) + ")"
+	if slop <= 0 || len(words) == 1 {
+		return `"` + strings.Join(enc, " ") + `"`
+	}
+	return `NEAR("` + strings.Join(enc, `" "`) + `", ` + strconv.Itoa(slop) + ")"
 }
 
-// Tokens splits text the way the FTS index does (unicode61 with `_` as a
-// token character): runs of letters, digits and `_`, lower-cased.
-func Tokens(text string) []string {
-	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_')
-	})
+// literalPrefix splits a wildcard pattern at its first unescaped `*` or
+// `?`: the literal text before it, unescaped, and the rest.
+func literalPrefix(p string) (lit, rest string) {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == '\\' && i+1 < len(p):
+			i++
+			b.WriteByte(p[i])
+		case c == '*' || c == '?':
+			return b.String(), p[i:]
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), ""
 }
 
-// simplePrefix recognises `word*`: a single token with one trailing star,
-// which FTS5 runs as a prefix query.
-func simplePrefix(pattern string) (string, bool) {
-	p, ok := strings.CutSuffix(pattern, "*")
-	if !ok || p == "" {
-		return "", false
+// wildcardRE2 is a Lucene wildcard pattern (with \*, \? and \\ escapes) as
+// an anchored RE2: `*` any text, `?` any one character.
+func wildcardRE2(p string) string {
+	var b strings.Builder
+	b.WriteString("^(?s:")
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			i++
+			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		case c == '*':
+			b.WriteString(".*")
+		case c == '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		}
 	}
-	toks := Tokens(p)
-	if len(toks) != 1 || toks[0] != strings.ToLower(p) {
-		return "", false
-	}
-	return toks[0], true
+	b.WriteString(")$")
+	return b.String()
 }
 
 func fuzziness(t *lucene.Term) int {
@@ -254,7 +330,11 @@ func (w *where) keyword(n lucene.Node, col string, numeric bool) error {
 	case *lucene.Wildcard:
 		w.add(col+" GLOB ?", globPattern(n.Pattern))
 	case *lucene.Regexp:
-		w.add("value_regexp("+col+", ?)", n.Pattern)
+		re, err := lucene.RE2(n.Pattern)
+		if err != nil {
+			return &UnsupportedError{"regular expression /" + n.Pattern + "/: " + err.Error(), n.Span}
+		}
+		w.add("value_regexp("+col+", ?)", re)
 	case *lucene.Range:
 		return w.rangeCond(n, col, numeric)
 	default:
