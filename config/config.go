@@ -160,7 +160,7 @@ func Default() *Config {
 		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90, QueryTimeout: time.Minute, QuietDays: 30, MaxLag: 3 * time.Hour},
 		Tracker: Tracker{Cache: ".recheckgen/trackers.json", Timeout: 10 * time.Second},
 		Dirs:    Dirs{Queries: "queries", Content: "content", Public: "public"},
-		Query: Query{DefaultOperator: lucene.AND, Fields: []string{
+		Query: Query{DefaultOperator: lucene.OR, Fields: []string{
 			"message", "tags", "filename", "module", "loglevel", "syslog_program",
 			"build_uuid", "build_short_uuid", "build_name", "build_status", "build_queue",
 			"build_branch", "build_change", "build_patchset", "build_ref", "build_node",

@@ -18,7 +18,7 @@ site:
   title: My CI
   base_url: https://ci.example.org/recheck/
 query:
-  default_operator: or
+  default_operator: and
   fields: [message, tags]
 window:
   length: 14d
@@ -33,7 +33,7 @@ backend:
 	if len(dl) != 0 {
 		t.Fatalf("diagnostics: %v", dl)
 	}
-	if c.Site.Title != "My CI" || c.Query.DefaultOperator != lucene.OR || len(c.Query.Fields) != 2 ||
+	if c.Site.Title != "My CI" || c.Query.DefaultOperator != lucene.AND || len(c.Query.Fields) != 2 ||
 		c.Window.Length != 14*24*time.Hour || c.Window.Bucket != 6*time.Hour ||
 		c.Backend.Type != "opensearch" || c.OpenSearch.Timeout != 45*time.Second || c.OpenSearch.URLs[0] != "https://search.example.org:9200" {
 		t.Errorf("decoded %+v", c)
@@ -95,7 +95,7 @@ func TestLoadMissing(t *testing.T) {
 func TestFlagsWin(t *testing.T) {
 	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
 	apply := Flags(fs)
-	if err := fs.Parse([]string{"--site-title", "From flag", "--window", "3d", "--default-operator", "OR", "--fields", "message,tags"}); err != nil {
+	if err := fs.Parse([]string{"--site-title", "From flag", "--window", "3d", "--default-operator", "AND", "--fields", "message,tags"}); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "c.yaml")
@@ -111,7 +111,7 @@ func TestFlagsWin(t *testing.T) {
 		t.Errorf("ByFlag: %v", c.byFlag)
 	}
 	if c.Site.Title != "From flag" || c.Site.RepoURL != "https://github.com/o/r" || c.Window.Length != 3*24*time.Hour ||
-		c.Query.DefaultOperator != lucene.OR || strings.Join(c.Query.Fields, " ") != "message tags" {
+		c.Query.DefaultOperator != lucene.AND || strings.Join(c.Query.Fields, " ") != "message tags" {
 		t.Errorf("got %+v", c)
 	}
 }

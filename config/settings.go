@@ -46,7 +46,7 @@ var Settings = []Setting{
 	{"dirs.content", "content", "directory of markdown runbooks", func(c *Config) any { return &c.Dirs.Content }},
 	{"dirs.theme", "theme", "theme directory overriding the built-in theme file by file", func(c *Config) any { return &c.Dirs.Theme }},
 	{"dirs.public", "public", "output directory of the site (replaced whole on success)", func(c *Config) any { return &c.Dirs.Public }},
-	{"query.default_operator", "default-operator", "operator between terms written side by side: AND (as elastic-recheck's queries intend) or OR (Elasticsearch's own default)", func(c *Config) any { return &c.Query.DefaultOperator }},
+	{"query.default_operator", "default-operator", "operator between values written side by side: OR (Elasticsearch's default, which elastic-recheck's queries ran under) or AND", func(c *Config) any { return &c.Query.DefaultOperator }},
 	{"query.fields", "fields", "known log field names; a query naming another gets a warning", func(c *Config) any { return &c.Query.Fields }},
 	{"window.length", "window", "how far back a report reaches (10d, 36h)", func(c *Config) any { return &c.Window.Length }},
 	{"window.end", "window-end", "end of the window: now, latest (newest build stored) or a time (2026-11-20T10:00:00Z)", func(c *Config) any { return &c.Window.End }},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/analysis"
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/yamlfile"
@@ -46,7 +47,9 @@ type at func(off int, sev diag.Severity, msg string) diag.Diagnostic
 // unknown fields through at.
 func parseLucene(raw string, q *recheckgen.Query, opts Options, at at) diag.List {
 	q.Raw = raw
-	expr, warns, err := lucene.Parse(raw, lucene.Options{DefaultOperator: opts.Operator})
+	// Values are read as elastic-recheck's index held them, as
+	// Elasticsearch reads them, whichever backend runs the query.
+	expr, warns, err := lucene.Parse(raw, lucene.Options{DefaultOperator: opts.Operator, Index: analysis.Elastic})
 	if err != nil {
 		off, msg := 0, err.Error()
 		if le, ok := err.(*lucene.Error); ok {

@@ -81,7 +81,7 @@ func TestExplainCommand(t *testing.T) {
 		t.Errorf("explain with a missing config: %d", code)
 	}
 	code, out, errOut := runCmd(t, "explain", `message:"a b" OR tags:x AND NOT build_name:y`)
-	for _, want := range []string{"canonical (default operator AND):\n  tags:x AND NOT build_name:y", "    NOT\n", "EXISTS (SELECT 1 FROM file_tags"} {
+	for _, want := range []string{"canonical (default operator OR):\n  tags:x AND NOT build_name:y", "    NOT\n", "EXISTS (SELECT 1 FROM file_tags"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("explain output lacks %q:\n%s", want, out)
 		}
