@@ -14,19 +14,19 @@ import (
 	"github.com/clipperhouse/uax29/v2/words"
 )
 
-// MaxTokenLength is the standard tokenizer's max_token_length: a word
-// longer than this many UTF-16 code units is not indexed, and leaves its
-// position empty.
+// MaxTokenLength is the standard tokenizer's max_token_length: Lucene 4.10
+// cuts a longer word into pieces of this many UTF-16 code units, each a
+// word of its own.
 const MaxTokenLength = 255
 
 // Each calls fn with every word of text as the standard analyzer indexes
 // it: Unicode (UAX #29) word boundaries, so `java.io.IOException`,
 // `10.0.0.1` and `don't` are one word each and `ovs-vsctl` two; only
 // segments holding a letter or digit (punctuation, spaces and symbols are
-// not words); each lower-cased one code point at a time, as Lucene's
-// LowerCaseFilter does. A word over MaxTokenLength calls fn with nil in
-// its place. The word is only valid during the call; Each stops when fn
-// returns false.
+// not words), a run of Thai, Lao, Khmer or Myanmar letters one word; each
+// lower-cased one code point at a time, as Lucene's LowerCaseFilter does,
+// and cut in pieces of MaxTokenLength. The word is only valid during the
+// call; Each stops when fn returns false.
 func Each(text string, fn func(word []byte) bool) {
 	var buf [128]byte
 	if isASCII(text) {
@@ -35,30 +35,75 @@ func Each(text string, fn func(word []byte) bool) {
 	}
 	it := words.FromString(text)
 	out := buf[:0]
+	pending := "" // a run of South-East Asian letters so far
+	emit := func(seg string) bool {
+		for seg != "" {
+			piece := cut(seg)
+			out = lower(out[:0], piece)
+			if !fn(out) {
+				return false
+			}
+			seg = seg[len(piece):]
+		}
+		return true
+	}
 	for it.Next() {
 		seg := it.Value()
-		if !isWord(seg) {
+		if seAsian(seg) {
+			if pending == "" {
+				pending = seg
+			} else {
+				pending = text[it.Start()-len(pending) : it.End()]
+			}
 			continue
 		}
-		var w []byte
-		if !tooLong(seg) {
-			out = lower(out[:0], seg)
-			w = out
+		if pending != "" {
+			if !emit(pending) {
+				return
+			}
+			pending = ""
 		}
-		if !fn(w) {
+		if isWord(seg) && !emit(seg) {
 			return
 		}
 	}
+	if pending != "" {
+		emit(pending)
+	}
 }
 
-// Tokens returns the words of text, as Each finds them, leaving out the
-// empty places of words too long to index.
+// seAsian reports a segment of letters of the scripts written without
+// spaces between words (Unicode line breaking's Complex_Context): Lucene
+// 4.10's tokenizer keeps a run of them as one word.
+func seAsian(seg string) bool {
+	for _, r := range seg {
+		if !unicode.In(r, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tai_Le, unicode.New_Tai_Lue, unicode.Tai_Tham, unicode.Tai_Viet) {
+			return false
+		}
+	}
+	return seg != ""
+}
+
+// cut returns the first piece of seg of at most MaxTokenLength UTF-16 code
+// units.
+func cut(seg string) string {
+	if len(seg) <= MaxTokenLength {
+		return seg // fewer bytes than the limit: fewer code units too
+	}
+	n := 0
+	for i, r := range seg {
+		if n += utf16.RuneLen(r); n > MaxTokenLength {
+			return seg[:i]
+		}
+	}
+	return seg
+}
+
+// Tokens returns the words of text, as Each finds them.
 func Tokens(text string) []string {
 	var out []string
 	Each(text, func(w []byte) bool {
-		if w != nil {
-			out = append(out, string(w))
-		}
+		out = append(out, string(w))
 		return true
 	})
 	return out
@@ -101,19 +146,17 @@ func asciiWords(s string, buf []byte, fn func(word []byte) bool) {
 		if !word {
 			continue // only `_`: not a word to the tokenizer
 		}
-		var w []byte
-		if i-start <= MaxTokenLength {
+		for p := start; p < i; p += MaxTokenLength {
 			buf = buf[:0]
-			for _, c := range []byte(s[start:i]) {
+			for _, c := range []byte(s[p:min(p+MaxTokenLength, i)]) {
 				if 'A' <= c && c <= 'Z' {
 					c += 'a' - 'A'
 				}
 				buf = append(buf, c)
 			}
-			w = buf
-		}
-		if !fn(w) {
-			return
+			if !fn(buf) {
+				return
+			}
 		}
 	}
 }
@@ -148,17 +191,6 @@ func isWord(seg string) bool {
 		}
 	}
 	return false
-}
-
-func tooLong(seg string) bool {
-	if len(seg) <= MaxTokenLength {
-		return false // fewer bytes than the limit: fewer code units too
-	}
-	n := 0
-	for _, r := range seg {
-		n += utf16.RuneLen(r)
-	}
-	return n > MaxTokenLength
 }
 
 // lower appends seg lower-cased code point by code point (Java's

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/clipperhouse/uax29/v2/words"
 )
 
 // The expected words are what Lucene 4.10's StandardAnalyzer (with no stop
@@ -32,7 +30,8 @@ func TestTokens(t *testing.T) {
 		{"->", nil},
 		{"''", nil},
 		{"👍🐶 ok", []string{"ok"}},
-		{"a " + long + " b", []string{"a", "b"}},
+		{"a " + long + " b", []string{"a", long[:255], "x", "b"}},
+		{"ไทย ok", []string{"ไทย", "ok"}},
 		{"", nil},
 	} {
 		if got := Tokens(c.in); !slices.Equal(got, c.want) {
@@ -41,20 +40,15 @@ func TestTokens(t *testing.T) {
 	}
 }
 
-// A word too long to index leaves its place empty, so a phrase cannot
-// span it.
-func TestEachGap(t *testing.T) {
-	var got []string
-	Each("a "+strings.Repeat("y", 300)+" b", func(w []byte) bool { got = append(got, string(w)); return true })
-	if !slices.Equal(got, []string{"a", "", "b"}) {
-		t.Errorf("Each = %q", got)
+// Lucene 4.10 cuts a word over 255 UTF-16 units into pieces; a character
+// outside the BMP counts two.
+func TestLongWords(t *testing.T) {
+	got := Tokens("a " + strings.Repeat("y", 300) + " b")
+	if len(got) != 4 || got[1] != strings.Repeat("y", 255) || got[2] != strings.Repeat("y", 45) {
+		t.Errorf("Tokens = %q", got)
 	}
-	// 255 UTF-16 units is still a word; a character outside the BMP counts two.
-	if got := Tokens(strings.Repeat("x", 255)); len(got) != 1 {
-		t.Errorf("255 units: %d words", len(got))
-	}
-	if got := Tokens(strings.Repeat("\U00010400", 128)); len(got) != 0 {
-		t.Errorf("256 units of surrogate pairs: %d words, want 0", len(got))
+	if got := Tokens(strings.Repeat("\U00010400", 128)); len(got) != 2 || len([]rune(got[0])) != 127 {
+		t.Errorf("256 units of surrogate pairs: %q", got)
 	}
 }
 
@@ -81,16 +75,8 @@ func TestElastic(t *testing.T) {
 func TestASCIIWords(t *testing.T) {
 	general := func(s string) []string {
 		var out []string
-		it := words.FromString(s)
-		for it.Next() {
-			if seg := it.Value(); isWord(seg) {
-				if tooLong(seg) {
-					out = append(out, "")
-				} else {
-					out = append(out, string(lower(nil, seg)))
-				}
-			}
-		}
+		// A non-ASCII space sends the text down the general path.
+		Each(s+"\u3000", func(w []byte) bool { out = append(out, string(w)); return true })
 		return out
 	}
 	fast := func(s string) []string {

@@ -21,10 +21,6 @@ import (
 // `"` between Hebrew letters) is written as a private-use character.
 const ftsTokenChars = `._:',;`
 
-// gapWord stands where a word too long to index was: Lucene leaves its
-// position empty, so no phrase matches across it. No query names it.
-const gapWord = "\ue000"
-
 // indexWords is the text the full-text index is fed for message.
 func indexWords(message string) string {
 	b := make([]byte, 0, len(message)+8)
@@ -32,11 +28,7 @@ func indexWords(message string) string {
 		if len(b) > 0 {
 			b = append(b, ' ')
 		}
-		if w == nil {
-			b = append(b, gapWord...)
-		} else {
-			b = appendWord(b, w)
-		}
+		b = appendWord(b, w)
 		return true
 	})
 	return string(b)

@@ -9,8 +9,8 @@ func TestIndexWords(t *testing.T) {
 	for in, want := range map[string]string{
 		"java.io.InterruptedIOException: boom": "java.io.interruptedioexception boom",
 		"ovs-vsctl --may-exist 10.0.0.1":       "ovs vsctl may exist 10.0.0.1",
-		"a " + strings.Repeat("x", 256) + " b": "a \ue000 b", // a word too long to index leaves a gap
-		"צה\"ל":                                "צה\ue022ל",  // a quote inside a word is no separator
+		"a " + strings.Repeat("x", 256) + " b": "a " + strings.Repeat("x", 255) + " x b", // cut, as Lucene 4.10 cuts it
+		"צה\"ל":                                "צה\ue022ל",                              // a quote inside a word is no separator
 		"-> ::":                                "",
 	} {
 		if got := indexWords(in); got != want {
