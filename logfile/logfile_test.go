@@ -128,21 +128,6 @@ func TestEach(t *testing.T) {
 	}
 }
 
-func TestNames(t *testing.T) {
-	tests := []struct{ rel, filename, tags string }{
-		{"job-output.txt.gz", "job-output.txt", "job-output.txt console"},
-		{"console.html", "console.html", "console.html console"},
-		{"logs/screen-n-cpu.txt.gz", "logs/screen-n-cpu.txt", "screen-n-cpu.txt"},
-		{"logs/var/log/mistral/engine.log", "logs/var/log/mistral/engine.log", "engine.log"},
-	}
-	for _, tt := range tests {
-		f, tags := Names(tt.rel)
-		if f != tt.filename || strings.Join(tags, " ") != tt.tags {
-			t.Errorf("Names(%q) = %q %v", tt.rel, f, tags)
-		}
-	}
-}
-
 func TestParseFields(t *testing.T) {
 	tests := []struct {
 		line string

@@ -9,7 +9,6 @@ import (
 	"html"
 	"io"
 	"os"
-	"path"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -193,20 +192,6 @@ func stripTags(line []byte) []byte {
 		}
 	}
 	return []byte(html.UnescapeString(string(out)))
-}
-
-// Names returns a log file's elastic-recheck filename (its slash path in
-// the build directory, without .gz) and tags (its base name, plus
-// "console" for the job's console log, which queries match as
-// tags:console).
-func Names(rel string) (filename string, tags []string) {
-	filename = strings.TrimSuffix(rel, ".gz")
-	base := path.Base(filename)
-	tags = []string{base}
-	if base == "job-output.txt" || base == "console.html" || base == "console.log" {
-		tags = append(tags, "console")
-	}
-	return filename, tags
 }
 
 // size writes a byte count in MiB, or bytes below one.
