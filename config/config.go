@@ -171,7 +171,9 @@ func Default() *Config {
 		Fetch: Fetch{Cache: ".recheckgen/cache", PerHost: 4, Timeout: 2 * time.Minute, Retries: 5, Budget: time.Hour,
 			MaxFileMiB: 50, MaxBuildMiB: 500},
 		SQLite: SQLite{Path: ".recheckgen/logs.db", MaxFileMiB: logfile.DefaultMaxFile >> 20, Globs: []string{
-			"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}},
+			"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log",
+			// Zuul v3 devstack jobs keep each node's logs under its name.
+			"*/logs/**/*.txt", "*/logs/**/*.log"}},
 		OpenSearch: OpenSearch{Index: "logstash-*", UserEnv: "RECHECKGEN_OPENSEARCH_USER",
 			PasswordEnv: "RECHECKGEN_OPENSEARCH_PASSWORD", Timeout: 30 * time.Second, Deadline: 10 * time.Minute,
 			Discover: true, WritePrefix: "logstash-logs-",

@@ -68,10 +68,8 @@ func exists(p string) bool {
 // sorted slash paths relative to dir. A matching entry that is a link or
 // not a regular file is listed too, for the reader to refuse by name (see
 // rootfile); a directory that cannot be read is a warning.
-func logFiles(dir string, globs []string) ([]string, []Warning, error) {
-	var out []string
-	var warns []Warning
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+func logFiles(dir string, globs []string) (files, unmatched []string, warns []Warning, err error) {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == dir {
 				return err
@@ -87,14 +85,18 @@ func logFiles(dir string, globs []string) ([]string, []Warning, error) {
 		name := strings.TrimSuffix(rel, ".gz")
 		for _, g := range globs {
 			if ok, _ := doublestar.Match(g, name); ok {
-				out = append(out, rel)
-				break
+				files = append(files, rel)
+				return nil
 			}
+		}
+		if rel != "build.json" {
+			unmatched = append(unmatched, rel)
 		}
 		return nil
 	})
-	sort.Strings(out)
-	return out, warns, err
+	sort.Strings(files)
+	sort.Strings(unmatched)
+	return files, unmatched, warns, err
 }
 
 // ValidateGlobs reports the first malformed pattern. Patterns match slash

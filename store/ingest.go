@@ -53,7 +53,24 @@ type Summary struct {
 	Bytes    int64
 	Warnings []Warning
 	Elapsed  time.Duration
+	// ByBuild says, for each build stored, which of its files were read.
+	ByBuild []BuildFiles
 }
+
+// BuildFiles is what an ingest did with one build directory's files.
+type BuildFiles struct {
+	Dir, UUID string
+	Read      []string // stored
+	Skipped   []string // chosen by the globs but not stored: a warning says why
+	// Unmatched are files no glob chose (the first MaxUnmatched of them),
+	// Unchosen how many there were.
+	Unmatched []string
+	Unchosen  int
+}
+
+// MaxUnmatched bounds the names of unchosen files kept per build: a
+// TripleO build holds thousands.
+const MaxUnmatched = 100
 
 // checkpointEvery is how much log text the writer stores between WAL
 // checkpoints. Left to SQLite, an ingest's WAL would grow to 200 MB and be
@@ -109,6 +126,8 @@ type item struct {
 	warn    *Warning
 	tests   []testRec   // test results read in the file (see package tempest)
 	totals  []totalsRec // and its Totals blocks
+	skipped string      // a file chosen but not stored
+	other   []string    // the files no glob chose
 }
 
 type buildJob struct {
@@ -264,9 +283,12 @@ func (s *Store) read(ctx context.Context, j buildJob, opts IngestOptions, now ti
 	if ierr != nil && !send(item{warn: &Warning{j.dir, ierr.Error() + ": node provider and region left empty"}}) {
 		return
 	}
-	files, warns, err := logFiles(j.dir, opts.Globs)
+	files, unmatched, warns, err := logFiles(j.dir, opts.Globs)
 	if err != nil {
 		warns = append(warns, Warning{j.dir, err.Error()})
+	}
+	if len(unmatched) > 0 && !send(item{other: unmatched}) {
+		return
 	}
 	for i := range warns {
 		if !send(item{warn: &warns[i]}) {
@@ -306,7 +328,7 @@ func (s *Store) readFile(root *os.Root, dir, rel string, buildStart, now time.Ti
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	f, _, err := rootfile.Open(root, rel, rootfile.FollowInside)
 	if err != nil {
-		return send(item{warn: &Warning{p, "skipped: " + errText(err)}})
+		return send(item{warn: &Warning{p, "skipped: " + errText(err)}}) && send(item{skipped: rel})
 	}
 	defer f.Close()
 	if !send(item{file: rel}) {
@@ -344,7 +366,13 @@ func (s *Store) readFile(root *os.Root, dir, rel string, buildStart, now time.Ti
 			return false
 		}
 	}
-	return send(item{fileEnd: true})
+	if !send(item{fileEnd: true}) {
+		return false
+	}
+	if errors.Is(err, logfile.ErrBinary) {
+		return send(item{skipped: rel})
+	}
+	return true
 }
 
 // errText is an error without the path it repeats (warnings name it).

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-var testGlobs = []string{"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}
+var testGlobs = []string{"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log", "*/logs/**/*.txt", "*/logs/**/*.log"}
 
 func openTest(t testing.TB) *Store {
 	t.Helper()

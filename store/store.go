@@ -289,6 +289,9 @@ func open(ctx context.Context, path string, notify func(string), progress func(d
 	if err := s.dropImplausible(ctx, time.Now(), notify); err != nil {
 		return fail("open store "+path+": %w", err)
 	}
+	if err := s.retag(ctx, notify); err != nil {
+		return fail("open store "+path+": %w", err)
+	}
 	rebuilt, err := s.pairIndex(ctx, notify)
 	if err != nil {
 		return fail("open store "+IndexPath(path)+": %w", err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"html"
 	"regexp"
 	"strconv"
 	"strings"
@@ -169,7 +170,25 @@ func (w *where) text(n lucene.Node) error {
 		}
 		return w.fts(strings.Join(parts, " AND "))
 	case *lucene.Phrase:
-		return w.fts(phraseQuery(analysis.Tokens(n.Text), n.Slop))
+		q := phraseQuery(analysis.Tokens(n.Text), n.Slop)
+		un := html.UnescapeString(n.Text)
+		if un == n.Text {
+			return w.fts(q)
+		}
+		// A phrase written against console.html as Elasticsearch indexed
+		// it, HTML-escaped (`&lt;bound method`): the store holds that
+		// file's text unescaped, so there it looks for the text unescaped.
+		w.needsFile = true
+		w.add("(")
+		if err := w.fts(q); err != nil {
+			return err
+		}
+		w.add(" OR (f.name GLOB '*.html' AND ")
+		if err := w.fts(phraseQuery(analysis.Tokens(un), n.Slop)); err != nil {
+			return err
+		}
+		w.add("))")
+		return nil
 	case *lucene.Wildcard:
 		return w.wildcard(n)
 	case *lucene.Regexp:
@@ -305,15 +324,6 @@ func fuzziness(t *lucene.Term) int {
 		return 1
 	}
 	return 2
-}
-
-func (w *where) tags(n lucene.Node) error {
-	w.add("EXISTS (SELECT 1 FROM file_tags t WHERE t.file_id = l.file_id AND ")
-	if err := w.keyword(n, "t.tag", false); err != nil {
-		return err
-	}
-	w.add(")")
-	return nil
 }
 
 // keyword matches an exact-value column, as Elasticsearch's keyword fields.

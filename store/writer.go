@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/recheckgen/recheckgen"
@@ -173,6 +174,7 @@ func (w *writer) store(ctx context.Context, j buildJob, origin string, sum *Summ
 	}
 	files := 0
 	var lines int64
+	bf := BuildFiles{Dir: j.dir, UUID: head.build.UUID}
 	for it := range j.out {
 		switch {
 		case it.file != "":
@@ -180,6 +182,13 @@ func (w *writer) store(ctx context.Context, j buildJob, origin string, sum *Summ
 				return err
 			}
 			files++
+			bf.Read = append(bf.Read, it.file)
+		case it.skipped != "":
+			bf.Read = slices.DeleteFunc(bf.Read, func(f string) bool { return f == it.skipped })
+			bf.Skipped = append(bf.Skipped, it.skipped)
+		case it.other != nil:
+			bf.Unchosen = len(it.other)
+			bf.Unmatched = it.other[:min(len(it.other), MaxUnmatched)]
 		case it.lines != nil:
 			if err = w.insertLines(ctx, bt, it.lines); err != nil {
 				return err
@@ -214,6 +223,7 @@ func (w *writer) store(ctx context.Context, j buildJob, origin string, sum *Summ
 	sum.Builds++
 	sum.Files += files
 	sum.Lines += lines
+	sum.ByBuild = append(sum.ByBuild, bf)
 	return nil
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 // Globs are the default log file patterns.
-var Globs = []string{"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log"}
+var Globs = []string{"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log", "*/logs/**/*.txt", "*/logs/**/*.log"}
 
 // Store generates a sample corpus with opts in a temporary directory and
 // ingests it into a store that is closed when the test ends.
