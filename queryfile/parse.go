@@ -8,6 +8,7 @@ import (
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/analysis"
 	"github.com/recheckgen/recheckgen/diag"
+	"github.com/recheckgen/recheckgen/logfile"
 	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/yamlfile"
 )
@@ -66,7 +67,44 @@ func parseLucene(raw string, q *recheckgen.Query, opts Options, at at) diag.List
 	if known == nil {
 		known = DefaultFields
 	}
-	return append(dl, unknownFields(expr, known, at)...)
+	dl = append(dl, unknownFields(expr, known, at)...)
+	if opts.Tags != nil {
+		dl = append(dl, unknownTags(expr, opts.Tags, at)...)
+	}
+	return dl
+}
+
+// unknownTags warns on a tag value no line is given: such a clause never
+// holds.
+func unknownTags(expr lucene.Node, produced func(string) bool, at at) diag.List {
+	var dl diag.List
+	lucene.Walk(expr, func(n lucene.Node) bool {
+		var v string
+		switch n := n.(type) {
+		case *lucene.Term:
+			if n.Field != "tags" || n.Fuzzy != -1 {
+				return true
+			}
+			v = n.Text
+		case *lucene.Phrase:
+			if n.Field != "tags" {
+				return true
+			}
+			v = n.Text
+		default:
+			return true
+		}
+		if produced(v) {
+			return true
+		}
+		msg := fmt.Sprintf("query: no line is tagged `%s`: a line's tags are its file's base name (such as `screen-n-cpu.txt`, of a file the store reads) and the log pipeline's %s", v, strings.Join(logfile.CategoryTags(), ", "))
+		if s := yamlfile.Suggest(v, logfile.CategoryTags()); s != "" {
+			msg += fmt.Sprintf("; did you mean `%s`?", s)
+		}
+		dl = append(dl, at(n.Pos().Start, diag.Warning, msg))
+		return true
+	})
+	return dl
 }
 
 func unknownFields(expr lucene.Node, known []string, at at) diag.List {

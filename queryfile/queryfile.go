@@ -54,6 +54,9 @@ type Options struct {
 	// Runbook, when set, checks that a `runbook:` reference exists and
 	// returns what is wrong, or "".
 	Runbook func(ref string) string
+	// Tags, when set, reports whether the backend gives some line a tag;
+	// a `tags:` value it never gives is warned about.
+	Tags func(tag string) bool
 }
 
 var (

@@ -139,3 +139,27 @@ func TestLoadDirKeepsGoing(t *testing.T) {
 		t.Errorf("missing dir: %v", dl)
 	}
 }
+
+// TestTagWarnings: a tag no line is given is warned about, with the
+// category tag it was probably meant to be.
+func TestTagWarnings(t *testing.T) {
+	produced := func(tag string) bool { return tag == "console" || strings.HasSuffix(tag, ".txt") }
+	for _, c := range []struct{ query, want string }{
+		{`message:"x" AND tags:consol`, "no line is tagged `consol`: a line's tags are its file's base name (such as `screen-n-cpu.txt`, of a file the store reads) and the log pipeline's apachecombined, apacheerror, console, console.html, errors, multiline, oslofmt, postci, screen, syslog; did you mean `console`?"},
+		{`message:"x" AND tags:"screen-n-cpu"`, "no line is tagged `screen-n-cpu`"},
+		{`message:"x" AND tags:console`, ""},
+		{`message:"x" AND (tags:"screen-n-cpu.txt" OR tags:console)`, ""},
+		{`message:"x" AND tags:consol*`, ""}, // patterns are not checked
+	} {
+		_, dl := Load("queries/1.yaml", []byte("query: '"+strings.ReplaceAll(c.query, "'", "''")+"'\n"), Options{Tags: produced})
+		got := ""
+		for _, d := range dl {
+			if strings.Contains(d.Message, "tagged") {
+				got = d.Message
+			}
+		}
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.query, got, c.want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/queryfile"
 	"github.com/recheckgen/recheckgen/runbook"
+	"github.com/recheckgen/recheckgen/store"
 )
 
 // Project is the loaded repository.
@@ -43,6 +44,10 @@ func Load(cfg *config.Config) (*Project, diag.List) {
 		Operator: cfg.Query.DefaultOperator,
 		Fields:   cfg.Query.Fields,
 		Runbook:  p.checkRunbook,
+	}
+	if cfg.Backend.Type == "sqlite" {
+		// The embedded store tags lines itself; a server's index, its own way.
+		opts.Tags = func(tag string) bool { return store.TagProduced(tag, cfg.SQLite.Globs) }
 	}
 	var qdl diag.List
 	p.Queries, qdl = queryfile.LoadDir(cfg.Dirs.Queries, opts)

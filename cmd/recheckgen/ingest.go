@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/opensearch"
@@ -19,8 +20,9 @@ Ingest walks each DIR for build directories — a directory holding a
 build.json (a Zuul builds-API record, flat or nested shape) and its log files
 — and stores every log line, with its timestamp, in the SQLite log store.
 
-Log files are chosen by --globs (job-output.txt, console.html, *.log and
-logs/**/*.txt by default); gzip is read transparently. Each line's time comes
+Log files are chosen by --globs (job-output.txt, console.html, *.log, and
+*.txt and *.log under logs/ and under each node's NODE/logs/, as Zuul v3
+multinode jobs keep them); gzip is read transparently. Each line's time comes
 from its prefix (job-output, oslo.log, ISO 8601 or syslog); a line without one
 takes the time of the line before it.
 
@@ -41,8 +43,12 @@ Elasticsearch cluster of --opensearch-url as well: _bulk into daily indices
 comes from build, file and line (a repeated or interrupted write never
 duplicates), and only the builds the cluster does not already hold whole.
 
+--files lists, for each build stored, the files it read, those it skipped
+(the warnings say why) and those no glob chose.
+
 Examples:
   recheckgen ingest ~/ci-logs
+  recheckgen ingest --files ~/ci-logs/nova-multinode
   recheckgen ingest --to opensearch --opensearch-url https://search.example.org:9200 ~/ci-logs
   recheckgen ingest --db /tmp/logs.db --force builds/2026-11-20
 `,
@@ -50,6 +56,7 @@ Examples:
 		force := fs.Bool("force", false, "ingest builds again even when already stored")
 		verbose := fs.Bool("verbose", false, "list every warning, not just the first few")
 		to := fs.String("to", "store", "destination: store (the embedded store only), or opensearch (the store, then the cluster)")
+		files := fs.Bool("files", false, "list, for each build stored, the files read, skipped and not chosen by --globs")
 		load := configFlags(fs, append([]string{"db", "globs", "max-file-mib", "write-prefix"}, openSearchFlags...)...)
 		return func(args []string, e *env) int {
 			if len(args) == 0 {
@@ -82,6 +89,9 @@ Examples:
 				limit = -1
 			}
 			printIngest(e.stdout, sum, limit)
+			if *files {
+				printFiles(e.stdout, sum)
+			}
 			if err != nil {
 				fmt.Fprintf(e.stderr, "recheckgen ingest: %v\n", err)
 				return exitFail
@@ -117,4 +127,23 @@ func writeCluster(ctx context.Context, cfg *config.Config, st *store.Store, e *e
 		return exitFail
 	}
 	return exitOK
+}
+
+// printFiles lists what ingest did with each stored build's files.
+func printFiles(w io.Writer, sum store.Summary) {
+	for _, b := range sum.ByBuild {
+		fmt.Fprintf(w, "%s (%s): %d file(s) read, %d skipped, %d not chosen by --globs\n", b.Dir, b.UUID, len(b.Read), len(b.Skipped), b.Unchosen)
+		for _, f := range b.Read {
+			fmt.Fprintf(w, "  read        %s\n", f)
+		}
+		for _, f := range b.Skipped {
+			fmt.Fprintf(w, "  skipped     %s\n", f)
+		}
+		for _, f := range b.Unmatched {
+			fmt.Fprintf(w, "  not chosen  %s\n", f)
+		}
+		if more := b.Unchosen - len(b.Unmatched); more > 0 {
+			fmt.Fprintf(w, "  not chosen  ... and %d more\n", more)
+		}
+	}
 }

@@ -46,6 +46,29 @@ func TestIngestCommand(t *testing.T) {
 	}
 }
 
+// A Zuul v3 multinode layout is read by default, and --files says which
+// files of each build were read and which were not.
+func TestIngestFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mn")
+	write := func(rel, text string) {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(text), 0o644)
+	}
+	write("build.json", `{"uuid": "mn1", "job_name": "tempest-multinode-full", "result": "FAILURE", "start_time": "2026-11-20T10:00:00"}`)
+	write("job-output.txt", "2026-11-20 10:05:00.000000 | boom\n")
+	write("controller/logs/screen-n-cpu.txt", "2026-11-20 10:05:00.000 1 ERROR nova.compute.manager [-] boom\n")
+	write("compute1/logs/screen-q-agt.txt", "2026-11-20 10:05:00.000 1 ERROR neutron.agent [-] boom\n")
+	write("zuul-info/inventory.yaml", "all: {}\n")
+	code, out, errOut := runCmd(t, "ingest", "--files", "--db", filepath.Join(t.TempDir(), "logs.db"), filepath.Dir(dir))
+	want := dir + " (mn1): 3 file(s) read, 0 skipped, 1 not chosen by --globs\n" +
+		"  read        compute1/logs/screen-q-agt.txt\n  read        controller/logs/screen-n-cpu.txt\n  read        job-output.txt\n" +
+		"  not chosen  zuul-info/inventory.yaml\n"
+	if code != exitOK || !strings.Contains(out, "ingested 1 build(s), 3 file(s), 3 lines") || !strings.Contains(out, want) {
+		t.Errorf("ingest --files: %d\n%s\nwant\n%s\n%s", code, out, want, errOut)
+	}
+}
+
 func TestQueryCommand(t *testing.T) {
 	flags := storeFlags(t, smallCorpus(t))
 	// A missing named config must fail: drop --config for these runs.
