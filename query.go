@@ -26,6 +26,9 @@ type Query struct {
 	// Applies is the era of builds whose logs can hold what the query
 	// looks for (`applies: 2016-2018`); see Historical.
 	Applies Era
+	// ResolvedAt is elastic-recheck's resolved_at, when the query was
+	// marked resolved: it is checked but not run or reported.
+	ResolvedAt string
 }
 
 // Historical says the query looks for a log line that builds of year no

@@ -15,11 +15,17 @@ type Severity int
 const (
 	Error Severity = iota
 	Warning
+	// Note is information that asks for nothing, such as a file loaded
+	// but left off the report.
+	Note
 )
 
 func (s Severity) String() string {
-	if s == Warning {
+	switch s {
+	case Warning:
 		return "warning"
+	case Note:
+		return "note"
 	}
 	return "error"
 }
@@ -63,6 +69,17 @@ func (l List) Errors() int {
 	n := 0
 	for _, d := range l {
 		if d.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// Count counts the diagnostics of one severity.
+func (l List) Count(s Severity) int {
+	n := 0
+	for _, d := range l {
+		if d.Severity == s {
 			n++
 		}
 	}

@@ -97,3 +97,22 @@ func TestQuoteAndLongExcerpts(t *testing.T) {
 		t.Errorf("short excerpt %q", got)
 	}
 }
+
+// Notes are counted apart and reach GitHub as notices.
+func TestNotes(t *testing.T) {
+	l := append(List{{File: "queries/2.yaml", Line: 4, Col: 1, Severity: Note, Message: "resolved"}}, sample...)
+	var b bytes.Buffer
+	if err := Write(&b, "text", l); err != nil || !strings.HasSuffix(b.String(), "1 error(s), 1 warning(s), 1 note(s)\n") ||
+		!strings.Contains(b.String(), "queries/2.yaml:4:1: note: resolved") {
+		t.Errorf("text: %v\n%s", err, b.String())
+	}
+	b.Reset()
+	if err := Write(&b, "github", l); err != nil || !strings.HasPrefix(b.String(), "::notice file=queries/2.yaml,line=4,col=1::resolved\n") {
+		t.Errorf("github: %v\n%s", err, b.String())
+	}
+	b.Reset()
+	var got struct{ Errors, Warnings, Notes int }
+	if err := Write(&b, "json", l); err != nil || json.Unmarshal(b.Bytes(), &got) != nil || got != (struct{ Errors, Warnings, Notes int }{1, 1, 1}) {
+		t.Errorf("json: %+v\n%s", got, b.String())
+	}
+}

@@ -26,8 +26,9 @@ func Write(w io.Writer, format string, l List) error {
 		return enc.Encode(struct {
 			Errors      int  `json:"errors"`
 			Warnings    int  `json:"warnings"`
+			Notes       int  `json:"notes"`
 			Diagnostics List `json:"diagnostics"`
-		}{l.Errors(), len(l) - l.Errors(), l})
+		}{l.Errors(), l.Count(Warning), l.Count(Note), l})
 	case "github":
 		return writeGitHub(w, l)
 	}
@@ -45,7 +46,11 @@ func writeText(w io.Writer, l List) error {
 			}
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d error(s), %d warning(s)\n", l.Errors(), len(l)-l.Errors())
+	notes := ""
+	if n := l.Count(Note); n > 0 {
+		notes = fmt.Sprintf(", %d note(s)", n)
+	}
+	_, err := fmt.Fprintf(w, "%d error(s), %d warning(s)%s\n", l.Errors(), l.Count(Warning), notes)
 	return err
 }
 
@@ -58,7 +63,11 @@ func writeGitHub(w io.Writer, l List) error {
 		if d.Col > 0 {
 			props += fmt.Sprintf(",col=%d", d.Col)
 		}
-		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", d.Severity, props, ghData(d.Message)); err != nil {
+		cmd := d.Severity.String()
+		if d.Severity == Note {
+			cmd = "notice" // the Actions runner's name for it
+		}
+		if _, err := fmt.Fprintf(w, "::%s %s::%s\n", cmd, props, ghData(d.Message)); err != nil {
 			return err
 		}
 	}

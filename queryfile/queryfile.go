@@ -28,7 +28,7 @@ import (
 // Keys are the keys a query file may hold: elastic-recheck's first, then
 // recheckgen's own.
 var Keys = []string{
-	"query", "suppress-graph", "suppress-notification", "allow-nonvoting", "test_ids",
+	"query", "suppress-graph", "suppress-notification", "allow-nonvoting", "test_ids", "resolved_at",
 	"title", "bug", "runbook", "tags", "applies",
 }
 
@@ -172,6 +172,19 @@ func loadKeys(doc *yamlfile.Doc, fields map[string]yamlfile.Field, q *recheckgen
 		v, d := doc.String(f)
 		q.Title = strings.TrimSpace(v)
 		add(d)
+	}
+	if f, ok := fields["resolved_at"]; ok {
+		v, d := doc.String(f)
+		add(d)
+		if d == nil {
+			q.ResolvedAt = strings.TrimSpace(v)
+			if q.ResolvedAt == "" {
+				q.ResolvedAt = "an unknown date"
+			}
+			n := doc.At(f.Key, fmt.Sprintf("resolved_at: elastic-recheck skipped this query as resolved (%s): it is checked and left off the report; remove the key to report it again", q.ResolvedAt))
+			n.Severity = diag.Note
+			dl = append(dl, n)
+		}
 	}
 	if f, ok := fields["test_ids"]; ok {
 		v, d := doc.Strings(f)

@@ -163,3 +163,20 @@ func TestTagWarnings(t *testing.T) {
 		}
 	}
 }
+
+// TestResolvedAt: elastic-recheck's resolved_at (a date(1) string) loads
+// with a note; the query is marked, and unknown keys stay errors.
+func TestResolvedAt(t *testing.T) {
+	src := "query: >\n  message:\"Connection to neutron failed: Maximum attempts reached\"\n  AND filename:\"logs/screen-n-cpu.txt\"\nresolved_at: \"Tue Dec 10 12:08:42 EST 2013\"\n"
+	q, dl := load(t, "1253896.yaml", src)
+	if dl.Errors() != 0 || len(dl) != 1 || dl[0].Severity != diag.Note || dl[0].Line != 4 ||
+		!strings.Contains(dl[0].Message, "resolved_at: elastic-recheck skipped this query as resolved (Tue Dec 10 12:08:42 EST 2013): it is checked and left off the report") {
+		t.Errorf("diagnostics %v", dl)
+	}
+	if q.ResolvedAt != "Tue Dec 10 12:08:42 EST 2013" || q.Expr == nil {
+		t.Errorf("query %+v", q)
+	}
+	if _, dl := load(t, "1.yaml", src+"resolved: yes\n"); dl.Errors() != 1 || !strings.Contains(dl[0].Message+dl[1].Message, "resolved") {
+		t.Errorf("unknown key: %v", dl)
+	}
+}

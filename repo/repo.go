@@ -19,9 +19,12 @@ import (
 
 // Project is the loaded repository.
 type Project struct {
-	Config  *config.Config
-	Queries []recheckgen.Query
-	Content *runbook.Set
+	Config *config.Config
+	// Queries are the queries run and reported; Resolved, those
+	// elastic-recheck marked resolved_at, checked but left off.
+	Queries  []recheckgen.Query
+	Resolved []recheckgen.Query
+	Content  *runbook.Set
 }
 
 // Load reads content and queries as cfg names them. A missing content
@@ -49,9 +52,15 @@ func Load(cfg *config.Config) (*Project, diag.List) {
 		// The embedded store tags lines itself; a server's index, its own way.
 		opts.Tags = func(tag string) bool { return store.TagProduced(tag, cfg.SQLite.Globs) }
 	}
-	var qdl diag.List
-	p.Queries, qdl = queryfile.LoadDir(cfg.Dirs.Queries, opts)
+	qs, qdl := queryfile.LoadDir(cfg.Dirs.Queries, opts)
 	dl = append(dl, qdl...)
+	for _, q := range qs {
+		if q.ResolvedAt != "" {
+			p.Resolved = append(p.Resolved, q)
+		} else {
+			p.Queries = append(p.Queries, q)
+		}
+	}
 	dl.Sort()
 	return p, dl
 }
