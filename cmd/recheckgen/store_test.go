@@ -176,3 +176,20 @@ func TestBuildCarriesHistory(t *testing.T) {
 		t.Errorf("missing previous report: %d %s", code, errOut)
 	}
 }
+
+func TestImportCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "q")
+	fixture := filepath.Join("..", "..", "queryimport", "testdata", "sova-patterns.json")
+	code, stdout, errOut := runCmd(t, "import", "--out", out, fixture)
+	if code != exitOK || !strings.Contains(stdout, "wrote "+filepath.Join(out, "sova-console-1.yaml")) ||
+		!strings.Contains(stdout, "not translated: patterns.bmc[0] id 8: \"-->\" holds no word to search for") ||
+		!strings.Contains(stdout, "8 entries (sova format): 6 written, 2 not translated") {
+		t.Errorf("import: %d\n%s\n%s", code, stdout, errOut)
+	}
+	if code, _, errOut := runCmd(t, "import", "--out", out, "build.go"); code != exitFail || !strings.Contains(errOut, "neither YAML nor JSON") && !strings.Contains(errOut, "found neither `queries`") {
+		t.Errorf("not a pattern file: %d %s", code, errOut)
+	}
+	if code, _, _ := runCmd(t, "import"); code != exitUsage {
+		t.Errorf("no file: %d", code)
+	}
+}
