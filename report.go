@@ -30,8 +30,12 @@ type Report struct {
 	// gone, or the log line changed under the queries.
 	QuietSections []QuietSection `json:"quiet_sections"`
 	QuietDays     int            `json:"quiet_days,omitempty"`
-	// Failed are the ids of queries the backend could not run.
+	// Failed are the ids of queries the backend could not run, or whose
+	// files did not load.
 	Failed []string `json:"failed"`
+	// Broken are the same queries with why: the stage (load or run) and
+	// the error. The site names them, and their numbers are unknown.
+	Broken []BrokenQuery `json:"broken"`
 	// Jobs and Projects are the failed builds of the window by job and
 	// by project, with the known bugs behind them.
 	Jobs     []Group `json:"jobs"`
@@ -138,9 +142,12 @@ type BugReport struct {
 	// and before them the days carried forward from earlier reports, so
 	// the trend reaches back further than the backend keeps logs.
 	History []DayCount `json:"history"`
-	// Error is why the backend could not run the query ("" when it ran):
-	// its numbers are then unknown, not zero.
+	// Error is why the backend could not run the query, or why its file
+	// did not load ("" when it ran): its numbers are then unknown, not zero.
 	Error string `json:"error,omitempty"`
+	// Broken: the query did not load or did not run, so its numbers are
+	// unknown; they read "unknown", never 0.
+	Broken bool `json:"broken,omitempty"`
 	// Data is the file holding this bug's details, relative to data/, in
 	// the index data/report.json.
 	Data string `json:"data,omitempty"`
@@ -294,4 +301,12 @@ type TestFailure struct {
 	File    string    `json:"file"`
 	Line    int       `json:"line"`
 	LineURL string    `json:"line_url,omitempty"`
+}
+
+// BrokenQuery is a query that did not load or did not run.
+type BrokenQuery struct {
+	ID    string `json:"id"`
+	File  string `json:"file"`
+	Stage string `json:"stage"` // "load" (the file has errors) or "run" (the backend failed it)
+	Error string `json:"error"`
 }

@@ -7,6 +7,8 @@ package repo
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
@@ -24,7 +26,31 @@ type Project struct {
 	// elastic-recheck marked resolved_at, checked but left off.
 	Queries  []recheckgen.Query
 	Resolved []recheckgen.Query
-	Content  *runbook.Set
+	// Broken are the query files that did not load, with their errors;
+	// build publishes the rest and shows these as broken.
+	Broken  []BrokenFile
+	Content *runbook.Set
+}
+
+// BrokenFile is a query file with errors.
+type BrokenFile struct {
+	ID, File string
+	Errors   diag.List
+}
+
+// OnlyBrokenQueries reports whether every error of dl is in a broken query
+// file: the rest of the repository can still be published.
+func (p *Project) OnlyBrokenQueries(dl diag.List) bool {
+	files := map[string]bool{}
+	for _, b := range p.Broken {
+		files[b.File] = true
+	}
+	for _, d := range dl {
+		if d.Severity == diag.Error && !files[d.File] {
+			return false
+		}
+	}
+	return true
 }
 
 // Load reads content and queries as cfg names them. A missing content
@@ -54,6 +80,7 @@ func Load(cfg *config.Config) (*Project, diag.List) {
 	}
 	qs, qdl := queryfile.LoadDir(cfg.Dirs.Queries, opts)
 	dl = append(dl, qdl...)
+	p.Broken = brokenFiles(qdl)
 	for _, q := range qs {
 		if q.ResolvedAt != "" {
 			p.Resolved = append(p.Resolved, q)
@@ -70,4 +97,31 @@ func (p *Project) checkRunbook(ref string) string {
 		return fmt.Sprintf("`runbook`: %s", msg)
 	}
 	return ""
+}
+
+// brokenFiles groups the errors of query files (*.yaml, and the *.yml
+// that should have been) by file.
+func brokenFiles(dl diag.List) []BrokenFile {
+	var out []BrokenFile
+	at := map[string]int{}
+	for _, d := range dl {
+		if d.Severity != diag.Error {
+			continue
+		}
+		base := filepath.Base(d.File)
+		id, ok := strings.CutSuffix(base, ".yaml")
+		if !ok {
+			if id, ok = strings.CutSuffix(base, ".yml"); !ok {
+				continue // the directory itself could not be read
+			}
+		}
+		i, seen := at[d.File]
+		if !seen {
+			i = len(out)
+			at[d.File] = i
+			out = append(out, BrokenFile{ID: id, File: d.File})
+		}
+		out[i].Errors = append(out[i].Errors, d)
+	}
+	return out
 }

@@ -10,9 +10,11 @@ import (
 type Row struct {
 	ID, Title, Label string
 	Tags             []string
-	// The numbers of the view; Unknown when the query failed to run.
+	// The numbers of the view; Unknown when the query failed to run, or
+	// its file to load (Error says why).
 	Fails, Fails24, Changes, Builds, Passing int
 	Unknown                                  bool
+	Error                                    string
 	Spike, TooBroad, SuppressGraph           bool
 	// Historical: the query's era ended (AppliesTo names its builds); it
 	// is not expected to find today's builds.
@@ -40,7 +42,7 @@ func MakeDashboard(r *recheckgen.Report, p string) Dashboard {
 			SuppressGraph: b.SuppressGraph, Spike: b.Spike && p == "", Historical: b.Historical, AppliesTo: b.Applies.Builds()}
 		switch {
 		case b.Error != "":
-			row.Unknown = true
+			row.Unknown, row.Error = true, b.Error
 			d.Failed = append(d.Failed, row)
 			continue
 		case p == "":

@@ -15,10 +15,13 @@ import (
 )
 
 // Result is what one query gave: a match or the error that stopped it.
+// Unloaded marks a query whose file did not load (Err says why): it never
+// reached the backend.
 type Result struct {
-	Query recheckgen.Query
-	Match *recheckgen.Match
-	Err   error
+	Query    recheckgen.Query
+	Match    *recheckgen.Match
+	Err      error
+	Unloaded bool
 }
 
 // Options tune the computation.
@@ -55,7 +58,7 @@ func DefaultOptions(now time.Time) Options {
 // Make builds the report of a window from each query's result and the
 // window's failed builds.
 func Make(win recheckgen.Window, results []Result, failed []recheckgen.Build, opts Options) *recheckgen.Report {
-	r := &recheckgen.Report{Generated: opts.Now.UTC(), Stale: []string{}, Failed: []string{}, Days: days(win),
+	r := &recheckgen.Report{Generated: opts.Now.UTC(), Stale: []string{}, Failed: []string{}, Broken: []recheckgen.BrokenQuery{}, Days: days(win),
 		Pipelines: append([]string{}, opts.Pipelines...), Tests: []recheckgen.TestReport{}, QuietSections: []recheckgen.QuietSection{}}
 	r.Window = recheckgen.ReportWindow{Start: win.Start, End: win.End, Bucket: win.Bucket.String()}
 	r.Freshness = last24(win, opts.Now)
@@ -65,7 +68,12 @@ func Make(win recheckgen.Window, results []Result, failed []recheckgen.Build, op
 		r.Bugs = append(r.Bugs, b)
 		switch {
 		case res.Err != nil:
+			stage := "run"
+			if res.Unloaded {
+				stage = "load"
+			}
 			r.Failed = append(r.Failed, b.ID)
+			r.Broken = append(r.Broken, recheckgen.BrokenQuery{ID: b.ID, File: res.Query.File, Stage: stage, Error: b.Error})
 		case b.Builds == 0 && b.Historical:
 		case b.Builds == 0:
 			r.Stale = append(r.Stale, b.ID)
@@ -111,7 +119,7 @@ func bugReport(res Result, win recheckgen.Window, days []string, opts Options) r
 		Applies: q.Applies, Historical: q.Historical(win.End.Year()),
 	}
 	if res.Err != nil {
-		b.Error = res.Err.Error()
+		b.Error, b.Broken = res.Err.Error(), true
 		return b
 	}
 	m := res.Match

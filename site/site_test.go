@@ -30,7 +30,7 @@ func TestPages(t *testing.T) {
 			`<details class="hours">`, `href="../jobs/tempest-full-py3.html"`, `href="../projects/openstack--nova.html"`, "for <strong>4</strong> changes",
 			`fill="#d1242f"`, `fill="#d4760b"`, `fill="#8250df"`, `href="../tests/tempest.api.compute.servers.test_servers.ServersTest.test_create_server.html"`},
 		"bugs/nova-rpc-timeout.html":    {"2 of 3 matching builds passed", `class="badge broad"`},
-		"bugs/broken-query.html":        {"could not run this query", "<strong>unknown</strong>"},
+		"bugs/broken-query.html":        {"This query did not run", "<strong>unknown</strong>"},
 		"jobs/index.html":               {`href="tempest-full-py3.html"`, "not known", `class="sortable groups"`, `<script src="../assets/sort.js">`},
 		"jobs/tempest-full-py3.html":    {"<strong>3</strong> in 10 days", `href="../bugs/1796151.html"`, `<svg class="chart-svg"`, "not known"},
 		"jobs/grenade.html":             {"Unexplained failures", `href="https://logs.example.org/b008/"`},

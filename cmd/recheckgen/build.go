@@ -71,10 +71,12 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 	if len(dl) > 0 {
 		_ = diag.Write(e.stderr, "text", dl)
 	}
-	if dl.Errors() > 0 {
+	if dl.Errors() > 0 && !p.OnlyBrokenQueries(dl) {
 		fmt.Fprintln(e.stderr, "recheckgen build: nothing published: fix the errors above (recheckgen check lists them)")
 		return exitFail
 	}
+	// A broken query file is left out and shown broken: one contributor's
+	// mistake never stops the site.
 	b, err := openBackend(ctx, cfg, true, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %v\n", err)
@@ -144,6 +146,11 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 	if len(results) > 0 && len(failed) == len(results) {
 		return site.Input{}, nil, fmt.Errorf("every query failed; the first: %s", failed[0])
 	}
+	for _, bf := range p.Broken {
+		r := brokenResult(bf)
+		results = append(results, r)
+		failed = append(failed, fmt.Sprintf("%s: %v", bf.File, r.Err))
+	}
 	filter := recheckgen.BuildFilter{Pipelines: cfg.Report.Pipelines}
 	// Failed builds the backend cannot list leave the uncategorized numbers
 	// unknown, not the whole site unpublished.
@@ -198,6 +205,21 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 		in.EChartsURL = cfg.Site.ECharts
 	}
 	return in, failed, nil
+}
+
+// brokenResult stands for a query file that did not load: its page says
+// why, and its numbers are unknown.
+func brokenResult(bf repo.BrokenFile) report.Result {
+	var msgs []string
+	for _, d := range bf.Errors {
+		if d.Line > 0 {
+			msgs = append(msgs, fmt.Sprintf("line %d, column %d: %s", d.Line, d.Col, d.Message))
+		} else {
+			msgs = append(msgs, d.Message)
+		}
+	}
+	q := recheckgen.Query{ID: bf.ID, File: bf.File, Bug: recheckgen.BugFromID(bf.ID)}
+	return report.Result{Query: q, Err: fmt.Errorf("the query file did not load: %s", strings.Join(msgs, "; ")), Unloaded: true}
 }
 
 // echarts reads the ECharts script and its licence (the npm package's

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,9 +115,9 @@ func TestExplainCommand(t *testing.T) {
 	}
 }
 
-// TestBuildExitCodes: a query the backend cannot run still gives a site,
-// marked, with exit 3; bad query files publish nothing and keep the old
-// site.
+// TestBuildExitCodes: a query the backend cannot run, and a query file
+// that does not load, still give a site with the rest, each broken query
+// marked with why and its numbers unknown, and exit 3.
 func TestBuildExitCodes(t *testing.T) {
 	tmp := t.TempDir()
 	queries, public := filepath.Join(tmp, "queries"), filepath.Join(tmp, "public")
@@ -131,15 +132,55 @@ func TestBuildExitCodes(t *testing.T) {
 		t.Fatalf("exit %d, want %d:\n%s", code, exitPartial, errOut)
 	}
 	page, err := os.ReadFile(filepath.Join(public, "bugs", "ranged.html"))
-	if err != nil || !strings.Contains(string(page), "could not run this query") {
+	if err != nil || !strings.Contains(string(page), "This query did not run") {
 		t.Errorf("failed bug page: %v", err)
 	}
 	os.WriteFile(filepath.Join(queries, "broken.yaml"), []byte("query: (unclosed\n"), 0o644)
 	code, _, errOut = runCmd(t, args...)
-	if code != exitFail || !strings.Contains(errOut, "nothing published") {
-		t.Errorf("bad query file: exit %d\n%s", code, errOut)
+	if code != exitPartial || !strings.Contains(errOut, "query failed: "+filepath.Join(queries, "broken.yaml")+": the query file did not load: line 1, column 8: query: `(` is never closed") {
+		t.Fatalf("bad query file: exit %d\n%s", code, errOut)
 	}
-	if _, err := os.Stat(filepath.Join(public, "bugs", "ranged.html")); err != nil {
+	var rep struct {
+		Bugs []struct {
+			ID     string
+			Fails  int
+			Broken bool
+		}
+		Broken []struct{ ID, File, Stage, Error string }
+	}
+	data, _ := os.ReadFile(filepath.Join(public, "data", "report.json"))
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Bugs) != 3 || len(rep.Broken) != 2 || rep.Broken[1].ID != "broken" || rep.Broken[1].Stage != "load" ||
+		rep.Broken[0].ID != "ranged" || rep.Broken[0].Stage != "run" {
+		t.Errorf("report: %+v", rep)
+	}
+	for _, b := range rep.Bugs {
+		if b.Broken != (b.ID != "boom") {
+			t.Errorf("%s: broken %v", b.ID, b.Broken)
+		}
+	}
+	page, _ = os.ReadFile(filepath.Join(public, "bugs", "broken.html"))
+	index, _ := os.ReadFile(filepath.Join(public, "index.html"))
+	for name, want := range map[string][]string{
+		"bugs/broken.html": {"This query did not run: the query file did not load: line 1, column 8: query: `(` is never closed: add a `)`. Its numbers are unknown.", "<strong>unknown</strong>"},
+		"index.html":       {"Queries that could not run", `href="bugs/broken.html"`, "numbers unknown: the query file did not load: line 1, column 8: query: `(` is never closed"},
+	} {
+		text := map[string]string{"bugs/broken.html": string(page), "index.html": string(index)}[name]
+		for _, w := range want {
+			if !strings.Contains(text, html.EscapeString(w)) && !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q", name, w)
+			}
+		}
+	}
+	// A broken config still publishes nothing and keeps the site.
+	os.WriteFile(filepath.Join(tmp, "bad.yaml"), []byte("site: [\n"), 0o644)
+	code, _, errOut = runCmd(t, append(args, "--config", filepath.Join(tmp, "bad.yaml"))...)
+	if code != exitFail {
+		t.Errorf("bad config: exit %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(public, "bugs", "broken.html")); err != nil {
 		t.Error("the previous site was not kept")
 	}
 }
