@@ -33,6 +33,12 @@ type Report struct {
 	// Failed are the ids of queries the backend could not run, or whose
 	// files did not load.
 	Failed []string `json:"failed"`
+	// Overlap says which queries match the same builds.
+	Overlap Overlap `json:"overlap"`
+	// StaleQueries are the queries with no hit for a while, the longest
+	// first; TooBroad, those whose matched builds passed too often.
+	StaleQueries []StaleQuery `json:"stale_queries"`
+	TooBroad     []BroadQuery `json:"too_broad"`
 	// Broken are the same queries with why: the stage (load or run) and
 	// the error. The site names them, and their numbers are unknown.
 	Broken []BrokenQuery `json:"broken"`
@@ -145,6 +151,9 @@ type BugReport struct {
 	// Error is why the backend could not run the query, or why its file
 	// did not load ("" when it ran): its numbers are then unknown, not zero.
 	Error string `json:"error,omitempty"`
+	// LastHit is the last matching line known, in this window or carried
+	// from earlier reports.
+	LastHit time.Time `json:"last_hit,omitzero"`
 	// Broken: the query did not load or did not run, so its numbers are
 	// unknown; they read "unknown", never 0.
 	Broken bool `json:"broken,omitempty"`
@@ -309,4 +318,50 @@ type BrokenQuery struct {
 	File  string `json:"file"`
 	Stage string `json:"stage"` // "load" (the file has errors) or "run" (the backend failed it)
 	Error string `json:"error"`
+}
+
+// Overlap is which queries match the same builds: pairs sharing at least
+// Share of the smaller one's builds, queries whose builds another's hold
+// whole (Subsets; Same when the two match the same builds), and bugs
+// failing at least CoFailures builds together without overlapping.
+type Overlap struct {
+	Share       float64       `json:"share"`
+	CoFailures  int           `json:"co_failures"`
+	Pairs       []OverlapPair `json:"pairs"`
+	Subsets     []OverlapPair `json:"subsets"`
+	CoOccurring []OverlapPair `json:"co_occurring"`
+}
+
+// OverlapPair is two queries and the builds both match; A is the one with
+// fewer builds.
+type OverlapPair struct {
+	A          string  `json:"a"`
+	B          string  `json:"b"`
+	ABuilds    int     `json:"a_builds"`
+	BBuilds    int     `json:"b_builds"`
+	Both       int     `json:"both"`
+	AShare     float64 `json:"a_share"` // Both / ABuilds
+	BShare     float64 `json:"b_share"` // Both / BBuilds
+	Same       bool    `json:"same,omitempty"`
+	BothFailed int     `json:"both_failed,omitempty"`
+}
+
+// StaleQuery is a query with no hit in the window: Days without one since
+// LastHit, or, when none is known (AtLeast), in all the days looked at.
+type StaleQuery struct {
+	ID      string    `json:"id"`
+	LastHit time.Time `json:"last_hit,omitzero"`
+	Days    int       `json:"days"`
+	AtLeast bool      `json:"at_least,omitempty"`
+}
+
+// BroadQuery is a query more than a tenth of whose matched builds passed:
+// it matches lines of healthy runs too, and blames its bug for others'
+// failures. Since is its first hit in the window.
+type BroadQuery struct {
+	ID      string    `json:"id"`
+	Builds  int       `json:"builds"`
+	Passing int       `json:"passing"`
+	Share   float64   `json:"share"`
+	Since   time.Time `json:"since,omitzero"`
 }

@@ -88,6 +88,9 @@ func Make(win recheckgen.Window, results []Result, failed []recheckgen.Build, op
 	r.Totals = totals(win, failed, classified)
 	r.Jobs = groups(func(b recheckgen.Build) string { return b.Job }, win, r.Days, results, failed, classified, opts)
 	r.Projects = groups(func(b recheckgen.Build) string { return b.Project }, win, r.Days, results, failed, classified, opts)
+	r.Overlap = Overlap(results, DefaultOverlap)
+	r.TooBroad = tooBroad(r)
+	r.StaleQueries = staleQueries(r)
 	return r
 }
 
@@ -138,7 +141,7 @@ func bugReport(res Result, win recheckgen.Window, days []string, opts Options) r
 	b.Buckets = m.Buckets
 	b.Jobs = m.Shares(func(x recheckgen.Build) string { return x.Job })
 	b.Projects = m.Shares(func(x recheckgen.Build) string { return x.Project })
-	b.First, b.Last = m.First, m.Last
+	b.First, b.Last, b.LastHit = m.First, m.Last, m.Last
 	if len(m.Recent) > 0 {
 		b.Recent = m.Recent[:min(len(m.Recent), opts.Recent)]
 	}
@@ -392,9 +395,16 @@ func Carry(r, prev *recheckgen.Report, keep int) {
 		return
 	}
 	old := map[string][]recheckgen.DayCount{}
+	lastHit := map[string]time.Time{}
 	for _, b := range prev.Bugs {
 		old[b.ID] = b.History
+		// Reports before last_hit was kept have last_seen in their window.
+		lastHit[b.ID] = b.LastHit
+		if b.LastHit.IsZero() {
+			lastHit[b.ID] = b.Last
+		}
 	}
+	defer func() { r.StaleQueries = staleQueries(r) }()
 	first := r.Window.Start.UTC().Format(day)
 	for i := range r.Bugs {
 		b := &r.Bugs[i]
@@ -405,6 +415,9 @@ func Carry(r, prev *recheckgen.Report, keep int) {
 			}
 		}
 		b.History = append(before, b.History...)
+		if b.LastHit.IsZero() {
+			b.LastHit = lastHit[b.ID]
+		}
 		if keep > 0 && len(b.History) > keep {
 			b.History = b.History[len(b.History)-keep:]
 		}

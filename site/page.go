@@ -52,6 +52,7 @@ var nav = []navItem{
 	{"Projects", "projects/index.html", false},
 	{"Tests", "tests/index.html", false},
 	{"Uncategorized", "uncategorized.html", false},
+	{"Query health", "health.html", false},
 	{"Runbooks", "runbooks/index.html", false},
 }
 
@@ -63,7 +64,7 @@ func section(rel string) string {
 		}
 		return dir + "/index.html"
 	}
-	if rel == "uncategorized.html" {
+	if rel == "uncategorized.html" || rel == "health.html" {
 		return rel
 	}
 	return "index.html" // the dashboards
