@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDryRunOnAPullRequest: a branch adds a too-broad query (it matches a
+// passing build) and one that duplicates an existing query; the dry run
+// against the base branch flags both, with the numbers `recheckgen query`
+// gives for the same text, and leaves the unchanged query out.
+func TestDryRunOnAPullRequest(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	corpus := smallCorpus(t)
+	repoDir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main"}, args...)...)
+		cmd.Dir = repoDir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(rel, text string) {
+		p := filepath.Join(repoDir, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(text), 0o644)
+	}
+	git("init", "-q")
+	write("queries/boom.yaml", "title: Boom\nquery: message:boom\n")
+	write("recheckgen.yaml", "window:\n  end: 2026-11-21T00:00:00Z\nbackend:\n  sqlite:\n    path: "+filepath.Join(t.TempDir(), "logs.db")+
+		"\n    ingest: ["+corpus+"]\n")
+	git("add", ".")
+	git("commit", "-qm", "base")
+	git("checkout", "-qb", "change")
+	write("queries/broad.yaml", "title: Broad\nquery: message:happened OR message:good\n")
+	git("add", ".")
+	git("commit", "-qm", "a broad query")
+	write("queries/again.yaml", "title: Again\nquery: message:\"boom happened\"\n") // not committed yet: still a change
+	t.Chdir(repoDir)
+
+	code, out, errOut := runCmd(t, "dry-run", "--base", "main", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("dry-run: %d\n%s\n%s", code, out, errOut)
+	}
+	var d struct {
+		Effects []struct {
+			ID                             string
+			Builds, Failed, Passing, Lines int
+			TooBroad                       bool `json:"too_broad"`
+			Duplicates                     bool
+			Jobs                           []struct{ Value string }
+			Overlaps                       []struct {
+				ID         string
+				Both       int
+				Share      float64
+				TheirShare float64 `json:"their_share"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil || len(d.Effects) != 2 {
+		t.Fatalf("%v: %s", err, out)
+	}
+	again, broad := d.Effects[0], d.Effects[1]
+	if again.ID != "again" || broad.ID != "broad" {
+		t.Fatalf("effects %+v", d.Effects)
+	}
+	if !broad.TooBroad || broad.Builds != 2 || broad.Passing != 1 || broad.Failed != 1 || len(broad.Overlaps) != 2 || broad.Overlaps[1].ID != "boom" ||
+		broad.Overlaps[1].Share != 0.5 || broad.Overlaps[1].TheirShare != 1 {
+		t.Errorf("broad: %+v", broad)
+	}
+	if again.TooBroad || !again.Duplicates || again.Builds != 1 || len(again.Overlaps) != 2 || again.Overlaps[0].ID != "boom" ||
+		again.Overlaps[0].Share != 1 || again.Overlaps[0].TheirShare != 1 {
+		t.Errorf("again: %+v", again)
+	}
+	// The numbers of `recheckgen query` on the same text.
+	for _, e := range d.Effects {
+		code, qout, errOut := runCmd(t, "query", "--json", "--bug", e.ID)
+		var q struct {
+			Builds int
+			Shares map[string][]struct {
+				Value  string
+				Builds int
+			}
+		}
+		if code != exitOK || json.Unmarshal([]byte(qout), &q) != nil {
+			t.Fatalf("query --bug %s: %d %s %s", e.ID, code, qout, errOut)
+		}
+		passing := 0
+		for _, s := range q.Shares["build_status"] {
+			if s.Value == "SUCCESS" {
+				passing = s.Builds
+			}
+		}
+		if q.Builds != e.Builds || passing != e.Passing || len(q.Shares["build_name"]) != len(e.Jobs) {
+			t.Errorf("%s: dry run %d builds (%d passed), query %d builds (%d passed)", e.ID, e.Builds, e.Passing, q.Builds, passing)
+		}
+	}
+	code, md, _ := runCmd(t, "dry-run", "--base", "main", "--format", "markdown")
+	for _, w := range []string{"## Dry run of the changed queries", "| `broad` | 2 | 1 | 1 (50%) |",
+		"**too broad: 50% of its builds passed (more than 10%)**", "**overlaps boom: half or more of its builds are that query's too**",
+		"| `boom` | 1 | 100% | 100% |", "tempest-full-py3 job-output.txt:1\n2026-11-20 10:05:00.000000 | ERROR boom happened"} {
+		if code != exitOK || !strings.Contains(md, w) {
+			t.Errorf("markdown lacks %q:\n%s", w, md)
+		}
+	}
+	if code, _, errOut := runCmd(t, "dry-run", "--base", "nosuchref"); code != exitFail || !strings.Contains(errOut, "no merge base of nosuchref") {
+		t.Errorf("bad base: %d %s", code, errOut)
+	}
+}
