@@ -60,14 +60,18 @@ INSERT INTO fts.lines_fts(lines_fts, rank) VALUES ('hashsize', 16777216);
 func IndexPath(path string) string { return path + ".fts" }
 
 // openDB opens the store at path with its index attached on every connection.
-func openDB(path string) (*sql.DB, error) {
+func openDB(path string) (*sql.DB, error) { return openDBWith(path, nil) }
+
+// openDBWith opens the store with more pragmas on every connection (for
+// both files), after filePragmas.
+func openDBWith(path string, more []string) (*sql.DB, error) {
 	// A file: URI, so its path escapes the characters URIs give a meaning.
 	uri := "file:" + uriPath.Replace(path) + fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)", busyTimeout.Milliseconds())
 	c, err := sqlite.NewConnector(uri)
 	if err != nil {
 		return nil, err
 	}
-	return sql.OpenDB(attacher{c, IndexPath(path)}), nil
+	return sql.OpenDB(attacher{c, IndexPath(path), more}), nil
 }
 
 var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
@@ -76,6 +80,7 @@ var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 type attacher struct {
 	driver.Connector
 	index string
+	more  []string // pragmas beside filePragmas
 }
 
 // execBusy runs a statement, trying again while another connection holds
@@ -141,7 +146,7 @@ func (a attacher) Connect(ctx context.Context) (driver.Conn, error) {
 	exec := conn.(driver.ExecerContext)
 	_, err = exec.ExecContext(ctx, "ATTACH DATABASE ? AS fts", []driver.NamedValue{{Ordinal: 1, Value: a.index}})
 	for _, schema := range []string{"main", "fts"} {
-		for _, p := range filePragmas {
+		for _, p := range append(filePragmas[:len(filePragmas):len(filePragmas)], a.more...) {
 			if err == nil {
 				err = execBusy(ctx, exec, "PRAGMA "+schema+"."+p)
 			}

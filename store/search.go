@@ -101,7 +101,7 @@ func (s *Store) Search(ctx context.Context, q recheckgen.Query, win recheckgen.W
 		return nil, err
 	}
 	args := append([]any{win.Start.UnixMilli(), win.End.UnixMilli()}, w.args...)
-	rows, err := s.db.QueryContext(ctx, matchSQL(w, opts.IncludeNonvoting), args...)
+	rows, err := s.reader().QueryContext(ctx, matchSQL(w, opts.IncludeNonvoting), args...)
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", q.ID, err)
 	}
@@ -216,7 +216,7 @@ func (s *Store) hits(ctx context.Context, refs []lineRef, builds map[int64]build
 	for i, r := range refs {
 		ids[i] = r.id
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT l.id, l.build_id, f.name, l.lineno, l.ts_ms, l.message
+	rows, err := s.reader().QueryContext(ctx, `SELECT l.id, l.build_id, f.name, l.lineno, l.ts_ms, l.message
 		FROM lines l JOIN files f ON f.id = l.file_id WHERE l.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, ids...)
 	if err != nil {
 		return nil, err

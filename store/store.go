@@ -161,8 +161,9 @@ CREATE INDEX IF NOT EXISTS test_totals_build ON test_totals(build_id);
 
 // Store is an open log store. Its methods are safe for concurrent use.
 type Store struct {
-	db   *sql.DB
-	path string
+	db     *sql.DB
+	search reader // the handle searches read through (reader.go)
+	path   string
 
 	mu     sync.Mutex
 	builds map[int64]buildRow // cache of the builds table, filled on first search
@@ -414,7 +415,13 @@ func writable(dir string) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	rerr := s.closeReader()
+	if err := s.db.Close(); err != nil {
+		return err
+	}
+	return rerr
+}
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
