@@ -89,9 +89,11 @@ func BenchmarkOverlapOnStore(b *testing.B) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
+			cpu0 := cpuTime()
 			for range b.N {
 				ov = report.Overlap(results[:n], report.DefaultOverlap)
 			}
+			b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/op")
 			runtime.ReadMemStats(&after)
 			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MiB/op")
 			b.ReportMetric(float64(len(ov.Pairs)+len(ov.Subsets)+len(ov.CoOccurring)), "pairs")

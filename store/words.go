@@ -2,6 +2,7 @@ package store
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/recheckgen/recheckgen/analysis"
@@ -21,9 +22,11 @@ import (
 // `"` between Hebrew letters) is written as a private-use character.
 const ftsTokenChars = `._:',;`
 
-// indexWords is the text the full-text index is fed for message.
+// indexWords is the text the full-text index is fed for message. It runs
+// for every line ingested: its buffer is reused.
 func indexWords(message string) string {
-	b := make([]byte, 0, len(message)+8)
+	bp := wordBufs.Get().(*[]byte)
+	b := (*bp)[:0]
 	analysis.Each(message, func(w []byte) bool {
 		if len(b) > 0 {
 			b = append(b, ' ')
@@ -31,8 +34,15 @@ func indexWords(message string) string {
 		b = appendWord(b, w)
 		return true
 	})
-	return string(b)
+	out := string(b)
+	if cap(b) <= 1<<20 {
+		*bp = b
+		wordBufs.Put(bp)
+	}
+	return out
 }
+
+var wordBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // ftsWord is a word as the index holds it.
 func ftsWord(w string) string { return string(appendWord(nil, []byte(w))) }
