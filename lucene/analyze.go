@@ -81,7 +81,7 @@ func (p *parser) analyzePhrase(ph *Phrase) Node {
 // as Elasticsearch's lowercase_expanded_terms does, and warns when that
 // makes a term on an exact-value field miss upper-case values.
 func (p *parser) lowerExpanded(field, what string, s string, span Span) string {
-	if p.ix == nil {
+	if !p.lowers(field) {
 		return s
 	}
 	low := strings.ToLower(s)
@@ -89,6 +89,18 @@ func (p *parser) lowerExpanded(field, what string, s string, span Span) string {
 		p.lowerWarning(field, what, span, low)
 	}
 	return low
+}
+
+// lowers reports whether expanded terms on field are lower-cased: on every
+// field, unless the Index is a Normalizer.
+func (p *parser) lowers(field string) bool {
+	if p.ix == nil {
+		return false
+	}
+	if n, ok := p.ix.(Normalizer); ok {
+		return n.LowerExpanded(field)
+	}
+	return true
 }
 
 func (p *parser) lowerWarning(field, what string, span Span, low string) {

@@ -108,3 +108,40 @@ func TestIndexReadingErrors(t *testing.T) {
 		t.Errorf("intersection refused by the parser: %v", err)
 	}
 }
+
+// newer is an index read as Elasticsearch 5 and later and OpenSearch read
+// it: expanded terms lower-cased by the analyzed field's analyzer only.
+type newer struct{ analysis.Mapping }
+
+func (newer) LowerExpanded(field string) bool { return analysis.Elastic.Analyzed(field) }
+
+// A Normalizer lower-cases expanded terms only where it says so, and then
+// nothing is lost on exact fields, so nothing is warned about.
+func TestNormalizerReading(t *testing.T) {
+	for _, c := range []struct{ in, es1, newer string }{
+		{`build_name:Tempest*`, `build_name:tempest*`, `build_name:Tempest*`},
+		{`message:Java.IO.*`, `message:java.io.*`, `message:java.io.*`},
+		{`Java.IO.*`, `java.io.*`, `java.io.*`},
+		{`project:/OpenStack.*/ AND message:/Java\.IO\..*/`, `project:/openstack.*/ AND message:/java\.io\..*/`, `project:/OpenStack.*/ AND message:/java\.io\..*/`},
+		{`build_name:Foo~1 OR message:Foo~1`, `build_name:foo~1 OR message:foo~1`, `build_name:Foo~1 OR message:foo~1`},
+		{`build_status:[A TO F] OR message:[A TO F]`, `build_status:[a TO f] OR message:[a TO f]`, `build_status:[A TO F] OR message:[a TO f]`},
+	} {
+		for _, ix := range []struct {
+			name string
+			ix   lucene.Index
+			want string
+		}{{"Elasticsearch 1.x", analysis.Elastic, c.es1}, {"Normalizer", newer{}, c.newer}} {
+			n, warns, err := lucene.Parse(c.in, lucene.Options{Index: ix.ix})
+			if err != nil {
+				t.Errorf("%q (%s): %v", c.in, ix.name, err)
+				continue
+			}
+			if got := lucene.String(n); got != ix.want {
+				t.Errorf("%q (%s) = %s, want %s", c.in, ix.name, got, ix.want)
+			}
+			if ix.name == "Normalizer" && len(warns) > 0 {
+				t.Errorf("%q (%s): warnings %+v", c.in, ix.name, warns)
+			}
+		}
+	}
+}

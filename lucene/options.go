@@ -10,8 +10,8 @@ import (
 type Operator int
 
 const (
-	OR  Operator = iota // Elasticsearch's default
-	AND                 // recheckgen's default: what query authors mean
+	OR Operator = iota // Elasticsearch's default, and recheckgen's
+	AND
 )
 
 func (o Operator) String() string {
@@ -59,6 +59,17 @@ type Index interface {
 	Tokens(text string) []string
 	// InWord reports a character that can stand inside a word.
 	InWord(r rune) bool
+}
+
+// Normalizer is an Index that says, per field, whether wildcard,
+// regular-expression, fuzzy and range terms are lower-cased. Elasticsearch
+// 1.x lower-cased them on every field (lowercase_expanded_terms), and an
+// Index without this method is read so. Elasticsearch 5 and later and
+// OpenSearch normalize them through each field's analyzer instead: the
+// standard analyzer lower-cases them, a keyword field keeps them as written.
+type Normalizer interface {
+	Index
+	LowerExpanded(field string) bool
 }
 
 // Error is a syntax error at a byte offset of the query string.

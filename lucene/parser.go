@@ -642,7 +642,7 @@ func (p *parser) leaf(field string, t token, start int) (Node, *Error) {
 // lowerRange lower-cases the bounds of a range, but on `@timestamp`, a
 // date, as Elasticsearch does.
 func (p *parser) lowerRange(r *Range) {
-	if r.Field == "@timestamp" || p.ix == nil {
+	if r.Field == "@timestamp" || !p.lowers(r.Field) {
 		return
 	}
 	from, to := strings.ToLower(r.From.Value), strings.ToLower(r.To.Value)
