@@ -114,6 +114,9 @@ func TestSearchSemantics(t *testing.T) {
 		{`message:"timed reply"~4`, "b1 b3"},                                   // proximity
 		{`(message:boom OR message:mistral) AND build_queue:gate`, "b1"},       // grouping
 		{`@timestamp:[2026-11-20T09:00:00Z TO 2026-11-20T10:00:00Z} AND message:*`, "b2"},
+		{`@timestamp:[2026-11-19 TO 2026-11-20] AND message:*`, "b1 b2 b3"}, // an inclusive upper bound holds its whole day
+		{`@timestamp:{2026-11-20 TO *] AND message:*`, ""},                  // an exclusive lower one is after its day
+		{`@timestamp:[2026-11-20T10 TO 2026-11-20T10] AND message:*`, "b3"}, // the hour
 		{`_exists_:module`, "b1"},
 		{`*:*`, "b1 b2 b3"},
 		{`message:"ERROR DURING" AND message:"^^^"`, "b1 b2"}, // no words: dropped, as Elasticsearch drops it

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/recheckgen/recheckgen/analysis"
 	"github.com/recheckgen/recheckgen/lucene"
@@ -405,26 +404,23 @@ func (w *where) timestamp(n lucene.Node) error {
 		return &UnsupportedError{"a `@timestamp` condition other than a range", n.Pos()}
 	}
 	conv := *r
-	for _, b := range []*lucene.Bound{&conv.From, &conv.To} {
-		if b.Unbounded {
+	// Read as Elasticsearch reads them: an inclusive upper bound and an
+	// exclusive lower one round up what they leave out
+	// (`[2026-11-19 TO 2026-11-20]` holds all of the 20th).
+	for _, e := range []struct {
+		b  *lucene.Bound
+		up bool
+	}{{&conv.From, !conv.From.Inclusive}, {&conv.To, conv.To.Inclusive}} {
+		if e.b.Unbounded {
 			continue
 		}
-		t, err := parseBoundTime(b.Value)
-		if err != nil {
-			return &UnsupportedError{fmt.Sprintf("`@timestamp` bound %q (write a date or time such as 2026-11-20T10:00:00Z; date math is not supported)", b.Value), n.Pos()}
+		ms, ok := analysis.DateBound(e.b.Value, e.up)
+		if !ok {
+			return &UnsupportedError{fmt.Sprintf("`@timestamp` bound %q (write a date or time such as 2026-11-20T10:00:00Z; date math is not supported)", e.b.Value), n.Pos()}
 		}
-		b.Value = strconv.FormatInt(t.UnixMilli(), 10)
+		e.b.Value = strconv.FormatInt(ms, 10)
 	}
 	return w.rangeCond(&conv, "l.ts_ms", true)
-}
-
-func parseBoundTime(s string) (time.Time, error) {
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("not a time")
 }
 
 func (w *where) exists(n *lucene.Exists) error {
