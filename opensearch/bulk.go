@@ -46,24 +46,22 @@ type WriteSummary struct {
 // TemplateName is the index template recheckgen installs.
 const TemplateName = "recheckgen-logs"
 
-// Analyzer is the message's analyzer in recheckgen's template: words are
-// runs of letters, digits and _, lower-cased, as the embedded store's
-// full-text index splits them, so a cluster filled by recheckgen matches
-// what the store matches. (The standard analyzer keeps a dotted name such
-// as oslo_messaging.exceptions.MessagingTimeout as one word, so a phrase
-// starting "MessagingTimeout" misses that line; see docs/backends.md.)
-const Analyzer = "recheckgen_words"
+// messageAnalyzer is the message's analyzer in recheckgen's template:
+// Elasticsearch's standard analyzer, as OpenStack's indices analyzed it and
+// as the embedded store reads it (package analysis), so a cluster filled by
+// recheckgen matches what the store matches.
+const messageAnalyzer = "standard"
 
 // Template is the index template for prefix: elastic-recheck's field
 // names, the build's fields and tags as keywords (exact values, as the
-// store matches them), message as text split into words as the store
-// splits it, change, patchset and voting as numbers.
+// store matches them), message as text through the standard analyzer,
+// change, patchset and voting as numbers.
 func Template(prefix string) obj {
 	props := obj{}
 	for _, f := range recheckgen.LogFields {
 		switch f.Kind {
 		case recheckgen.Text:
-			props[f.Name] = obj{"type": "text", "analyzer": Analyzer}
+			props[f.Name] = obj{"type": "text", "analyzer": messageAnalyzer}
 		case recheckgen.Time:
 			props[f.Name] = obj{"type": "date"}
 		case recheckgen.Number:
@@ -73,15 +71,8 @@ func Template(prefix string) obj {
 		}
 	}
 	return obj{"index_patterns": []string{prefix + "*"}, "priority": 100,
-		"template": obj{"settings": analysisSettings(), "mappings": obj{"properties": props}},
+		"template": obj{"mappings": obj{"properties": props}},
 		"_meta":    obj{"created_by": "recheckgen"}}
-}
-
-func analysisSettings() obj {
-	return obj{"analysis": obj{
-		"tokenizer": obj{Analyzer: obj{"type": "pattern", "pattern": `[^\p{L}\p{N}_]+`}},
-		"analyzer":  obj{Analyzer: obj{"type": "custom", "tokenizer": Analyzer, "filter": []string{"lowercase"}}},
-	}}
 }
 
 // docID is a line's id: the same line always gets the same one, so a
