@@ -3,22 +3,48 @@ package opensearchtest
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
-	"unicode"
+	"unicode/utf16"
 
-	"github.com/recheckgen/recheckgen/lucene"
+	"github.com/recheckgen/recheckgen/analysis"
 )
 
 // matcher decides whether a document matches.
 type matcher func(ix *index, d *doc) bool
 
-// values are a field's values in d, as the index reads them.
+// values are a field's values in d, as the index reads them: a keyword
+// value longer than the field's ignore_above is not indexed.
 func values(ix *index, d *doc, field string) []any {
-	return d.values[ix.sourcePath(field)]
+	vals := d.values[ix.sourcePath(field)]
+	if ft := ix.field(field); ft != nil && ft.IgnoreAbove > 0 {
+		var kept []any
+		for i, v := range vals {
+			if s, ok := v.(string); ok && utf16Len(s) > ft.IgnoreAbove {
+				if kept == nil {
+					kept = append([]any{}, vals[:i]...)
+				}
+				continue
+			}
+			if kept != nil {
+				kept = append(kept, v)
+			}
+		}
+		if kept != nil {
+			return kept
+		}
+	}
+	return vals
+}
+
+// utf16Len is the length of s in Java characters, as ignore_above counts.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 func number(x any) (float64, bool) {
@@ -37,33 +63,6 @@ func number(x any) (float64, bool) {
 	return 0, false
 }
 
-// parseDate reads the date formats of strict_date_optional_time: a zone
-// is optional (none is UTC).
-func parseDate(s string) (time.Time, bool) {
-	for _, l := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
-
-// dateValue is a date field's value in epoch milliseconds.
-func dateValue(x any) (float64, bool) {
-	switch x := x.(type) {
-	case float64:
-		return x, true
-	case string:
-		if t, ok := parseDate(x); ok {
-			return float64(t.UnixMilli()), true
-		}
-		if f, err := strconv.ParseFloat(x, 64); err == nil {
-			return f, true
-		}
-	}
-	return 0, false
-}
-
 func keyString(x any) string {
 	switch x := x.(type) {
 	case string:
@@ -76,40 +75,9 @@ func keyString(x any) string {
 	return fmt.Sprint(x)
 }
 
-// analyze is the standard analyzer's tokens, lower-cased: runs of letters,
-// digits and _, where letters joined by . : or ' and digits joined by . or
-// , stay one token (UAX #29's word rules, as far as log text needs).
-func analyze(s string) []string {
-	rs := []rune(s)
-	var out []string
-	var cur []rune
-	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		if word(r) {
-			cur = append(cur, unicode.ToLower(r))
-			continue
-		}
-		if len(cur) > 0 && i+1 < len(rs) {
-			prev, next := rs[i-1], rs[i+1]
-			if (r == '.' || r == ':' || r == '\'') && unicode.IsLetter(prev) && unicode.IsLetter(next) ||
-				(r == '.' || r == ',') && unicode.IsDigit(prev) && unicode.IsDigit(next) {
-				cur = append(cur, r)
-				continue
-			}
-		}
-		if len(cur) > 0 {
-			out = append(out, string(cur))
-			cur = nil
-		}
-	}
-	if len(cur) > 0 {
-		out = append(out, string(cur))
-	}
-	return out
-}
-
-// tokens are the analyzed values of a text field of d.
+// tokens are the analyzed values of a text field of d, each value's words
+// as the standard analyzer makes them (package analysis; the only analyzer
+// the replay server knows, see putTemplate).
 func tokens(ix *index, d *doc, field string) [][]string {
 	p := ix.sourcePath(field)
 	if t, ok := d.tokens[p]; ok {
@@ -117,7 +85,7 @@ func tokens(ix *index, d *doc, field string) [][]string {
 	}
 	var out [][]string
 	for _, v := range d.values[p] {
-		out = append(out, ix.analyze(field, keyString(v)))
+		out = append(out, analysis.Tokens(keyString(v)))
 	}
 	if d.tokens == nil {
 		d.tokens = map[string][][]string{}
@@ -126,67 +94,77 @@ func tokens(ix *index, d *doc, field string) [][]string {
 	return out
 }
 
-// analyze is the analysis of field's analyzer: standard, or a custom
-// pattern tokenizer with lowercase.
-func (ix *index) analyze(field, s string) []string {
-	if ft := ix.field(field); ft != nil && ix.analyzers[ft.Analyzer] != nil {
-		var out []string
-		for _, t := range ix.analyzers[ft.Analyzer].Split(s, -1) {
-			if t != "" {
-				out = append(out, strings.ToLower(t))
-			}
-		}
-		return out
-	}
-	return analyze(s)
-}
-
-// analyzeQuery is analyze for a query's text, remembered: the same text
+// analyzeQuery is the words of a query's text, remembered: the same text
 // meets every document.
-func (ix *index) analyzeQuery(field, text string) []string {
-	key := field + "\x00" + text
-	if t, ok := ix.queryTokens[key]; ok {
+func (ix *index) analyzeQuery(text string) []string {
+	if t, ok := ix.queryTokens[text]; ok {
 		return t
 	}
-	t := ix.analyze(field, text)
+	t := analysis.Tokens(text)
 	if ix.queryTokens == nil {
 		ix.queryTokens = map[string][]string{}
 	}
-	ix.queryTokens[key] = t
+	ix.queryTokens[text] = t
 	return t
 }
 
-// parseQuery reads a query object.
+// query is a parsed query object. none, when set, says the query is no
+// query at all on an index: a query string whose every value analyzed to
+// nothing, which the query builder makes nothing of (a bool query leaves
+// such a clause out; alone, it matches no document).
+type query struct {
+	match matcher
+	none  func(ix *index) bool
+}
+
+func (q query) isNone(ix *index) bool { return q.none != nil && q.none(ix) }
+
+// parseQuery reads a query object as the request's query or a filter
+// aggregation's: one that is no query matches nothing.
 func parseQuery(ix []*index, raw json.RawMessage) (matcher, *searchError) {
+	q, err := parseClause(ix, raw)
+	if err != nil {
+		return nil, err
+	}
+	if q.none == nil {
+		return q.match, nil
+	}
+	return func(ix *index, d *doc) bool { return !q.isNone(ix) && q.match(ix, d) }, nil
+}
+
+func parseClause(ix []*index, raw json.RawMessage) (query, *searchError) {
 	var q map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &q); err != nil || len(q) != 1 {
-		return nil, badRequest("parsing_exception", "[_na] query malformed, must start with start_object")
+		return query{}, badRequest("parsing_exception", "[_na] query malformed, must start with start_object")
 	}
 	for typ, body := range q {
+		var m matcher
+		var err *searchError
 		switch typ {
 		case "match_all":
-			return func(*index, *doc) bool { return true }, nil
+			m = func(*index, *doc) bool { return true }
 		case "bool":
-			return parseBool(ix, body)
+			m, err = parseBool(ix, body)
 		case "query_string":
 			return parseQueryString(ix, body)
 		case "range":
-			return parseRange(body)
+			m, err = parseRange(body)
 		case "term", "terms":
-			return parseTerms(typ, body)
+			m, err = parseTerms(typ, body)
 		case "exists":
 			var e struct {
 				Field string `json:"field"`
 			}
 			if err := strictDecode(body, &e); err != nil {
-				return nil, badRequest("parsing_exception", "[exists] %v", err)
+				return query{}, badRequest("parsing_exception", "[exists] %v", err)
 			}
-			return func(ix *index, d *doc) bool { return len(values(ix, d, e.Field)) > 0 }, nil
+			m = func(ix *index, d *doc) bool { return len(values(ix, d, e.Field)) > 0 }
 		default:
-			return nil, badRequest("parsing_exception", "unknown query [%s]", typ)
+			return query{}, badRequest("parsing_exception", "unknown query [%s]", typ)
 		}
+		return query{match: m}, err
 	}
-	return nil, nil
+	return query{}, nil
 }
 
 func strictDecode(raw json.RawMessage, v any) error {
@@ -196,7 +174,7 @@ func strictDecode(raw json.RawMessage, v any) error {
 }
 
 // clauses reads a bool clause: one query or a list.
-func clauses(ix []*index, raw json.RawMessage) ([]matcher, *searchError) {
+func clauses(ix []*index, raw json.RawMessage) ([]query, *searchError) {
 	if raw == nil {
 		return nil, nil
 	}
@@ -204,9 +182,9 @@ func clauses(ix []*index, raw json.RawMessage) ([]matcher, *searchError) {
 	if json.Unmarshal(raw, &list) != nil {
 		list = []json.RawMessage{raw}
 	}
-	var out []matcher
+	var out []query
 	for _, q := range list {
-		m, err := parseQuery(ix, q)
+		m, err := parseClause(ix, q)
 		if err != nil {
 			return nil, err
 		}
@@ -220,7 +198,7 @@ func parseBool(ix []*index, body json.RawMessage) (matcher, *searchError) {
 	if err := json.Unmarshal(body, &b); err != nil {
 		return nil, badRequest("parsing_exception", "[bool] malformed query")
 	}
-	var must, not, should []matcher
+	var must, not, should []query
 	// filter first: it is cheap (ranges, terms) and narrows what the
 	// query string has to read
 	keys := make([]string, 0, len(b))
@@ -246,25 +224,35 @@ func parseBool(ix []*index, body json.RawMessage) (matcher, *searchError) {
 		}
 	}
 	return func(ix *index, d *doc) bool {
-		for _, m := range must {
-			if !m(ix, d) {
+		required := false
+		for _, q := range must {
+			if q.isNone(ix) {
+				continue // left out of the boolean query
+			}
+			if !q.match(ix, d) {
+				return false
+			}
+			required = true
+		}
+		for _, q := range not {
+			if !q.isNone(ix) && q.match(ix, d) {
 				return false
 			}
 		}
-		for _, m := range not {
-			if m(ix, d) {
-				return false
-			}
+		if required {
+			return true // should clauses only score
 		}
-		if len(should) > 0 && len(must) == 0 {
-			for _, m := range should {
-				if m(ix, d) {
-					return true
-				}
+		optional := false
+		for _, q := range should {
+			if q.isNone(ix) {
+				continue
 			}
-			return false
+			if q.match(ix, d) {
+				return true
+			}
+			optional = true
 		}
-		return true
+		return !optional // no clause left: every document
 	}, nil
 }
 
@@ -293,19 +281,21 @@ func parseTerms(typ string, body json.RawMessage) (matcher, *searchError) {
 	}
 	return func(ix *index, d *doc) bool {
 		ft := ix.field(field)
-		for _, v := range values(ix, d, field) {
-			for _, w := range want {
-				if ft != nil && ft.Type == "text" {
-					// term queries are not analyzed: they meet the tokens
-					for _, toks := range tokens(ix, d, field) {
-						for _, tok := range toks {
-							if tok == keyString(w) {
-								return true
-							}
+		if ft != nil && ft.Type == "text" {
+			// term queries are not analyzed: they meet the words
+			for _, toks := range tokens(ix, d, field) {
+				for _, tok := range toks {
+					for _, w := range want {
+						if tok == keyString(w) {
+							return true
 						}
 					}
-					continue
 				}
+			}
+			return false
+		}
+		for _, v := range values(ix, d, field) {
+			for _, w := range want {
 				if equal(ft, v, w) {
 					return true
 				}
@@ -315,6 +305,9 @@ func parseTerms(typ string, body json.RawMessage) (matcher, *searchError) {
 	}, nil
 }
 
+// equal says whether value v of a field of type ft is the query's w: as
+// numbers on number fields; on a date field, within the time w names
+// (2026-11-20 is the whole day).
 func equal(ft *fieldType, v, w any) bool {
 	if ft != nil {
 		switch ft.Type {
@@ -323,9 +316,7 @@ func equal(ft *fieldType, v, w any) bool {
 			b, ok2 := number(w)
 			return ok1 && ok2 && a == b
 		case "date":
-			a, ok1 := dateValue(v)
-			b, ok2 := dateValue(w)
-			return ok1 && ok2 && a == b
+			return inRange(ft, v, w, nil, w, nil)
 		case "boolean":
 			return keyString(v) == keyString(w)
 		}
@@ -339,15 +330,28 @@ func parseRange(body json.RawMessage) (matcher, *searchError) {
 		return nil, badRequest("parsing_exception", "[range] query malformed")
 	}
 	for field, r := range b {
-		for k := range r {
+		for k, v := range r {
 			switch k {
 			case "gte", "gt", "lte", "lt", "format":
 			default:
 				return nil, badRequest("parsing_exception", "[range] query does not support [%s]", k)
 			}
+			if s, ok := v.(string); ok && k != "format" && analysis.DateMath(s) {
+				return nil, badRequest("illegal_argument_exception", "the replay server does not evaluate date math: [%s]", s)
+			}
 		}
 		return func(ix *index, d *doc) bool {
 			ft := ix.field(field)
+			if ft != nil && ft.Type == "text" {
+				for _, toks := range tokens(ix, d, field) {
+					for _, tok := range toks {
+						if inRange(ft, tok, r["gte"], r["gt"], r["lte"], r["lt"]) {
+							return true
+						}
+					}
+				}
+				return false
+			}
 			for _, v := range values(ix, d, field) {
 				if inRange(ft, v, r["gte"], r["gt"], r["lte"], r["lt"]) {
 					return true
@@ -359,297 +363,41 @@ func parseRange(body json.RawMessage) (matcher, *searchError) {
 	return nil, nil
 }
 
-// compare orders v against bound w in the field's type: -1, 0, 1.
-func compare(ft *fieldType, v, w any) (int, bool) {
+// inRange says whether value v of a field of type ft lies within the
+// bounds that are not nil: numbers on number fields, dates on date fields
+// (a bound rounded as dateBound says), byte order on keywords and words.
+func inRange(ft *fieldType, v, gte, gt, lte, lt any) bool {
 	typ := "keyword"
 	if ft != nil {
 		typ = ft.Type
 	}
-	var a, b float64
-	var ok1, ok2 bool
-	switch typ {
-	case "date":
-		a, ok1 = dateValue(v)
-		b, ok2 = dateValue(w)
-	case "long", "integer", "short", "byte", "double", "float":
-		a, ok1 = number(v)
-		b, ok2 = number(w)
-	default:
-		return strings.Compare(keyString(v), keyString(w)), true
-	}
-	if !ok1 || !ok2 {
-		return 0, false
-	}
-	switch {
-	case a < b:
-		return -1, true
-	case a > b:
-		return 1, true
-	}
-	return 0, true
-}
-
-func inRange(ft *fieldType, v, gte, gt, lte, lt any) bool {
-	test := func(w any, ok func(int) bool) bool {
+	test := func(w any, up bool, ok func(int) bool) bool {
 		if w == nil {
 			return true
 		}
-		c, valid := compare(ft, v, w)
-		return valid && ok(c)
-	}
-	return test(gte, func(c int) bool { return c >= 0 }) && test(gt, func(c int) bool { return c > 0 }) &&
-		test(lte, func(c int) bool { return c <= 0 }) && test(lt, func(c int) bool { return c < 0 })
-}
-
-func parseQueryString(idx []*index, body json.RawMessage) (matcher, *searchError) {
-	var q struct {
-		Query           string `json:"query"`
-		DefaultField    string `json:"default_field"`
-		DefaultOperator string `json:"default_operator"`
-	}
-	if err := strictDecode(body, &q); err != nil {
-		return nil, badRequest("parsing_exception", "[query_string] %v", err)
-	}
-	op := lucene.OR
-	if strings.EqualFold(q.DefaultOperator, "AND") {
-		op = lucene.AND
-	}
-	node, _, err := lucene.Parse(q.Query, lucene.Options{DefaultOperator: op})
-	if err != nil {
-		return nil, &searchError{400, obj{"error": obj{
-			"root_cause": []any{obj{"type": "query_shard_exception", "reason": "Failed to parse query [" + q.Query + "]"}},
-			"type":       "search_phase_execution_exception", "reason": "all shards failed",
-			"caused_by": obj{"type": "query_shard_exception", "reason": "Failed to parse query [" + q.Query + "]",
-				"caused_by": obj{"type": "parse_exception", "reason": err.Error()}},
-		}, "status": 400}}
-	}
-	def := q.DefaultField
-	if def == "" {
-		def = "*"
-	}
-	// A number field meets a word: the real query builder refuses it
-	// (query_string is not lenient by default).
-	var bad *searchError
-	lucene.Walk(node, func(n lucene.Node) bool {
-		var f, text string
-		switch n := n.(type) {
-		case *lucene.Term:
-			f, text = n.Field, n.Text
-		case *lucene.Phrase:
-			f, text = n.Field, n.Text
+		var a, b float64
+		var ok1, ok2 bool
+		switch typ {
+		case "date":
+			a, ok1 = dateValue(v)
+			b, ok2 = dateBound(w, up)
+		case "long", "integer", "short", "byte", "double", "float":
+			a, ok1 = number(v)
+			b, ok2 = number(w)
 		default:
-			return true
+			return ok(strings.Compare(keyString(v), keyString(w)))
 		}
-		for _, ix := range idx {
-			ft := ix.field(f)
-			if ft == nil || bad != nil {
-				continue
-			}
-			switch ft.Type {
-			case "long", "integer", "short", "byte", "double", "float":
-				if _, ok := number(text); !ok {
-					reason := fmt.Sprintf("failed to create query: For input string: \"%s\"", text)
-					bad = &searchError{400, obj{"error": obj{
-						"root_cause": []any{obj{"type": "query_shard_exception", "reason": reason, "index": ix.name}},
-						"type":       "search_phase_execution_exception", "reason": "all shards failed", "phase": "query", "grouped": true,
-						"caused_by": obj{"type": "number_format_exception", "reason": "For input string: \"" + text + "\""},
-					}, "status": 400}}
-				}
-			}
+		if !ok1 || !ok2 {
+			return false
 		}
-		return true
-	})
-	if bad != nil {
-		return nil, bad
+		switch {
+		case a < b:
+			return ok(-1)
+		case a > b:
+			return ok(1)
+		}
+		return ok(0)
 	}
-	return func(ix *index, d *doc) bool {
-		m, _ := eval(ix, d, node, def, op)
-		return m
-	}, nil
-}
-
-// eval matches a query node; dropped says a clause whose text analyzed to
-// nothing, which its boolean query leaves out.
-func eval(ix *index, d *doc, n lucene.Node, def string, op lucene.Operator) (match, dropped bool) {
-	field := func(f string) string {
-		if f == "" {
-			return def
-		}
-		return f
-	}
-	switch n := n.(type) {
-	case *lucene.And:
-		any := false
-		for _, c := range n.Children {
-			m, drop := eval(ix, d, c, def, op)
-			if drop {
-				continue
-			}
-			if !m {
-				return false, false
-			}
-			any = true
-		}
-		return any, !any
-	case *lucene.Or:
-		all := true
-		for _, c := range n.Children {
-			m, drop := eval(ix, d, c, def, op)
-			if drop {
-				continue
-			}
-			all = false
-			if m {
-				return true, false
-			}
-		}
-		return false, all
-	case *lucene.Not:
-		m, drop := eval(ix, d, n.Child, def, op)
-		return !m, drop
-	case *lucene.MatchAll:
-		return true, false
-	case *lucene.Exists:
-		return len(values(ix, d, n.Field)) > 0, false
-	case *lucene.Term:
-		return termMatch(ix, d, field(n.Field), n.Text, false, op)
-	case *lucene.Phrase:
-		return termMatch(ix, d, field(n.Field), n.Text, true, op)
-	case *lucene.Wildcard:
-		p := n.Pattern
-		if ft := ix.field(field(n.Field)); ft != nil && ft.Type == "text" {
-			p = strings.ToLower(p) // normalized as the field's analyzer would
-		}
-		return patternMatch(ix, d, field(n.Field), globRegexp(p)), false
-	case *lucene.Regexp:
-		re, err := regexp.Compile("^(?:" + n.Pattern + ")$")
-		if err != nil {
-			return false, false
-		}
-		return patternMatch(ix, d, field(n.Field), re), false
-	case *lucene.Range:
-		ft := ix.field(field(n.Field))
-		var gte, gt, lte, lt any
-		if !n.From.Unbounded {
-			if n.From.Inclusive {
-				gte = n.From.Value
-			} else {
-				gt = n.From.Value
-			}
-		}
-		if !n.To.Unbounded {
-			if n.To.Inclusive {
-				lte = n.To.Value
-			} else {
-				lt = n.To.Value
-			}
-		}
-		for _, v := range values(ix, d, field(n.Field)) {
-			if inRange(ft, v, gte, gt, lte, lt) {
-				return true, false
-			}
-		}
-		return false, false
-	}
-	return false, false
-}
-
-func termMatch(ix *index, d *doc, f, text string, phrase bool, op lucene.Operator) (bool, bool) {
-	ft := ix.field(f)
-	if ft == nil {
-		return false, false
-	}
-	vals := values(ix, d, f)
-	if ft.Type != "text" {
-		for _, v := range vals {
-			if equal(ft, v, text) {
-				return true, false
-			}
-		}
-		return false, false
-	}
-	want := ix.analyzeQuery(f, text)
-	if len(want) == 0 {
-		return false, true
-	}
-	for _, toks := range tokens(ix, d, f) {
-		if phrase || len(want) == 1 {
-			if contains(toks, want) {
-				return true, false
-			}
-			continue
-		}
-		// A word that analyzes to several tokens: the default operator
-		// joins them.
-		hits := 0
-		for _, w := range want {
-			if contains(toks, []string{w}) {
-				hits++
-			}
-		}
-		if op == lucene.AND && hits == len(want) || op == lucene.OR && hits > 0 {
-			return true, false
-		}
-	}
-	return false, false
-}
-
-// contains says whether seq occurs in toks, consecutively.
-func contains(toks, seq []string) bool {
-outer:
-	for i := 0; i+len(seq) <= len(toks); i++ {
-		for j := range seq {
-			if toks[i+j] != seq[j] {
-				continue outer
-			}
-		}
-		return true
-	}
-	return false
-}
-
-func patternMatch(ix *index, d *doc, f string, re *regexp.Regexp) bool {
-	ft := ix.field(f)
-	if ft == nil {
-		return false
-	}
-	if ft.Type == "text" {
-		for _, toks := range tokens(ix, d, f) {
-			for _, tok := range toks {
-				if re.MatchString(tok) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	for _, v := range values(ix, d, f) {
-		if re.MatchString(keyString(v)) {
-			return true
-		}
-	}
-	return false
-}
-
-// globRegexp turns a wildcard pattern (\* and \? literal) into a regexp.
-func globRegexp(p string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; c {
-		case '\\':
-			if i+1 < len(p) {
-				i++
-				b.WriteString(regexp.QuoteMeta(string(p[i])))
-			}
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	b.WriteString("$")
-	return regexp.MustCompile(b.String())
+	return test(gte, false, func(c int) bool { return c >= 0 }) && test(gt, true, func(c int) bool { return c > 0 }) &&
+		test(lte, true, func(c int) bool { return c <= 0 }) && test(lt, false, func(c int) bool { return c < 0 })
 }

@@ -8,13 +8,16 @@
 //   - indices are created by _bulk with the mapping of the matching index
 //     template (_index_template), else by dynamic mapping, which maps
 //     strings as text with a keyword sub-field (.keyword), as a real one;
-//   - _search and _msearch evaluate query_string (through recheckgen's
-//     Lucene parser, with the standard analyzer's tokens on text fields),
-//     bool, range, term, terms, exists and match_all, and the aggregations
-//     min, max, terms, cardinality, top_hits, date_histogram (fixed_interval
-//     and offset), composite and filter; an aggregation or sort on a text
-//     field is refused with the real error body; _source comes back as
-//     stored, filtered by the request's list;
+//   - text is analyzed by the standard analyzer (package analysis), the
+//     only analyzer it knows: a template asking for another is refused;
+//     a keyword value over ignore_above is not indexed;
+//   - _search and _msearch evaluate query_string (read as OpenSearch 2
+//     reads it, see querystring.go), bool, range, term, terms, exists and
+//     match_all, and the aggregations min, max, terms, cardinality,
+//     top_hits, date_histogram (fixed_interval and offset), composite and
+//     filter; an aggregation or sort on a text field is refused with the
+//     real error body; _source comes back as stored, filtered by the
+//     request's list;
 //   - _field_caps reports each field's type and whether it aggregates;
 //   - unknown request keys, query types and aggregation types are refused,
 //     as a real server's parser refuses them.
@@ -32,7 +35,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -59,26 +61,31 @@ type Server struct {
 }
 
 type template struct {
-	patterns  []string
-	priority  int
-	mapping   map[string]*fieldType
-	analyzers map[string]*regexp.Regexp
+	patterns []string
+	priority int
+	mapping  map[string]*fieldType
 }
 
 type index struct {
-	name      string
-	analyzers map[string]*regexp.Regexp // custom analyzers: a pattern tokenizer and lowercase
-	mapping   map[string]*fieldType     // by dotted path
-	docs      []*doc
-	byID      map[string]int
-	// queryTokens remembers the analysis of query texts, by field and text.
+	name    string
+	mapping map[string]*fieldType // by dotted path
+	docs    []*doc
+	byID    map[string]int
+	// queryTokens remembers the analysis of query texts.
 	queryTokens map[string][]string
 }
 
 type fieldType struct {
-	Type     string                `json:"type"`
-	Analyzer string                `json:"analyzer,omitempty"`
-	Fields   map[string]*fieldType `json:"fields,omitempty"`
+	Type string `json:"type"`
+	// Analyzer, SearchAnalyzer and Normalizer are refused unless standard
+	// or unset: the standard analyzer is the only one the server knows.
+	Analyzer       string `json:"analyzer,omitempty"`
+	SearchAnalyzer string `json:"search_analyzer,omitempty"`
+	Normalizer     string `json:"normalizer,omitempty"`
+	// IgnoreAbove leaves a keyword value longer than this many characters
+	// out of the index (dynamic mapping gives .keyword 256).
+	IgnoreAbove int                   `json:"ignore_above,omitempty"`
+	Fields      map[string]*fieldType `json:"fields,omitempty"`
 }
 
 type doc struct {
@@ -296,19 +303,7 @@ func (s *Server) putTemplate(w http.ResponseWriter, name string, body []byte) {
 		IndexPatterns []string `json:"index_patterns"`
 		Priority      int      `json:"priority"`
 		Template      struct {
-			Settings struct {
-				Analysis struct {
-					Analyzer map[string]struct {
-						Type      string   `json:"type"`
-						Tokenizer string   `json:"tokenizer"`
-						Filter    []string `json:"filter"`
-					} `json:"analyzer"`
-					Tokenizer map[string]struct {
-						Type    string `json:"type"`
-						Pattern string `json:"pattern"`
-					} `json:"tokenizer"`
-				} `json:"analysis"`
-			} `json:"settings"`
+			Settings map[string]json.RawMessage `json:"settings"`
 			Mappings struct {
 				Properties map[string]json.RawMessage `json:"properties"`
 			} `json:"mappings"`
@@ -330,28 +325,29 @@ func (s *Server) putTemplate(w http.ResponseWriter, name string, body []byte) {
 		writeError(w, 400, "mapper_parsing_exception", err.Error())
 		return
 	}
-	analyzers := map[string]*regexp.Regexp{}
-	an := t.Template.Settings.Analysis
-	for aname, a := range an.Analyzer {
-		tok, ok := an.Tokenizer[a.Tokenizer]
-		if a.Type != "custom" || !ok || tok.Type != "pattern" || len(a.Filter) != 1 || a.Filter[0] != "lowercase" {
-			writeError(w, 400, "illegal_argument_exception", "the replay server knows custom analyzers of a pattern tokenizer and lowercase only: ["+aname+"]")
-			return
-		}
-		re, err := regexp.Compile(tok.Pattern)
-		if err != nil {
-			writeError(w, 400, "illegal_argument_exception", "invalid pattern ["+tok.Pattern+"]")
-			return
-		}
-		analyzers[aname] = re
+	// Text is analyzed by the standard analyzer (package analysis), as
+	// OpenStack's indices and recheckgen's template analyze the message;
+	// an index asking for another would be searched wrongly, so it is
+	// refused.
+	if _, ok := t.Template.Settings["analysis"]; ok {
+		writeError(w, 400, "illegal_argument_exception", "the replay server analyzes text with the standard analyzer only: no analysis settings")
+		return
 	}
 	for f, ft := range m {
-		if ft.Analyzer != "" && ft.Analyzer != "standard" && analyzers[ft.Analyzer] == nil {
-			writeError(w, 400, "mapper_parsing_exception", "analyzer ["+ft.Analyzer+"] has not been configured in mappings (field "+f+")")
-			return
+		subs := []*fieldType{ft}
+		for _, sub := range ft.Fields {
+			subs = append(subs, sub)
+		}
+		for _, sub := range subs {
+			for _, a := range []string{sub.Analyzer, sub.SearchAnalyzer, sub.Normalizer} {
+				if a != "" && a != "standard" {
+					writeError(w, 400, "illegal_argument_exception", "the replay server analyzes text with the standard analyzer only: ["+f+"] asks for ["+a+"]")
+					return
+				}
+			}
 		}
 	}
-	s.templates[name] = template{patterns: t.IndexPatterns, priority: t.Priority, mapping: m, analyzers: analyzers}
+	s.templates[name] = template{patterns: t.IndexPatterns, priority: t.Priority, mapping: m}
 	writeJSON(w, 200, obj{"acknowledged": true})
 }
 
@@ -361,9 +357,7 @@ var knownTypes = map[string]bool{"text": true, "keyword": true, "date": true, "l
 func flattenMapping(prefix string, props map[string]json.RawMessage, out map[string]*fieldType) error {
 	for name, raw := range props {
 		var f struct {
-			Type       string                     `json:"type"`
-			Analyzer   string                     `json:"analyzer"`
-			Fields     map[string]*fieldType      `json:"fields"`
+			fieldType
 			Properties map[string]json.RawMessage `json:"properties"`
 		}
 		if err := json.Unmarshal(raw, &f); err != nil {
@@ -378,7 +372,8 @@ func flattenMapping(prefix string, props map[string]json.RawMessage, out map[str
 		if !knownTypes[f.Type] {
 			return fmt.Errorf("no handler for type [%s] declared on field [%s]", f.Type, prefix+name)
 		}
-		out[prefix+name] = &fieldType{Type: f.Type, Analyzer: f.Analyzer, Fields: f.Fields}
+		ft := f.fieldType
+		out[prefix+name] = &ft
 	}
 	return nil
 }
@@ -415,7 +410,6 @@ func (s *Server) createIndex(name string) *index {
 		for _, p := range t.patterns {
 			if ok, _ := path.Match(p, name); ok && t.priority > best {
 				best = t.priority
-				ix.analyzers = t.analyzers
 				ix.mapping = map[string]*fieldType{}
 				for k, v := range t.mapping {
 					ix.mapping[k] = v
@@ -452,7 +446,7 @@ func dynamic(v any) *fieldType {
 		if _, ok := parseDate(v); ok {
 			return &fieldType{Type: "date"}
 		}
-		return &fieldType{Type: "text", Fields: map[string]*fieldType{"keyword": {Type: "keyword"}}}
+		return &fieldType{Type: "text", Fields: map[string]*fieldType{"keyword": {Type: "keyword", IgnoreAbove: 256}}}
 	case float64:
 		if v == float64(int64(v)) {
 			return &fieldType{Type: "long"}
