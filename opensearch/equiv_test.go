@@ -9,6 +9,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/internal/testcorpus"
+	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/sample"
 )
@@ -66,14 +67,19 @@ func TestSameReportBothBackends(t *testing.T) {
 	st := testcorpus.Store(t, sample.Options{Builds: 80})
 	qs := testcorpus.Queries(t, filepath.Join("..", "queries"))
 	w, _ := recheckgen.NewWindow(time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC), 10*24*time.Hour, time.Hour)
-	byRaw := map[string]recheckgen.Query{}
+	// the query string the client sends for each query
+	bySent := map[string]recheckgen.Query{}
 	for _, q := range qs {
-		byRaw[q.Raw] = q
+		bySent[queryString(q, lucene.AND, nil)] = q
 	}
 	srv := newReplay(t, func(body obj) []byte {
-		raw := body["query"].(obj)["bool"].(obj)["must"].([]any)[0].(obj)["query_string"].(obj)["query"].(string)
+		sent := body["query"].(obj)["bool"].(obj)["must"].([]any)[0].(obj)["query_string"].(obj)["query"].(string)
+		q, ok := bySent[sent]
+		if !ok {
+			t.Errorf("the client sent %q, no query's string", sent)
+		}
 		nonvoting := len(body["query"].(obj)["bool"].(obj)["filter"].([]any)) == 1
-		m, err := st.Search(context.Background(), byRaw[raw], w, recheckgen.SearchOptions{Recent: int(body["size"].(float64)), IncludeNonvoting: nonvoting})
+		m, err := st.Search(context.Background(), q, w, recheckgen.SearchOptions{Recent: int(body["size"].(float64)), IncludeNonvoting: nonvoting})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/analysis"
 	"github.com/recheckgen/recheckgen/lucene"
 )
 
@@ -208,22 +209,30 @@ func (c *Client) names(ctx context.Context) (map[string]Names, error) {
 	return c.fields, nil
 }
 
-// rewrite is a query string with the vocabulary's field names replaced
-// by the server's query names (a keyword-like field mapped as text is
-// matched on its keyword sub-field, exactly, as the store matches it).
-// The query is sent as written when no name changes.
-func rewrite(q recheckgen.Query, op lucene.Operator, names map[string]Names) string {
+// queryString is the query string sent for q: the query as recheckgen
+// reads it (Elasticsearch 1.x's reading over elastic-recheck's index, see
+// docs/queries.md), printed canonically, with the vocabulary's field names
+// replaced by the server's query names (a keyword-like field mapped as text
+// is matched on its keyword sub-field, exactly, as the store matches it).
+// Printed, every choice of that reading is written out, so that a newer
+// server's own reading (OpenSearch, Elasticsearch 5 and later) gives the
+// same: values with no word are gone, unquoted values of several words are
+// joined by the operator that joined them, and wildcard, regular
+// expression, fuzzy and range terms are lower-cased on every field as
+// Elasticsearch 1.x did (a newer server keeps them as written on a keyword
+// field, where `build_status:FAIL*` would then match FAILURE). A query
+// that does not parse is sent as written, for the server to refuse.
+func queryString(q recheckgen.Query, op lucene.Operator, names map[string]Names) string {
 	expr := q.Expr
 	if expr == nil {
 		var err error
-		if expr, _, err = lucene.Parse(q.Raw, lucene.Options{DefaultOperator: op}); err != nil {
+		if expr, _, err = lucene.Parse(q.Raw, lucene.Options{DefaultOperator: op, Index: analysis.Elastic}); err != nil {
 			return q.Raw
 		}
 	}
-	changed := false
 	rename := func(f *string) {
 		if n, ok := names[*f]; ok && n.Query != *f && n.Query != "" {
-			*f, changed = n.Query, true
+			*f = n.Query
 		}
 	}
 	expr = clone(expr)
@@ -244,9 +253,6 @@ func rewrite(q recheckgen.Query, op lucene.Operator, names map[string]Names) str
 		}
 		return true
 	})
-	if !changed {
-		return q.Raw
-	}
 	return lucene.String(expr)
 }
 

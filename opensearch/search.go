@@ -41,7 +41,7 @@ func (c *Client) body(q recheckgen.Query, w recheckgen.Window, o recheckgen.Sear
 		"sort":             []any{obj{ts: obj{"order": "desc"}}},
 		"_source":          c.sourceFields(true),
 		"query": obj{"bool": obj{
-			"must": []any{obj{"query_string": obj{"query": rewrite(q, c.cfg.Operator, c.fieldMap()),
+			"must": []any{obj{"query_string": obj{"query": queryString(q, c.cfg.Operator, c.fieldMap()),
 				"default_field": c.field("message").Query, "default_operator": c.cfg.Operator.String()}}},
 			"filter": filter,
 		}},
