@@ -18,9 +18,10 @@ var optionalTime = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})
 // leaves out of the time of day takes its greatest value (a missing month
 // or day is the first): `[* TO 2026-11-20]` reaches 2026-11-20T23:59:59.999,
 // `2026-11-20T10:00` up is 10:00:59.999, `2026-11` up is
-// 2026-11-01T23:59:59.999 (Elasticsearch 1.4 and later, and OpenSearch,
-// alike). Date math (`now-1d`, `...||/d`) is not read: ok is false, as for
-// text that is no date.
+// 2026-11-01T23:59:59.999 (later Elasticsearch 1.x releases and OpenSearch
+// alike; older ones did not round an exclusive lower bound). Date math
+// (`now-1d`, `...||/d`) is not read: ok is false, as for text that is no
+// date.
 func DateBound(s string, up bool) (ms int64, ok bool) {
 	m := optionalTime.FindStringSubmatch(s)
 	if m == nil {
