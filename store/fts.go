@@ -237,12 +237,6 @@ func indexPaired(ctx context.Context, q querier) (string, [2]int64, error) {
 	return "", ids, nil
 }
 
-// index adds every stored line not yet indexed: an indexer told at once
-// that nothing more will come makes its one final pass.
-func (s *Store) index(ctx context.Context) error {
-	return s.startIndexer(ctx).finish()
-}
-
 // passLines is the most lines one indexing pass indexes. A pass is one
 // transaction, which the index's WAL holds whole until it commits: during
 // an ingest a pass indexes a build or a few, but completing the index
