@@ -188,6 +188,8 @@ sources:
     success_logs_percent: 25
   - jenkins: https://jenkins.example.org/job/nightly
     log_results: [FAILURE, UNSTABLE]
+    user_env: JENKINS_USER
+    password_env: JENKINS_TOKEN
   - sample: .recheckgen/sample
   - dir: ~/ci-logs
 fetch:
@@ -205,7 +207,8 @@ fetch:
 		strings.Join(z.Jobs, ",") != "tempest-*,devstack" || z.Voting == nil || !*z.Voting || z.Since != 3*24*time.Hour || z.SuccessPercent != 25 {
 		t.Errorf("zuul: %+v", z)
 	}
-	if j.Kind != "jenkins" || j.SuccessPercent != DefaultSuccessPercent || strings.Join(j.LogResults, ",") != "FAILURE,UNSTABLE" {
+	if j.Kind != "jenkins" || j.SuccessPercent != DefaultSuccessPercent || strings.Join(j.LogResults, ",") != "FAILURE,UNSTABLE" ||
+		j.UserEnv != "JENKINS_USER" || j.PasswordEnv != "JENKINS_TOKEN" || j.TokenEnv != "" || z.UserEnv != "" {
 		t.Errorf("jenkins: %+v", j)
 	}
 	if c.Sources[2].Dir != ".recheckgen/sample" || c.Sources[3].Kind != "dir" {
@@ -235,6 +238,12 @@ func TestDecodeSourceErrors(t *testing.T) {
 		{"sources:\n  - sample: x\n    jobs: [a]\n", 3, 5, "applies to zuul and jenkins sources, not to sample"},
 		{"sources:\n  - dir: ''\n", 2, 10, "must name a directory"},
 		{"sources:\n  - zuul: https://z/api/tenant/t\nfetch:\n  keep: 5d\n", 4, 9, "keep must be at least since"},
+		{"sources:\n  - jenkins: https://ci/job/x\n    user_env: JENKINS_USER\n", 3, 5, "`user_env` needs `password_env`"},
+		{"sources:\n  - jenkins: https://ci/job/x\n    password_env: JENKINS_TOKEN\n", 3, 5, "`password_env` needs `user_env`"},
+		{"sources:\n  - zuul: https://z/api/tenant/t\n    user_env: U\n    password_env: P\n    token_env: T\n", 5, 5, "exclude each other"},
+		{"sources:\n  - zuul: https://z/api/tenant/t\n    token_env: eyJhbGciOi.secret\n", 3, 16, "the secret itself never goes in the file"},
+		{"sources:\n  - dir: x\n    token_env: T\n", 3, 5, "applies to zuul and jenkins sources, not to dir"},
+		{"sources:\n  - jenkins: https://bot:s3cret@ci/job/x\n", 2, 14, "must not hold credentials"},
 		{"fetch:\n  per_host: 0\n", 2, 13, "between 1 and 64"},
 		{"fetch:\n  max_build_mib: 10\n", 2, 18, "at least fetch.max_file_mib"},
 	}
@@ -248,6 +257,27 @@ func TestDecodeSourceErrors(t *testing.T) {
 		if d.Line != tt.line || d.Col != tt.col || !strings.Contains(d.Message, tt.msg) {
 			t.Errorf("%q: got %d:%d %q, want %d:%d %q", tt.src, d.Line, d.Col, d.Message, tt.line, tt.col, tt.msg)
 		}
+	}
+}
+
+// TestSourceURLCredentialsNotEchoed: a URL holding a password is refused
+// without printing the password.
+func TestSourceURLCredentialsNotEchoed(t *testing.T) {
+	dl := Decode(Default(), "recheckgen.yaml", []byte("sources:\n  - jenkins: https://bot:s3cret-t0ken@ci.example.org/job/x\n"))
+	if len(dl) == 0 || strings.Contains(dl[0].Message, "s3cret-t0ken") {
+		t.Errorf("diagnostics: %v", dl)
+	}
+	// pflag would quote the argument: Validate refuses it instead.
+	fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+	apply := Flags(fs)
+	if err := fs.Parse([]string{"--source", "jenkins=https://bot:s3cret-t0ken@ci.example.org/job/x"}); err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	apply(c)
+	dl = Validate(c)
+	if len(dl) != 1 || !strings.Contains(dl[0].Message, "must not hold credentials") || strings.Contains(dl[0].Message, "s3cret-t0ken") {
+		t.Errorf("--source with credentials: %v", dl)
 	}
 }
 

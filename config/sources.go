@@ -29,6 +29,9 @@ type Source struct {
 	// logs are fetched too.
 	LogResults     []string
 	SuccessPercent int
+	// UserEnv and PasswordEnv, or TokenEnv, name the environment
+	// variables holding the source's credentials (never the secrets).
+	UserEnv, PasswordEnv, TokenEnv string
 }
 
 // Remote says the source is fetched over the network.
@@ -57,7 +60,17 @@ var SourceKeys = []SourceKey{
 	{"since", "how far back a listing reaches (default fetch.since)"},
 	{"log_results", "results whose logs are fetched (default: every failing result, all but SUCCESS and SKIPPED)"},
 	{"success_logs_percent", "share of SUCCESS builds whose logs are fetched too, chosen by uuid so every run picks the same (default 10)"},
+	{"user_env", "the environment variable holding the user for basic auth (a Jenkins user), with password_env"},
+	{"password_env", "the environment variable holding the password or API token for basic auth, with user_env"},
+	{"token_env", "the environment variable holding a bearer token (Zuul's JWT), instead of user_env and password_env"},
 }
+
+// remoteKeys are the keys that apply to zuul and jenkins sources only.
+var remoteKeys = []string{"pipelines", "projects", "branches", "jobs", "voting", "since", "log_results", "success_logs_percent",
+	"user_env", "password_env", "token_env"}
+
+// envName is what an environment variable's name may be.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // DefaultSuccessPercent is the share of passing builds whose logs are
 // fetched: enough that a query's hits on passing builds stay measurable.
@@ -153,8 +166,9 @@ func decodeSources(doc *yamlfile.Doc, f yamlfile.Field, p *[]Source) diag.List {
 				dl = append(dl, doc.At(kf.Value, "`success_logs_percent` must be between 0 and 100"))
 			}
 		}
+		dl = append(dl, decodeCredentials(doc, fields, &s)...)
 		if !s.Remote() {
-			for _, k := range []string{"pipelines", "projects", "branches", "jobs", "voting", "since", "log_results", "success_logs_percent"} {
+			for _, k := range remoteKeys {
 				if kf, ok := fields[k]; ok {
 					dl = append(dl, doc.At(kf.Key, fmt.Sprintf("`%s` applies to zuul and jenkins sources, not to %s", k, s.Kind)))
 				}
@@ -163,6 +177,40 @@ func decodeSources(doc *yamlfile.Doc, f yamlfile.Field, p *[]Source) diag.List {
 		out = append(out, s)
 	}
 	*p = out
+	return dl
+}
+
+// decodeCredentials reads a source's user_env, password_env and token_env:
+// names of environment variables, basic auth or a token, not both.
+func decodeCredentials(doc *yamlfile.Doc, fields map[string]yamlfile.Field, s *Source) diag.List {
+	var dl diag.List
+	for _, k := range []struct {
+		name string
+		p    *string
+	}{{"user_env", &s.UserEnv}, {"password_env", &s.PasswordEnv}, {"token_env", &s.TokenEnv}} {
+		name, p := k.name, k.p
+		kf, ok := fields[name]
+		if !ok {
+			continue
+		}
+		v, d := doc.String(kf)
+		switch {
+		case d != nil:
+			dl = append(dl, *d)
+		case !envName.MatchString(v):
+			dl = append(dl, doc.At(kf.Value, fmt.Sprintf("`%s` names an environment variable (letters, digits and _), not %s: the secret itself never goes in the file", name, diag.Quote(v))))
+		default:
+			*p = v
+		}
+	}
+	switch {
+	case s.TokenEnv != "" && (s.UserEnv != "" || s.PasswordEnv != ""):
+		dl = append(dl, doc.At(fields["token_env"].Key, "`token_env` (a bearer token) and `user_env`/`password_env` (basic auth) exclude each other"))
+	case s.UserEnv != "" && s.PasswordEnv == "":
+		dl = append(dl, doc.At(fields["user_env"].Key, "`user_env` needs `password_env` (the password or API token)"))
+	case s.PasswordEnv != "" && s.UserEnv == "":
+		dl = append(dl, doc.At(fields["password_env"].Key, "`password_env` needs `user_env`"))
+	}
 	return dl
 }
 
@@ -179,6 +227,9 @@ func (s Source) check() string {
 		u, err := url.Parse(s.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Sprintf("%s: %s must be an http(s) URL", s.Kind, diag.Quote(s.URL))
+		}
+		if u.User != nil {
+			return fmt.Sprintf("%s: %s must not hold credentials: name the environment variables holding them with user_env and password_env (or token_env)", s.Kind, diag.Quote(u.Redacted()))
 		}
 		if u.RawQuery != "" || u.Fragment != "" {
 			return fmt.Sprintf("%s: %s must have no query or fragment", s.Kind, diag.Quote(s.URL))
@@ -223,6 +274,12 @@ func (v *sourcesValue) Set(arg string) error {
 		s.URL = val
 	} else {
 		s.Dir = val
+	}
+	// pflag quotes the whole argument in its error: a URL holding a
+	// password is taken here, and refused by Validate without it.
+	if u, err := url.Parse(val); err == nil && u.User != nil {
+		*v = append(*v, s)
+		return nil
 	}
 	if msg := s.check(); msg != "" {
 		return fmt.Errorf("%s", msg)

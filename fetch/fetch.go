@@ -31,6 +31,7 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/internal/httpclient"
 	"github.com/recheckgen/recheckgen/internal/rootfile"
 )
 
@@ -64,6 +65,9 @@ type Options struct {
 	Keep time.Duration
 	// Transport replaces the HTTP transport (tests).
 	Transport http.RoundTripper
+	// LookupEnv reads the environment variables naming credentials
+	// (os.LookupEnv when nil).
+	LookupEnv func(string) (string, bool)
 	// Progress, when set, is called as builds are listed and fetched.
 	Progress func(Progress)
 	// Waiting is called when another fetch holds the cache.
@@ -189,13 +193,30 @@ func Run(ctx context.Context, specs []Spec, dest Destination, opts Options) (Sum
 		defer unlock()
 		break
 	}
+	if opts.LookupEnv == nil {
+		opts.LookupEnv = os.LookupEnv
+	}
+	// Every source's secrets are redacted from every source's messages.
+	auths := make([]Auth, len(specs))
+	authErrs := make([]error, len(specs))
+	var secrets []string
+	for i, s := range specs {
+		if s.Kind == "zuul" || s.Kind == "jenkins" {
+			auths[i], authErrs[i] = s.auth(opts.LookupEnv)
+			secrets = append(secrets, auths[i].secrets()...)
+		}
+	}
+	red := httpclient.NewRedactor(secrets...)
 	c := newClient(opts)
-	for _, s := range specs {
+	for i, s := range specs {
 		var ss SourceSummary
 		var err error
-		switch s.Kind {
-		case "zuul", "jenkins":
-			ss, err = fetchRemote(ctx, s, c, dest, opts)
+		switch {
+		case authErrs[i] != nil:
+			ss = newSummary(s)
+			ss.Err = "credentials: " + authErrs[i].Error()
+		case s.Kind == "zuul" || s.Kind == "jenkins":
+			ss, err = fetchRemote(ctx, s, auths[i], red, c, dest, opts)
 		default:
 			ss, err = putLocal(ctx, s, dest)
 		}
@@ -213,7 +234,7 @@ func Run(ctx context.Context, specs []Spec, dest Destination, opts Options) (Sum
 // corpus, or builds someone copied).
 func putLocal(ctx context.Context, s Spec, dest Destination) (SourceSummary, error) {
 	start := time.Now()
-	ss := SourceSummary{Source: s.String(), Kind: s.Kind, Key: s.Key(), Warnings: []string{}, LogsMissing: []string{}}
+	ss := newSummary(s)
 	st, err := dest.Put(ctx, []string{s.Dir}, originOf(s))
 	ss.Stored, ss.Elapsed = st, time.Since(start)
 	if err != nil {
@@ -225,6 +246,10 @@ func putLocal(ctx context.Context, s Spec, dest Destination) (SourceSummary, err
 		err = dest.Cover(ctx, "sample", Span{time.Unix(0, 0).UTC(), SampleEnd})
 	}
 	return ss, err
+}
+
+func newSummary(s Spec) SourceSummary {
+	return SourceSummary{Source: s.String(), Kind: s.Kind, Key: s.Key(), Warnings: []string{}, LogsMissing: []string{}}
 }
 
 // originOf is the origin a source's builds are stored with: "" for
@@ -242,7 +267,7 @@ var SampleEnd = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
 // run is the state of one remote source's fetch.
 type run struct {
-	c     *client
+	c     *requester
 	spec  Spec
 	key   string
 	src   source
@@ -250,6 +275,7 @@ type run struct {
 	dest  Destination
 	opts  Options
 	want  func(string) bool
+	red   *httpclient.Redactor
 
 	mu   sync.Mutex
 	sum  SourceSummary
@@ -258,35 +284,48 @@ type run struct {
 	bytes atomic.Int64
 }
 
-func fetchRemote(ctx context.Context, s Spec, c *client, dest Destination, opts Options) (SourceSummary, error) {
+func fetchRemote(ctx context.Context, s Spec, auth Auth, red *httpclient.Redactor, c *client, dest Destination, opts Options) (SourceSummary, error) {
 	start := time.Now()
-	r := &run{c: c, spec: s, key: s.Key(), cache: cache{opts.Cache}, dest: dest, opts: opts,
-		sum: SourceSummary{Source: s.String(), Kind: s.Kind, Key: s.Key(), Warnings: []string{}, LogsMissing: []string{}}}
+	rq, err := c.forSource(s.URL, auth)
+	if err != nil {
+		ss := newSummary(s)
+		ss.Err = err.Error()
+		return ss, nil
+	}
+	r := &run{c: rq, spec: s, key: s.Key(), cache: cache{opts.Cache}, dest: dest, opts: opts, red: red, sum: newSummary(s)}
 	r.prog.Source = r.sum.Source
 	r.want = selector(opts.Globs, opts.Extra)
 	switch s.Kind {
 	case "zuul":
-		z := newZuul(s, c, opts.Now, opts.Known)
+		z := newZuul(s, rq, opts.Now, opts.Known)
 		z.lister.Limit = opts.PageSize
 		r.src = z
 	case "jenkins":
-		j := newJenkins(s, c, opts.Now)
+		j := newJenkins(s, rq, opts.Now)
 		j.lister.Limit = opts.PageSize
 		r.src = j
 	}
 	req0, ret0 := c.requests.Load(), c.retried.Load()
-	err := r.fetch(ctx)
+	err = r.fetch(ctx)
 	r.sum.Requests, r.sum.Retries = c.requests.Load()-req0, c.retried.Load()-ret0
 	r.sum.Bytes = r.bytes.Load()
 	r.sum.Elapsed = time.Since(start)
 	sort.Strings(r.sum.LogsMissing)
-	// Servers' messages end up here: one line each.
-	r.sum.Err = oneLine(r.sum.Err)
+	// Servers' messages end up here: one line each, and no secret of any
+	// source's (each client redacted its own already).
+	r.sum.Err = r.clean(r.sum.Err)
 	for i, w := range r.sum.Warnings {
-		r.sum.Warnings[i] = oneLine(w)
+		r.sum.Warnings[i] = r.clean(w)
+	}
+	for i, w := range r.sum.Stored.Warnings {
+		r.sum.Stored.Warnings[i] = r.clean(w)
 	}
 	return r.sum, err
 }
+
+// clean is a server's message as it may be printed or stored: redacted,
+// on one line.
+func (r *run) clean(s string) string { return oneLine(r.red.Redact(s)) }
 
 // oneLine is s with every run of white space (newlines too) one space.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

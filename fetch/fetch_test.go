@@ -177,7 +177,7 @@ func copyBuild(b *replay.Build, uuid string, start time.Time, result string) *re
 // text of the failed ones stored as console.html.
 func TestFetchJenkins(t *testing.T) {
 	bs := builds(t)
-	j := replay.NewJenkins(t, bs)
+	j := replay.NewJenkins(t, bs, replay.JenkinsOptions{})
 	st := openStore(t)
 	opts := testOptions(t)
 	spec := Spec{Kind: "jenkins", URL: j.URL + "/view/all/", Since: 11 * 24 * time.Hour, SuccessPercent: 0}

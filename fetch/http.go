@@ -14,20 +14,25 @@ import (
 	"github.com/recheckgen/recheckgen/internal/httpclient"
 )
 
-// client is the one HTTP client of a fetch run: every request goes
-// through httpclient (bodies capped after decompression, User-Agent,
-// redirects kept on their scheme), at most perHost at a time per host,
-// each attempt under its own timeout, retried with backoff.
+// client is what every request of a fetch run goes through: httpclient
+// (bodies capped after decompression, User-Agent, redirects kept on their
+// scheme), at most perHost at a time per host, each attempt under its own
+// timeout, retried with backoff. Requests go without credentials (anon),
+// except those of a source with credentials to that source's own origin
+// (see requester): one httpclient per credentialed origin, sharing the
+// transport, the per-host slots, the retries and the counters.
 type client struct {
-	hc      *httpclient.Client
+	anon    *httpclient.Client
+	tr      http.RoundTripper
 	perHost int
 	timeout time.Duration
 	retries int
 	// backoff's first step and ceiling (httpclient.Delay).
 	base, ceiling time.Duration
 
-	mu    sync.Mutex
-	slots map[string]chan struct{}
+	mu     sync.Mutex
+	slots  map[string]chan struct{}
+	authed map[Auth]map[string]*httpclient.Client // credentials → origin → client
 
 	requests, retried, bytes atomic.Int64
 }
@@ -44,10 +49,68 @@ func newClient(o Options) *client {
 		tr = t
 	}
 	return &client{
-		hc:      httpclient.New(httpclient.Options{Transport: tr, SameScheme: true}),
+		anon: httpclient.New(httpclient.Options{Transport: tr, SameScheme: true}), tr: tr,
 		perHost: o.PerHost, timeout: o.Timeout, retries: o.Retries,
-		base: o.backoff(), ceiling: time.Minute, slots: map[string]chan struct{}{},
+		base: o.backoff(), ceiling: time.Minute, slots: map[string]chan struct{}{}, authed: map[Auth]map[string]*httpclient.Client{},
 	}
+}
+
+// Auth is a source's credentials: basic auth (User and Password) or a
+// bearer Token; the zero Auth is none.
+type Auth struct{ User, Password, Token string }
+
+func (a Auth) none() bool { return a == Auth{} }
+
+// secrets are the values a server might echo.
+func (a Auth) secrets() []string {
+	if a.none() {
+		return nil
+	}
+	return []string{a.User, a.Password, a.Token}
+}
+
+// requester sends one source's requests: with its credentials to the
+// source's own origin (scheme, host and port: a Zuul's API, a Jenkins' API
+// and console text), without them anywhere else (the log servers a build
+// record names). The credentialed client refuses a redirect to another
+// origin (httpclient); both refuse one to another scheme.
+type requester struct {
+	*client
+	origin string             // httpclient.Origin of the source's URL
+	authed *httpclient.Client // nil: the source has no credentials
+}
+
+// forSource is the requester of a source at rawURL with credentials a.
+func (c *client) forSource(rawURL string, a Auth) (*requester, error) {
+	r := &requester{client: c}
+	if a.none() {
+		return r, nil
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	r.origin = httpclient.Origin(u)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	byOrigin := c.authed[a]
+	if byOrigin == nil {
+		byOrigin = map[string]*httpclient.Client{}
+		c.authed[a] = byOrigin
+	}
+	if r.authed = byOrigin[r.origin]; r.authed == nil {
+		r.authed = httpclient.New(httpclient.Options{Transport: c.tr, SameScheme: true, User: a.User, Password: a.Password, Token: a.Token})
+		byOrigin[r.origin] = r.authed
+	}
+	return r, nil
+}
+
+// pick is the client for u: the credentialed one on the source's origin.
+func (r *requester) pick(u *url.URL) *httpclient.Client {
+	if r.authed != nil && httpclient.Origin(u) == r.origin {
+		return r.authed
+	}
+	return r.anon
 }
 
 // slot waits for a free slot of host; the release function gives it back.
@@ -104,11 +167,7 @@ func (c *client) attempt(ctx context.Context, u *url.URL, fn func(ctx context.Co
 // do runs fn (one request) until it succeeds, fails for good, or the
 // retries are spent, waiting between tries as the server asks (429's and
 // 503's Retry-After) or with exponential backoff.
-func (c *client) do(ctx context.Context, rawURL string, fn func(ctx context.Context) error) error {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return err
-	}
+func (c *client) do(ctx context.Context, u *url.URL, fn func(ctx context.Context) error) error {
 	for n := 1; ; n++ {
 		err := c.attempt(ctx, u, fn)
 		if errors.Is(err, errRanged) { // once per download: ask again at once
@@ -133,21 +192,26 @@ func (c *client) do(ctx context.Context, rawURL string, fn func(ctx context.Cont
 
 // get reads a whole body of at most limit bytes (an API page, a
 // manifest).
-func (c *client) get(ctx context.Context, rawURL string, limit int64) ([]byte, error) {
+func (r *requester) get(ctx context.Context, rawURL string, limit int64) ([]byte, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	hc := r.pick(u)
 	var out []byte
-	err := c.do(ctx, rawURL, func(ctx context.Context) error {
+	err = r.do(ctx, u, func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 		if err != nil {
 			return err
 		}
 		req.Header.Set("Accept", "application/json")
-		data, err := c.hc.Read(req, limit)
-		c.bytes.Add(int64(len(data)))
+		data, err := hc.Read(req, limit)
+		r.bytes.Add(int64(len(data)))
 		out = data
 		return err
 	})
 	if err != nil {
-		return nil, c.hc.Redactor().RedactError(err)
+		return nil, hc.Redactor().RedactError(err)
 	}
 	return out, nil
 }
@@ -163,9 +227,14 @@ type sink interface {
 // that is cut there: cut is true and the first limit bytes are kept (a
 // server that announces a longer Content-Length is asked for the first
 // limit bytes with a Range request).
-func (c *client) download(ctx context.Context, rawURL string, limit int64, w sink) (n int64, cut bool, err error) {
+func (r *requester) download(ctx context.Context, rawURL string, limit int64, w sink) (n int64, cut bool, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return 0, false, err
+	}
+	hc := r.pick(u)
 	ranged := false
-	err = c.do(ctx, rawURL, func(ctx context.Context) error {
+	err = r.do(ctx, u, func(ctx context.Context) error {
 		n, cut = 0, false
 		if err := w.reset(); err != nil {
 			return err
@@ -177,7 +246,7 @@ func (c *client) download(ctx context.Context, rawURL string, limit int64, w sin
 		if ranged {
 			req.Header.Set("Range", fmt.Sprintf("bytes=0-%d", limit-1))
 		}
-		resp, err := c.hc.Do(req, limit)
+		resp, err := hc.Do(req, limit)
 		var tl *httpclient.TooLargeError
 		if errors.As(err, &tl) && !ranged {
 			// Refused on its Content-Length, before any byte: ask for
@@ -190,7 +259,7 @@ func (c *client) download(ctx context.Context, rawURL string, limit int64, w sin
 		}
 		defer resp.Body.Close()
 		n, err = io.Copy(w, resp.Body)
-		c.bytes.Add(n)
+		r.bytes.Add(n)
 		if errors.As(err, &tl) {
 			cut, err = true, nil
 		} else if err == nil && ranged {
@@ -199,7 +268,7 @@ func (c *client) download(ctx context.Context, rawURL string, limit int64, w sin
 		return err
 	})
 	if err != nil {
-		return n, cut, c.hc.Redactor().RedactError(err)
+		return n, cut, hc.Redactor().RedactError(err)
 	}
 	return n, cut, nil
 }

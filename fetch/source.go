@@ -39,6 +39,44 @@ type Spec struct {
 	// of SUCCESS builds whose logs are fetched too, chosen by uuid.
 	LogResults     []string
 	SuccessPercent int
+	// UserEnv and PasswordEnv (basic auth), or TokenEnv (a bearer token),
+	// name the environment variables holding the source's credentials:
+	// sent only to the source's own origin (see requester).
+	UserEnv, PasswordEnv, TokenEnv string
+}
+
+// auth reads the source's credentials from the environment (lookup); a
+// variable named but unset or empty is an error, not an anonymous fetch.
+func (s Spec) auth(lookup func(string) (string, bool)) (Auth, error) {
+	get := func(key, name string) (string, error) {
+		v, ok := lookup(name)
+		switch {
+		case !ok:
+			return "", fmt.Errorf("%s names the environment variable %s, which is not set", key, name)
+		case v == "":
+			return "", fmt.Errorf("%s names the environment variable %s, which is empty", key, name)
+		}
+		return v, nil
+	}
+	var a Auth
+	var err error
+	switch {
+	case s.TokenEnv != "" && (s.UserEnv != "" || s.PasswordEnv != ""):
+		return a, errors.New("token_env and user_env/password_env exclude each other")
+	case s.TokenEnv != "":
+		a.Token, err = get("token_env", s.TokenEnv)
+	case s.UserEnv != "" || s.PasswordEnv != "":
+		if s.UserEnv == "" || s.PasswordEnv == "" {
+			return a, errors.New("user_env and password_env go together")
+		}
+		if a.User, err = get("user_env", s.UserEnv); err == nil {
+			a.Password, err = get("password_env", s.PasswordEnv)
+		}
+	}
+	if err != nil {
+		return Auth{}, err
+	}
+	return a, nil
 }
 
 // Remote is a file to fetch for a build.
@@ -158,12 +196,12 @@ func redact(s string) string {
 // zuul-manifest.json.
 type zuulSource struct {
 	spec   Spec
-	c      *client
+	c      *requester
 	lister zuul.Lister
 	known  []string // paths tried without a manifest
 }
 
-func newZuul(spec Spec, c *client, now time.Time, known []string) *zuulSource {
+func newZuul(spec Spec, c *requester, now time.Time, known []string) *zuulSource {
 	z := &zuulSource{spec: spec, c: c, known: known}
 	z.lister = zuul.Lister{Base: spec.URL, Get: c.get, Now: now,
 		Filter: zuul.Filter{Pipelines: spec.Pipelines, Projects: spec.Projects, Branches: spec.Branches, Voting: spec.Voting}}
@@ -279,7 +317,7 @@ type jenkinsSource struct {
 	lister jenkins.Lister
 }
 
-func newJenkins(spec Spec, c *client, now time.Time) *jenkinsSource {
+func newJenkins(spec Spec, c *requester, now time.Time) *jenkinsSource {
 	return &jenkinsSource{spec: spec, lister: jenkins.Lister{URL: spec.URL, Get: c.get, Now: now}}
 }
 

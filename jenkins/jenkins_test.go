@@ -77,7 +77,7 @@ func list(t *testing.T, l *jenkins.Lister, since time.Time) (map[string][]jenkin
 // and its console text's URL.
 func TestListView(t *testing.T) {
 	bs := builds(t)
-	j := replay.NewJenkins(t, bs)
+	j := replay.NewJenkins(t, bs, replay.JenkinsOptions{})
 	got, _, err := list(t, &jenkins.Lister{URL: j.URL + "/view/all/", Get: get, Limit: 7, Now: now}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +125,7 @@ func TestListView(t *testing.T) {
 // running build is passed on without a result.
 func TestListJobShifting(t *testing.T) {
 	bs := builds(t)
-	j := replay.NewJenkins(t, bs)
+	j := replay.NewJenkins(t, bs, replay.JenkinsOptions{})
 	job := bs[0].Job
 	var mine []*replay.Build
 	for _, b := range bs {
@@ -178,7 +178,7 @@ func TestListJobShifting(t *testing.T) {
 // error or a warning.
 func TestListBadInput(t *testing.T) {
 	bs := builds(t)
-	j := replay.NewJenkins(t, bs)
+	j := replay.NewJenkins(t, bs, replay.JenkinsOptions{})
 	job := bs[0].Job
 	jobPath := "/job/" + job + "/api/json"
 	for _, tc := range []struct {

@@ -125,7 +125,7 @@ func plan(cfg *config.Config, e *env, notes bool) []fetch.Spec {
 		}
 		out = append(out, fetch.Spec{Kind: s.Kind, URL: s.URL, Dir: s.Dir, Pipelines: s.Pipelines, Projects: s.Projects,
 			Branches: s.Branches, Jobs: s.Jobs, Voting: s.Voting, Since: cfg.FetchSince(s), LogResults: s.LogResults,
-			SuccessPercent: s.SuccessPercent})
+			SuccessPercent: s.SuccessPercent, UserEnv: s.UserEnv, PasswordEnv: s.PasswordEnv, TokenEnv: s.TokenEnv})
 	}
 	return out
 }

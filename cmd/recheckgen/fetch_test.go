@@ -29,7 +29,7 @@ func replayCorpus(t *testing.T) (*replay.Zuul, *replay.Jenkins, int) {
 	}
 	z := replay.NewZuul(t, bs, replay.ZuulOptions{})
 	jbs, _ := replay.Load(dir)
-	return z, replay.NewJenkins(t, jbs), len(bs)
+	return z, replay.NewJenkins(t, jbs, replay.JenkinsOptions{}), len(bs)
 }
 
 // sourcesProject writes a config fetching from sources into a fresh store

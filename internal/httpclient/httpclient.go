@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -109,7 +110,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errors.New("stopped after 10 redirects")
 	}
-	if c.authenticated() && !sameOrigin(via[0].URL.Scheme, via[0].URL.Host, req.URL.Scheme, req.URL.Host) {
+	if c.authenticated() && Origin(via[0].URL) != Origin(req.URL) {
 		return &RedirectError{From: via[0].URL.Redacted(), To: req.URL.Redacted()}
 	}
 	if c.opts.SameScheme && !strings.EqualFold(via[0].URL.Scheme, req.URL.Scheme) {
@@ -118,18 +119,19 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	return nil
 }
 
-func sameOrigin(scheme1, host1, scheme2, host2 string) bool {
-	return strings.EqualFold(scheme1, scheme2) && strings.EqualFold(withPort(scheme1, host1), withPort(scheme2, host2))
-}
-
-func withPort(scheme, host string) string {
-	if strings.LastIndex(host, ":") > strings.LastIndex(host, "]") {
-		return host
+// Origin is u's scheme, host and port ("https://ci.example.org:443"),
+// in lower case, the port spelled out: what credentials are bound to.
+func Origin(u *url.URL) string {
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if strings.LastIndex(host, ":") <= strings.LastIndex(host, "]") {
+		switch scheme {
+		case "https":
+			host += ":443"
+		case "http":
+			host += ":80"
+		}
 	}
-	if strings.EqualFold(scheme, "https") {
-		return host + ":443"
-	}
-	return host + ":80"
+	return scheme + "://" + host
 }
 
 // RedirectError is a redirect refused because the request carried

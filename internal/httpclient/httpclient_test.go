@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -311,5 +312,25 @@ func TestSameScheme(t *testing.T) {
 	}
 	if data, err := get(t, New(Options{Transport: secure.Client().Transport}), secure.URL+"/down", 1<<10); err != nil || string(data) != "ok" {
 		t.Errorf("without SameScheme a downgrade without credentials is followed: %q %v", data, err)
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://CI.example.org/job/x":      "https://ci.example.org:443",
+		"https://ci.example.org:443/":       "https://ci.example.org:443",
+		"http://ci.example.org/":            "http://ci.example.org:80",
+		"http://ci.example.org:8080/a":      "http://ci.example.org:8080",
+		"HTTP://[::1]/":                     "http://[::1]:80",
+		"http://[::1]:8080/":                "http://[::1]:8080",
+		"https://user:pw@ci.example.org/x?": "https://ci.example.org:443",
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Origin(u); got != want {
+			t.Errorf("Origin(%s) = %s, want %s", raw, got, want)
+		}
 	}
 }

@@ -1,7 +1,9 @@
 package replay
 
 import (
+	"encoding/base64"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,6 +21,7 @@ type Jenkins struct {
 	faults
 	URL    string
 	Server *httptest.Server
+	opts   JenkinsOptions
 
 	mu   sync.Mutex
 	jobs map[string][]*jbuild // job → builds, newest first
@@ -41,9 +44,18 @@ func JenkinsResult(r string) string {
 	return "FAILURE"
 }
 
+// JenkinsOptions shape a replay Jenkins.
+type JenkinsOptions struct {
+	// User and Password (an API token), when set, make it a private
+	// Jenkins: anonymous has no Overall/Read, and every request must
+	// authenticate with basic auth, as Jenkins' security filters answer
+	// (403 to anonymous, 401 to bad credentials).
+	User, Password string
+}
+
 // NewJenkins serves builds (oldest first) until the test ends.
-func NewJenkins(t testing.TB, builds []*Build) *Jenkins {
-	j := &Jenkins{jobs: map[string][]*jbuild{}}
+func NewJenkins(t testing.TB, builds []*Build, opts JenkinsOptions) *Jenkins {
+	j := &Jenkins{jobs: map[string][]*jbuild{}, opts: opts}
 	for _, b := range builds {
 		j.add(b)
 	}
@@ -100,6 +112,9 @@ func (j *Jenkins) OnRequest(f func(*http.Request)) {
 func (j *Jenkins) serve(w http.ResponseWriter, r *http.Request) {
 	defer j.track(r)()
 	if j.apply(w, r) {
+		return
+	}
+	if !j.authorized(w, r) {
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -326,4 +341,53 @@ func prune(v any, spec treeSpec) any {
 		return out
 	}
 	return v
+}
+
+// authorized answers as a private Jenkins does a request it does not let
+// through (false), or says the request may go on. Basic auth is read by
+// BasicHeaderProcessor: bad credentials get Spring's BasicAuthenticationEntryPoint
+// (401, a challenge, and Jetty's error page naming the user); a request
+// without them (or with another scheme, which Jenkins ignores) is
+// anonymous, and anonymous lacking Overall/Read gets
+// HudsonAuthenticationEntryPoint's 403 with its diagnosis headers.
+func (j *Jenkins) authorized(w http.ResponseWriter, r *http.Request) bool {
+	if j.opts.User == "" {
+		return true
+	}
+	h := r.Header.Get("Authorization")
+	if len(h) >= 6 && strings.EqualFold(h[:6], "basic ") {
+		msg := "Malformed HTTP basic Authorization header"
+		if dec, err := base64.StdEncoding.DecodeString(h[6:]); err == nil {
+			if user, pass, ok := strings.Cut(string(dec), ":"); ok {
+				if user == j.opts.User && pass == j.opts.Password {
+					return true
+				}
+				msg = "Invalid password/token for user: " + user
+			}
+		}
+		w.Header().Set("WWW-Authenticate", `Basic realm="Jenkins"`)
+		w.Header().Set("Content-Type", "text/html;charset=iso-8859-1")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, "<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html;charset=ISO-8859-1\"/>\n<title>Error 401 %s</title>\n"+
+			"</head>\n<body><h2>HTTP ERROR 401 %s</h2>\n<table>\n<tr><th>URI:</th><td>%s</td></tr>\n<tr><th>STATUS:</th><td>401</td></tr>\n"+
+			"<tr><th>MESSAGE:</th><td>%s</td></tr>\n<tr><th>SERVLET:</th><td>Stapler</td></tr>\n</table>\n\n</body>\n</html>\n",
+			html.EscapeString(msg), html.EscapeString(msg), html.EscapeString(r.URL.Path), html.EscapeString(msg))
+		return false
+	}
+	for k, v := range map[string]string{"X-Hudson": "1.395", "X-Jenkins": "2.479.3", "X-Jenkins-Session": "5c1b6d0e",
+		"X-You-Are-Authenticated-As":  "anonymous",
+		"X-You-Are-In-Group-Disabled": "JENKINS-39402: use -Dhudson.security.AccessDeniedException2.REPORT_GROUP_HEADERS=true or use /whoAmI to diagnose",
+		"X-Required-Permission":       "hudson.model.Hudson.Read"} {
+		w.Header().Set(k, v)
+	}
+	w.Header()["X-Permission-Implied-By"] = []string{"hudson.security.Permission.GenericRead", "hudson.model.Hudson.Administer"}
+	w.Header().Set("Content-Type", "text/html;charset=UTF-8")
+	w.WriteHeader(http.StatusForbidden)
+	login := "/login?from=" + url.QueryEscape(r.URL.RequestURI())
+	fmt.Fprintf(w, "<html><head><meta http-equiv='refresh' content='1;url=%[1]s'/><script id='redirect' data-redirect-url='%[1]s' "+
+		"src='/static/5c1b6d0e/scripts/redirect.js'></script></head><body style='background-color:white; color:white;'>\n"+
+		"Authentication required\n<!--\nYou are authenticated as: anonymous\nGroups that you are in:\n  anonymous\n"+
+		"Permission you need to have (but didn't): hudson.model.Hudson.Read\n ... which is implied by: hudson.security.Permission.GenericRead\n"+
+		" ... which is implied by: hudson.model.Hudson.Administer\n-->\n\n</body></html>", html.EscapeString(login))
+	return false
 }

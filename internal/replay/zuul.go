@@ -41,6 +41,14 @@ type ZuulOptions struct {
 	Bandwidth int64
 	// TLS serves https (with httptest's certificate, for example.com).
 	TLS bool
+	// Token, when set, makes the tenant read-protected (access-rules):
+	// the API answers only a request bearing it, as zuul-web answers
+	// (401 and a WWW-Authenticate challenge, zuul/web AuthContext).
+	Token string
+	// LogServer serves the logs from a second server (another port: another
+	// origin), as a Zuul's log_url names a log server of its own; the API's
+	// server then holds no logs.
+	LogServer bool
 }
 
 // Zuul is a replay of a Zuul tenant's web API and its log server.
@@ -48,13 +56,19 @@ type Zuul struct {
 	faults
 	URL    string // http://127.0.0.1:PORT
 	Server *httptest.Server
-	opts   ZuulOptions
-	thr    *throttle
+	// LogsURL is the log server's root: URL, or with LogServer the second
+	// server's.
+	LogsURL string
+	Logs    *httptest.Server // with LogServer
+	opts    ZuulOptions
+	thr     *throttle
 
 	mu     sync.Mutex
 	builds []*zbuild // newest first
 	nextID int64
 	conns  atomic.Int64
+
+	logAuths atomic.Int64
 }
 
 // Conns is how many connections clients opened.
@@ -93,10 +107,24 @@ func NewZuul(t testing.TB, builds []*Build, opts ZuulOptions) *Zuul {
 	} else {
 		z.Server.Start()
 	}
-	z.URL = z.Server.URL
+	z.URL, z.LogsURL = z.Server.URL, z.Server.URL
 	t.Cleanup(z.Server.Close)
+	if opts.LogServer {
+		z.Logs = httptest.NewUnstartedServer(http.HandlerFunc(z.serveLogs))
+		if opts.TLS {
+			z.Logs.StartTLS()
+		} else {
+			z.Logs.Start()
+		}
+		z.LogsURL = z.Logs.URL
+		t.Cleanup(z.Logs.Close)
+	}
 	return z
 }
+
+// LogAuths is how many requests reached the log server (of LogServer)
+// with an Authorization header.
+func (z *Zuul) LogAuths() int64 { return z.logAuths.Load() }
 
 // Sent is how many body bytes went out over the Bandwidth-limited link
 // (0 without a limit).
@@ -192,9 +220,25 @@ func (z *Zuul) Builds() []*Build {
 }
 
 // LogURL is where the server says a build's logs are.
-func (z *Zuul) LogURL(uuid string) string { return z.URL + "/logs/" + uuid + "/" }
+func (z *Zuul) LogURL(uuid string) string { return z.LogsURL + "/logs/" + uuid + "/" }
 
 func (z *Zuul) serve(w http.ResponseWriter, r *http.Request) {
+	z.handle(w, r, !z.opts.LogServer)
+}
+
+// serveLogs is the log server of LogServer.
+func (z *Zuul) serveLogs(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "" {
+		z.logAuths.Add(1)
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		http.NotFound(w, r)
+		return
+	}
+	z.handle(w, r, true)
+}
+
+func (z *Zuul) handle(w http.ResponseWriter, r *http.Request, logs bool) {
 	defer z.track(r)()
 	if z.opts.Latency > 0 {
 		time.Sleep(z.opts.Latency)
@@ -210,10 +254,51 @@ func (z *Zuul) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		z.api(w, r)
+		if z.authorized(w, r) {
+			z.api(w, r)
+		}
+		return
+	}
+	if !logs {
+		http.NotFound(w, r)
 		return
 	}
 	z.logs(w, r)
+}
+
+// zuulRealm is the realm a read-protected replay tenant names.
+const zuulRealm = "zuul.example.com"
+
+// authorized answers as zuul-web's AuthContext does a read-protected
+// tenant's request without a valid bearer token (false), or says the
+// request may go on. A token that is not the one expected is taken for one
+// that does not decode: a replay has no keys to check a JWT with.
+func (z *Zuul) authorized(w http.ResponseWriter, r *http.Request) bool {
+	if z.opts.Token == "" {
+		return true
+	}
+	h := r.Header.Get("Authorization")
+	var e, desc string
+	switch {
+	case h == "":
+		e, desc = "MissingAuthError", `Missing "Authorization" header`
+	case !strings.HasPrefix(strings.ToLower(h), "bearer "):
+		e, desc = "InvalidAuthFormat", `"Authorization" header must start with "Bearer"`
+	case h[len("Bearer "):] != z.opts.Token:
+		e, desc = "AuthTokenUndecodedException", "Auth Token could not be decoded"
+	default:
+		return true
+	}
+	// Zuul folds the challenge over three lines; a header keeps one.
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm=%q error=%q error_description=%q`, zuulRealm, e, desc))
+	// json.dumps' separators, as zuul-web writes the document.
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	data := []byte(fmt.Sprintf(`{"description": %s, "error": %s, "realm": %s}`, q(desc), q(e), q(zuulRealm)))
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusUnauthorized)
+	w.Write(data)
+	return false
 }
 
 // The builds API's parameters: Zuul 10's (zuul/web/__init__.py, builds())
