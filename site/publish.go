@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/recheckgen/recheckgen/internal/dirswap"
 )
 
 // Marker is the file every site recheckgen writes holds at its top: what
@@ -62,7 +64,7 @@ func Publish(public string, opts PublishOptions, build func(dir string) error) e
 		os.RemoveAll(tmp)
 		return err
 	}
-	if err := swap(tmp, public); err != nil {
+	if err := dirswap.Replace(tmp, public); err != nil {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("publish: %w", err)
 	}
@@ -174,34 +176,4 @@ func removeLeftovers(parent, prefix string) {
 			os.RemoveAll(dir)
 		}
 	}
-}
-
-// swap puts tmp in public's place. Where the system can exchange two
-// directories in one step (Linux), public is at every moment the old site
-// or the new one; elsewhere there is a moment between two renames.
-func swap(tmp, public string) error {
-	if _, err := os.Lstat(public); errors.Is(err, fs.ErrNotExist) {
-		if err := os.Rename(tmp, public); err != nil {
-			return err
-		}
-		return syncDir(filepath.Dir(public))
-	}
-	err := exchange(tmp, public)
-	if err == nil {
-		syncDir(filepath.Dir(public))
-		return os.RemoveAll(tmp) // the old site, now
-	}
-	if !errors.Is(err, errNoExchange) {
-		return err
-	}
-	old := tmp + ".old"
-	if err := os.Rename(public, old); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, public); err != nil {
-		os.Rename(old, public) // put the previous site back
-		return err
-	}
-	syncDir(filepath.Dir(public))
-	return os.RemoveAll(old)
 }

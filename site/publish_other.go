@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 )
 
-func exchange(a, b string) error { return errNoExchange }
-
 // syncFS syncs every file below dir.
 func syncFS(dir string) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {

@@ -9,18 +9,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-var errNoExchange = errors.New("directories cannot be exchanged in one step here")
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
-}
-
 // lockDir takes an exclusive lock on dir (flock: released when the process
 // ends, however it ends) and leaves no file. When another process holds
 // it, waiting is called, then lockDir waits.
