@@ -29,6 +29,12 @@ type Build struct {
 	// does, LogsMissing or LogsNone when a fetch stored the build without
 	// them.
 	Logs string `json:"logs,omitempty"`
+	// LogsTries is how many fetches found the logs missing, and
+	// LogsReason why the last one did (a server's message, redacted):
+	// what a later fetch reads to try again, at most fetch.log_attempts
+	// times. Not published.
+	LogsTries  int    `json:"-"`
+	LogsReason string `json:"-"`
 }
 
 // The values of Build.Logs besides "" (the logs are held).
@@ -72,6 +78,10 @@ func SortNewestFirst(bs []Build) {
 	})
 }
 
+// MaxLogsTries bounds Build.LogsTries (fetch.log_attempts is at most
+// this).
+const MaxLogsTries = 100
+
 // MaxField is the longest text a build record's field may hold: real
 // values are short, and a record is untrusted input that pages repeat.
 const MaxField = 4096
@@ -91,6 +101,7 @@ func (b Build) Check(now time.Time) error {
 		{"job_name", b.Job}, {"project", b.Project}, {"pipeline", b.Pipeline}, {"branch", b.Branch},
 		{"change", b.Change}, {"patchset", b.Patchset}, {"ref", b.Ref}, {"result", b.Result},
 		{"nodeset", b.Node}, {"node_provider", b.Provider}, {"node_region", b.Region}, {"log_url", b.LogURL},
+		{"recheckgen_logs_reason", b.LogsReason},
 	} {
 		if len(f.v) > MaxField {
 			return fmt.Errorf("%s is %d bytes long, over the limit of %d", f.name, len(f.v), MaxField)
@@ -98,6 +109,9 @@ func (b Build) Check(now time.Time) error {
 	}
 	if b.Logs != "" && b.Logs != LogsMissing && b.Logs != LogsNone {
 		return fmt.Errorf("logs state %s is not %q or %q", shorten(b.Logs), LogsMissing, LogsNone)
+	}
+	if b.LogsTries < 0 || b.LogsTries > MaxLogsTries {
+		return fmt.Errorf("logs tries %d is not between 0 and %d", b.LogsTries, MaxLogsTries)
 	}
 	if err := CheckTime(b.Start, now); err != nil {
 		return fmt.Errorf("start_time: %w", err)

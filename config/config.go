@@ -51,6 +51,7 @@ type Fetch struct {
 	Budget      time.Duration // the whole fetch; 0 none
 	MaxFileMiB  int
 	MaxBuildMiB int
+	LogAttempts int // fetches, one a run, that may try a build's logs
 }
 
 // Site describes the published site.
@@ -169,7 +170,7 @@ func Default() *Config {
 		Window:  Window{Length: 10 * 24 * time.Hour, End: "now", Bucket: time.Hour},
 		Backend: Backend{Type: "sqlite"},
 		Fetch: Fetch{Cache: ".recheckgen/cache", PerHost: 4, Timeout: 2 * time.Minute, Retries: 5, Budget: time.Hour,
-			MaxFileMiB: 50, MaxBuildMiB: 500},
+			MaxFileMiB: 50, MaxBuildMiB: 500, LogAttempts: 4},
 		SQLite: SQLite{Path: ".recheckgen/logs.db", MaxFileMiB: logfile.DefaultMaxFile >> 20, Globs: []string{
 			"job-output.txt", "console.html", "*.log", "logs/**/*.txt", "logs/**/*.log",
 			// Zuul v3 devstack jobs keep each node's logs under its name.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/yamlfile"
@@ -225,6 +226,9 @@ func validate(c *Config, doc *yamlfile.Doc) diag.List {
 	}
 	if c.Fetch.MaxFileMiB < 1 || c.Fetch.MaxFileMiB > 64<<10 {
 		bad("fetch.max_file_mib", "must be between 1 and 65536 (MiB)")
+	}
+	if c.Fetch.LogAttempts < 1 || c.Fetch.LogAttempts > recheckgen.MaxLogsTries {
+		bad("fetch.log_attempts", fmt.Sprintf("must be between 1 and %d", recheckgen.MaxLogsTries))
 	}
 	if c.Fetch.MaxBuildMiB < c.Fetch.MaxFileMiB || c.Fetch.MaxBuildMiB > 1<<20 {
 		bad("fetch.max_build_mib", "must be at least fetch.max_file_mib and at most 1048576 (MiB)")

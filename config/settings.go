@@ -61,6 +61,7 @@ var Settings = []Setting{
 	{"fetch.budget", "budget", "time the whole fetch may take; past it, what was fetched is stored and the rest waits for the next run (0: none)", func(c *Config) any { return &c.Fetch.Budget }},
 	{"fetch.max_file_mib", "fetch-max-file-mib", "most of one log file fetched, in MiB as the log holds it; the rest is cut with a warning", func(c *Config) any { return &c.Fetch.MaxFileMiB }},
 	{"fetch.max_build_mib", "fetch-max-build-mib", "most fetched for one build, in MiB; its remaining files are not fetched, with a warning", func(c *Config) any { return &c.Fetch.MaxBuildMiB }},
+	{"fetch.log_attempts", "log-attempts", "fetches, one a run, that may try a build's logs: a build stored with its logs missing is fetched again by the next runs (while the listing still reaches it) until they arrive or it was tried this often", func(c *Config) any { return &c.Fetch.LogAttempts }},
 	{"backend.type", "backend", "log search backend: sqlite (embedded) or opensearch", func(c *Config) any { return &c.Backend.Type }},
 	{"backend.sqlite.path", "db", "SQLite log store file", func(c *Config) any { return &c.SQLite.Path }},
 	{"backend.sqlite.ingest", "ingest", "directories of CI build directories ingested into the store before a run", func(c *Config) any { return &c.SQLite.Ingest }},

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/recheckgen/recheckgen/internal/dirswap"
 	"github.com/recheckgen/recheckgen/internal/rootfile"
 	"github.com/recheckgen/recheckgen/zuul"
 )
@@ -48,6 +49,24 @@ func (c cache) buildDir(key, uuid string, start time.Time) string {
 func (c cache) has(key, uuid string, start time.Time) bool {
 	_, err := os.Lstat(filepath.Join(c.buildDir(key, uuid, start), "build.json"))
 	return err == nil
+}
+
+// record reads the build.json of a build complete in the cache.
+func (c cache) record(key, uuid string, start time.Time) ([]byte, error) {
+	p := filepath.Join(c.buildDir(key, uuid, start), "build.json")
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("its record is not in the cache (%s)", c.dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, zuul.MaxRecordBytes+1))
+	if err == nil && len(data) > zuul.MaxRecordBytes {
+		err = fmt.Errorf("%s: over %d bytes", p, zuul.MaxRecordBytes)
+	}
+	return data, err
 }
 
 // lock takes the cache for this process, waiting for another fetch that
@@ -178,8 +197,10 @@ func (b *tmpBuild) record(data []byte) error {
 	return f.Close()
 }
 
-// commit renames the build into place, complete: its files were synced
-// as they closed; the directories are synced around the rename.
+// commit puts the build in place, complete: its files were synced as they
+// closed; the directories are synced around the rename. A build fetched
+// again (its logs were missing) replaces the directory of the earlier
+// fetch whole (dirswap: on Linux, in one step).
 func (b *tmpBuild) commit(final string) error {
 	if err := syncDir(b.dir); err != nil {
 		return err
@@ -188,10 +209,7 @@ func (b *tmpBuild) commit(final string) error {
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
 		return err
 	}
-	if err := os.Rename(b.dir, final); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(final))
+	return dirswap.Replace(b.dir, final)
 }
 
 // remove drops a log file whose download failed.

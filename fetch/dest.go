@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/internal/httpclient"
 	"github.com/recheckgen/recheckgen/store"
 	"github.com/recheckgen/recheckgen/zuul"
@@ -31,6 +32,10 @@ type Destination interface {
 	Cover(ctx context.Context, origin string, s Span) error
 	// Prune removes origin's builds that started before t.
 	Prune(ctx context.Context, origin string, t time.Time) (int, error)
+	// MissingLogs lists origin's builds held with their logs missing that
+	// started at or after since; Put replaces such a build by a later
+	// fetch of it (its logs arrived, or a later attempt failed too).
+	MissingLogs(ctx context.Context, origin string, since time.Time) ([]store.Missing, error)
 }
 
 // Stored is what a destination stored.
@@ -89,18 +94,30 @@ func (d Store) Prune(ctx context.Context, origin string, t time.Time) (int, erro
 	return d.St.Prune(ctx, origin, t)
 }
 
+func (d Store) MissingLogs(ctx context.Context, origin string, since time.Time) ([]store.Missing, error) {
+	return d.St.MissingLogs(ctx, origin, since)
+}
+
 var _ Destination = Store{}
 
-// withLogs is a build record with the logs state set (zuul.LogsKey),
-// replacing whatever the server sent under that key.
-func withLogs(record []byte, state string) ([]byte, error) {
+// withLogs is a build record with the logs state set (zuul.LogsKey) and,
+// when they are missing, how many fetches found them so and why,
+// replacing whatever the server (or an earlier fetch) wrote under those
+// keys.
+func withLogs(record []byte, state string, tries int, reason string) ([]byte, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(record, &m); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
 	delete(m, zuul.LogsKey)
+	delete(m, zuul.LogsTriesKey)
+	delete(m, zuul.LogsReasonKey)
 	if state != "" {
 		m[zuul.LogsKey], _ = json.Marshal(state)
+	}
+	if state == recheckgen.LogsMissing {
+		m[zuul.LogsTriesKey], _ = json.Marshal(tries)
+		m[zuul.LogsReasonKey], _ = json.Marshal(reason)
 	}
 	return json.MarshalIndent(m, "", "  ")
 }

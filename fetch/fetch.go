@@ -63,6 +63,12 @@ type Options struct {
 	// Keep is how long builds stay: older ones leave the destination and
 	// the cache. 0: forever.
 	Keep time.Duration
+	// LogAttempts is how many fetches, one a run, may try a build's logs
+	// before it stays with them missing: a build held with its logs
+	// missing that is still inside the listing's reach is fetched again by
+	// the next runs until they arrive or it was tried this often. 1 or
+	// less: never again.
+	LogAttempts int
 	// Transport replaces the HTTP transport (tests).
 	Transport http.RoundTripper
 	// LookupEnv reads the environment variables naming credentials
@@ -118,6 +124,10 @@ type SourceSummary struct {
 	Fetched     int      `json:"fetched"`
 	NoLogs      int      `json:"no_logs"`
 	LogsMissing []string `json:"logs_missing"` // uuids
+	// Retried builds were held with their logs missing and fetched again
+	// (counted in Fetched too); Recovered of them have their logs now.
+	Retried   int `json:"retried"`
+	Recovered int `json:"recovered"`
 	// Left builds were listed but not fetched: the budget ran out.
 	Left int `json:"left"`
 	// Running builds were listed without a result yet: fetched later.
@@ -444,6 +454,11 @@ func (r *run) fetch(ctx context.Context) error {
 		}
 		return false, nil
 	})
+	if listErr == nil && ctx.Err() == nil {
+		if err := r.retryMissing(ctx, since, queue); err != nil && ctx.Err() == nil {
+			r.warn(fmt.Sprintf("builds with logs missing: %v", err))
+		}
+	}
 	close(queue)
 	wg.Wait()
 	r.sum.Fetching = time.Since(listedAt)
@@ -480,6 +495,48 @@ func (r *run) fetch(ctx context.Context) error {
 		}
 		if r.sum.PrunedCache, err = r.cache.prune(r.key, cut); err != nil {
 			r.sum.Warnings = append(r.sum.Warnings, fmt.Sprintf("cache: %v", err))
+		}
+	}
+	return nil
+}
+
+// retryMissing queues the builds held with their logs missing that
+// started since `since` and were tried fewer than LogAttempts times, read
+// from the records the cache keeps of them: their logs are fetched again.
+// A build whose record in the cache is ahead of the store (a run killed
+// between the two) is not: the store takes that record below.
+func (r *run) retryMissing(ctx context.Context, since time.Time, queue chan<- listed) error {
+	if r.opts.LogAttempts <= 1 {
+		return nil
+	}
+	missing, err := r.dest.MissingLogs(ctx, r.key, since)
+	if err != nil {
+		return err
+	}
+	for _, m := range missing {
+		tries := max(m.Tries, 1) // a store of version 7 counted none: the first fetch was one
+		if tries >= r.opts.LogAttempts {
+			continue
+		}
+		data, err := r.cache.record(r.key, m.UUID, m.Start)
+		if err != nil {
+			r.warn(fmt.Sprintf("%s: logs missing, not fetched again: %v", m.UUID, err))
+			continue
+		}
+		b, err := r.src.relist(data, r.opts.Now)
+		if err != nil {
+			r.warn(fmt.Sprintf("%s: logs missing, not fetched again: its record in the cache: %v", m.UUID, err))
+			continue
+		}
+		if b.b.Logs != recheckgen.LogsMissing || b.b.LogsTries > m.Tries {
+			continue
+		}
+		b.retry, b.tries = true, tries
+		r.count(func(s *SourceSummary) { s.Retried++; r.prog.Queued++ })
+		select {
+		case queue <- b:
+		case <-ctx.Done():
+			return context.Cause(ctx)
 		}
 	}
 	return nil
@@ -525,12 +582,16 @@ func (r *run) fetchBuild(ctx context.Context, b listed) bool {
 		r.warn(fmt.Sprintf("%s: cache: %v", b.b.UUID, err))
 		return false
 	}
-	state, files, warns := r.logs(ctx, b, tb)
+	state, files, warns, reason := r.logs(ctx, b, tb)
 	if ctx.Err() != nil {
 		tb.discard()
 		return false
 	}
-	record, err := withLogs(b.record, state)
+	tries := 0
+	if state == recheckgen.LogsMissing {
+		tries = min(b.tries+1, recheckgen.MaxLogsTries)
+	}
+	record, err := withLogs(b.record, state, tries, httpclient.Snippet(r.clean(reason), maxReason))
 	if err == nil {
 		err = tb.record(record)
 	}
@@ -544,6 +605,9 @@ func (r *run) fetchBuild(ctx context.Context, b listed) bool {
 	}
 	r.count(func(s *SourceSummary) {
 		s.Fetched++
+		if b.retry && state != recheckgen.LogsMissing {
+			s.Recovered++
+		}
 		s.Files += files
 		switch state {
 		case recheckgen.LogsNone:
@@ -562,18 +626,22 @@ func (r *run) warn(w string) {
 	r.count(func(s *SourceSummary) { s.Warnings = append(s.Warnings, w) })
 }
 
+// maxReason is the most of a server's message kept as the reason a
+// build's logs are missing.
+const maxReason = 1000
+
 // logs fetches a build's wanted log files into tb, and says what the
-// build holds: its logs (""), none, or some missing.
-func (r *run) logs(ctx context.Context, b listed, tb *tmpBuild) (state string, files int, warns []string) {
+// build holds: its logs (""), none, or some missing, and why.
+func (r *run) logs(ctx context.Context, b listed, tb *tmpBuild) (state string, files int, warns []string, reason string) {
 	if !r.spec.wantLogs(b.b) {
-		return recheckgen.LogsNone, 0, nil
+		return recheckgen.LogsNone, 0, nil, ""
 	}
 	remotes, warns, err := r.src.files(ctx, b, r.want)
 	if errors.Is(err, errNoLogs) {
-		return recheckgen.LogsNone, 0, warns
+		return recheckgen.LogsNone, 0, warns, ""
 	}
 	if err != nil {
-		return recheckgen.LogsMissing, 0, append(warns, "logs missing: "+err.Error())
+		return recheckgen.LogsMissing, 0, append(warns, "logs missing: "+err.Error()), err.Error()
 	}
 	state = ""
 	var budget = r.opts.MaxBuild
@@ -581,7 +649,7 @@ func (r *run) logs(ctx context.Context, b listed, tb *tmpBuild) (state string, f
 	found := 0
 	for _, rem := range remotes {
 		if ctx.Err() != nil {
-			return state, files, warns
+			return state, files, warns, reason
 		}
 		if budget <= 0 {
 			skipped = append(skipped, rem.Path)
@@ -606,6 +674,9 @@ func (r *run) logs(ctx context.Context, b listed, tb *tmpBuild) (state string, f
 		case err != nil:
 			tb.remove(rem.Path)
 			if ctx.Err() == nil {
+				if state == "" {
+					reason = fmt.Sprintf("%s: %v", rem.Path, err)
+				}
 				state = recheckgen.LogsMissing
 				warns = append(warns, fmt.Sprintf("%s: logs missing: %v", rem.Path, err))
 			}
@@ -626,10 +697,10 @@ func (r *run) logs(ctx context.Context, b listed, tb *tmpBuild) (state string, f
 		warns = append(warns, fmt.Sprintf("%d file(s) not fetched: the build reached fetch.max_build_mib: %s", len(skipped), list(skipped, 5)))
 	}
 	if found == 0 && state == "" && len(remotes) > 0 && remotes[0].Optional {
-		state = recheckgen.LogsMissing
-		warns = append(warns, "logs missing: no manifest, and none of the known names")
+		state, reason = recheckgen.LogsMissing, "no manifest, and none of the known names"
+		warns = append(warns, "logs missing: "+reason)
 	}
-	return state, files, warns
+	return state, files, warns, reason
 }
 
 func list(s []string, n int) string {

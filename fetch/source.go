@@ -95,6 +95,10 @@ type listed struct {
 	record []byte
 	// where its logs are
 	manifest, console string
+	// retry: the build is held with its logs missing, found so tries
+	// times: they are fetched again.
+	retry bool
+	tries int
 }
 
 type page struct {
@@ -109,6 +113,9 @@ type source interface {
 	// files lists a build's log files that want selects; errNoLogs when
 	// it published none.
 	files(ctx context.Context, b listed, want func(string) bool) ([]Remote, []string, error)
+	// relist reads a build from the record a fetch kept of it (its
+	// build.json in the cache), as its listing gave it.
+	relist(record []byte, now time.Time) (listed, error)
 }
 
 // errNoLogs: the build has no logs to fetch (no log URL).
@@ -219,6 +226,14 @@ func (z *zuulSource) list(ctx context.Context, since time.Time, visit func(page)
 		}
 		return visit(out)
 	})
+}
+
+func (z *zuulSource) relist(record []byte, now time.Time) (listed, error) {
+	it, err := zuul.DecodeItem(record, now)
+	if err != nil {
+		return listed{}, err
+	}
+	return listed{b: it.Build, record: record, manifest: it.ManifestURL}, nil
 }
 
 // MaxManifestBytes caps a zuul-manifest.json: a devstack build's is
@@ -332,6 +347,20 @@ func (j *jenkinsSource) list(ctx context.Context, since time.Time, visit func(pa
 		}
 		return visit(out)
 	})
+}
+
+func (j *jenkinsSource) relist(record []byte, now time.Time) (listed, error) {
+	b, err := zuul.Decode(record)
+	if err == nil {
+		err = b.Check(now)
+	}
+	if err != nil {
+		return listed{}, err
+	}
+	if u, err := url.Parse(b.LogURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return listed{}, fmt.Errorf("log_url %q is not a Jenkins build's URL", short(b.LogURL))
+	}
+	return listed{b: b, record: record, console: jenkins.ConsoleURL(b.LogURL)}, nil
 }
 
 func (j *jenkinsSource) files(ctx context.Context, b listed, want func(string) bool) ([]Remote, []string, error) {

@@ -297,6 +297,15 @@ type record struct {
 	} `json:"jenkins"`
 }
 
+// ConsoleURL is where the console text of the build at buildURL (a
+// record's log_url) is.
+func ConsoleURL(buildURL string) string {
+	if !strings.HasSuffix(buildURL, "/") {
+		buildURL += "/"
+	}
+	return buildURL + "consoleText"
+}
+
 // UUID is the id recheckgen gives build number n of the job at jobURL:
 // Jenkins numbers builds per job, so the job's URL is hashed in.
 func UUID(jobURL string, n int64) string {
@@ -329,7 +338,7 @@ func (l *Lister) decode(j job, raw json.RawMessage, now time.Time) (Item, int64,
 	if err != nil {
 		return Item{}, 0, err
 	}
-	it := Item{Raw: data, ConsoleURL: burl + "consoleText"}
+	it := Item{Raw: data, ConsoleURL: ConsoleURL(burl)}
 	if it.Build, err = zuul.Decode(data); err != nil {
 		return Item{}, 0, err
 	}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"database/sql"
+	"encoding/base64"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -257,5 +259,218 @@ func TestFetchHostileServers(t *testing.T) {
 				return nil
 			})
 		})
+	}
+}
+
+// retryTrials is how many times a fetch is killed while it fetches again
+// the logs of builds an earlier run stored with their logs missing.
+const retryTrials = 4
+
+// logsOf is each stored build's logs state, by uuid.
+func logsOf(t testing.TB, path string) map[string]string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT uuid, logs FROM builds`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var u, l string
+		rows.Scan(&u, &l)
+		out[u] = l
+	}
+	return out
+}
+
+// TestFetchRetrySurvivesSIGKILL: a log server fails (404 for every file)
+// for a few failed builds, which a first fetch stores with their logs
+// missing; it answers again, and the fetch that retries them is killed at
+// random points. After each kill every such build is, in the store and in
+// the cache, either its old record (logs missing, nothing held) or the new
+// whole one, never anything between; a fetch run again completes it, to
+// the store a fetch that never met the fault makes.
+func TestFetchRetrySurvivesSIGKILL(t *testing.T) {
+	bs, err := replay.Load(corpus(t, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := replay.NewZuul(t, bs, replay.ZuulOptions{Latency: 3 * time.Millisecond})
+	var victims []string
+	for _, b := range bs {
+		if b.Result != "SUCCESS" && len(victims) < 4 {
+			victims = append(victims, b.UUID)
+		}
+	}
+	fail := func() {
+		for _, v := range victims {
+			z.Inject(replay.Prefix("/logs/"+v+"/"), replay.Fault{Status: http.StatusNotFound})
+		}
+	}
+	// The store and cache of a fetch that never met the fault.
+	ref := fetchProject(t, z.API())
+	if r := run(t, ref.dir, time.Minute, nil, "fetch"); r.code != 0 {
+		t.Fatalf("reference fetch: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	wantCounts, _, _ := inspect(t, ref.db)
+	wantBuilds := storedBuilds(t, ref.db)
+	wantCache := cachedBuilds(t, ref.dir)
+
+	// missingFirst is a project whose first fetch met the fault.
+	missingFirst := func() *project {
+		p := fetchProject(t, z.API())
+		fail()
+		defer z.Clear()
+		if r := run(t, p.dir, time.Minute, nil, "fetch"); r.code != 0 || !strings.Contains(r.stdout, fmt.Sprintf("%d logs missing", len(victims))) {
+			t.Fatalf("fetch meeting the fault: %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		return p
+	}
+	p := missingFirst()
+	start := time.Now()
+	if r := run(t, p.dir, time.Minute, nil, "fetch"); r.code != 0 || !strings.Contains(r.stdout, fmt.Sprintf("%d build(s) whose logs were missing fetched again, %[1]d now whole", len(victims))) {
+		t.Fatalf("fetch retrying: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	full := time.Since(start)
+	if got, _, _ := inspect(t, p.db); got.String() != wantCounts.String() || storedBuilds(t, p.db) != wantBuilds {
+		t.Fatalf("after the retry the store differs from a fetch that never met the fault:\n%s\nwant:\n%s", storedBuilds(t, p.db), wantBuilds)
+	}
+
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d (a fetch retrying %d builds takes %v)", seed, len(victims), full)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	landed, whole := 0, 0
+	for trial := range retryTrials {
+		p := missingFirst()
+		d := time.Duration(rng.Float64() * 1.2 * float64(full))
+		if killAfter(t, p.dir, d, "fetch") {
+			landed++
+		}
+		got, _, _ := inspect(t, p.db)
+		logs := logsOf(t, p.db)
+		cached := cachedBuilds(t, p.dir)
+		for _, v := range victims {
+			storeOld := logs[v] == "missing" && got[v] == [2]int{}
+			storeNew := logs[v] == "" && got[v] == wantCounts[v]
+			cacheOld := strings.Join(cached[v], " ") == "build.json"
+			cacheNew := strings.Join(cached[v], " ") == strings.Join(wantCache[v], " ")
+			switch {
+			case !storeOld && !storeNew:
+				t.Errorf("trial %d (kill after %v): build %s stored with logs %q, %v files/lines: neither the old record nor the new", trial, d, v, logs[v], got[v])
+			case !cacheOld && !cacheNew:
+				t.Errorf("trial %d: build %s in the cache holds %q: neither the old nor the new", trial, v, cached[v])
+			case storeNew && !cacheNew:
+				t.Errorf("trial %d: build %s whole in the store, not in the cache", trial, v)
+			}
+			if storeNew {
+				whole++
+			}
+		}
+		for uuid, c := range got {
+			if !slices.Contains(victims, uuid) && c != wantCounts[uuid] {
+				t.Errorf("trial %d: build %s holds %v, want %v", trial, uuid, c, wantCounts[uuid])
+			}
+		}
+		z.ResetLog()
+		if r := run(t, p.dir, time.Minute, nil, "fetch"); r.code != 0 {
+			t.Fatalf("trial %d: fetch after the kill: %d\n%s%s", trial, r.code, r.stdout, r.stderr)
+		}
+		for _, req := range z.Requests() {
+			for _, v := range victims {
+				if strings.Contains(req, "/logs/"+v+"/") && strings.Join(cached[v], " ") == strings.Join(wantCache[v], " ") {
+					t.Errorf("trial %d: %s fetched again though whole in the cache", trial, req)
+				}
+			}
+		}
+		if got, _, _ := inspect(t, p.db); got.String() != wantCounts.String() || storedBuilds(t, p.db) != wantBuilds {
+			t.Errorf("trial %d: after a complete fetch the store differs from the reference:\n%s\nwant:\n%s", trial, storedBuilds(t, p.db), wantBuilds)
+		}
+	}
+	t.Logf("%d of %d kills landed before the fetch ended; %d of %d builds were whole in the store at the kill", landed, retryTrials, whole, retryTrials*len(victims))
+}
+
+// TestPrivateSourcesKeepSecrets runs build against a private Jenkins and a
+// read-protected Zuul whose servers echo the credentials they were sent
+// (an error page quoting the Authorization header, a log server quoting
+// the other source's token): the build publishes, the log server on
+// another origin never sees an Authorization header, and no form of a
+// secret reaches stdout, stderr, public/, the store or the cache.
+func TestPrivateSourcesKeepSecrets(t *testing.T) {
+	const (
+		jUser, jToken = "ci-reader-bot", "11c3d8e2a9f0b47d5e6a1f2c3b4d5e6f7a"
+		zToken        = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyZWNoZWNrZ2VuIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
+	)
+	bs, err := replay.Load(corpus(t, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(jUser + ":" + jToken))
+	j := replay.NewJenkins(t, bs, replay.JenkinsOptions{User: jUser, Password: jToken})
+	echo := []byte("<html>upstream said: Authorization: Basic " + basic + " is not " + jUser + "/" + jToken + "</html>")
+	j.Inject(replay.Suffix("/consoleText"), replay.Fault{Status: http.StatusForbidden, Body: echo, Times: 3})
+	z := replay.NewZuul(t, bs, replay.ZuulOptions{Token: zToken, LogServer: true})
+	z.Inject(replay.Suffix("/zuul-manifest.json"), replay.Fault{Status: http.StatusBadRequest, Times: 3,
+		Body: []byte(`{"error": "token ` + zToken + ` and ` + jToken + ` refused"}`)})
+	dir := searchProject(t)
+	cfg := fmt.Sprintf(`site:
+  echarts: ""
+tracker:
+  offline: true
+window:
+  end: latest
+fetch:
+  since: 90d
+  keep: 90d
+sources:
+  - jenkins: %s/view/all/
+    user_env: RECHECKGEN_SOURCE_USER
+    password_env: RECHECKGEN_SOURCE_PASSWORD
+  - zuul: %s
+    token_env: RECHECKGEN_SOURCE_TOKEN
+`, j.URL, z.API())
+	if err := os.WriteFile(filepath.Join(dir, "recheckgen.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, dir, 2*time.Minute, []string{"RECHECKGEN_SOURCE_USER=" + jUser, "RECHECKGEN_SOURCE_PASSWORD=" + jToken,
+		"RECHECKGEN_SOURCE_TOKEN=" + zToken}, "build")
+	t.Logf("exit %d in %v", r.code, r.elapsed.Round(time.Millisecond))
+	if r.code != 0 || !strings.Contains(r.stdout+r.stderr, "Basic [redacted] is not [redacted]/[redacted]") ||
+		!strings.Contains(r.stdout+r.stderr, "token [redacted] and [redacted] refused") {
+		t.Errorf("exit %d; the echoed credentials are not shown redacted:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if n := z.LogAuths(); n != 0 {
+		t.Errorf("the log server on another origin got %d request(s) with an Authorization header", n)
+	}
+	if counts, _, _ := inspect(t, filepath.Join(dir, ".recheckgen", "logs.db")); len(counts) != 2*len(bs) {
+		t.Errorf("%d builds stored, want %d", len(counts), 2*len(bs))
+	}
+	secrets := []string{jUser, jToken, zToken, basic}
+	for _, s := range secrets {
+		if strings.Contains(r.stdout+r.stderr, s) {
+			t.Errorf("stdout or stderr holds the secret %q", s)
+		}
+	}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "recheckgen.yaml" {
+			return nil
+		}
+		data, _ := os.ReadFile(p)
+		if strings.HasSuffix(p, ".gz") {
+			data = replay.Gunzip(data)
+		}
+		for _, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds the secret %q", p, s)
+			}
+		}
+		return nil
+	})
+	if _, err := os.Stat(filepath.Join(dir, "public", "index.html")); err != nil {
+		t.Errorf("nothing published: %v", err)
 	}
 }

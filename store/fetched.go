@@ -51,6 +51,37 @@ func (s *Store) Known(ctx context.Context, uuids []string) (map[string]bool, err
 	return out, nil
 }
 
+// Missing is a build stored with its logs missing.
+type Missing struct {
+	UUID   string
+	Start  time.Time
+	Tries  int    // fetches that found the logs missing
+	Reason string // why the last one did
+}
+
+// MissingLogs lists origin's builds stored with their logs missing that
+// started at or after since, oldest first: what a fetch tries again. A
+// build fetched whole later replaces its record (see holds).
+func (s *Store) MissingLogs(ctx context.Context, origin string, since time.Time) ([]Missing, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT uuid, start_ms, logs_tries, logs_reason FROM builds
+		WHERE origin = ? AND logs = ? AND start_ms >= ? ORDER BY start_ms, uuid`, origin, recheckgen.LogsMissing, since.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Missing
+	for rows.Next() {
+		var m Missing
+		var start int64
+		if err := rows.Scan(&m.UUID, &start, &m.Tries, &m.Reason); err != nil {
+			return nil, err
+		}
+		m.Start = fromMillis(start)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // Coverage lists the spans in which origin listed every build, oldest
 // first, none overlapping.
 func (s *Store) Coverage(ctx context.Context, origin string) ([]Span, error) {

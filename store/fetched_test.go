@@ -167,7 +167,8 @@ func TestUpgradeFromV6(t *testing.T) {
 	storeWithBuilds(t, path, 3)
 	db, err := sql.Open("sqlite", path)
 	must(t, err)
-	_, err = db.Exec(`DROP INDEX builds_origin; DROP TABLE coverage; ALTER TABLE builds DROP COLUMN logs; ALTER TABLE builds DROP COLUMN origin; PRAGMA user_version = 6`)
+	_, err = db.Exec(`DROP INDEX builds_origin; DROP TABLE coverage; ALTER TABLE builds DROP COLUMN logs; ALTER TABLE builds DROP COLUMN origin; ` +
+		`ALTER TABLE builds DROP COLUMN logs_tries; ALTER TABLE builds DROP COLUMN logs_reason; PRAGMA user_version = 6`)
 	must(t, err)
 	db.Close()
 	st, err := Open(context.Background(), path)
@@ -179,4 +180,88 @@ func TestUpgradeFromV6(t *testing.T) {
 		t.Errorf("version %d, %d builds", v, n)
 	}
 	must(t, st.Cover(context.Background(), "x", Span{at(0), at(1)}))
+}
+
+// missingBuild writes a build directory whose logs a fetch found missing
+// tries times.
+func missingBuild(t *testing.T, root, uuid string, start time.Time, tries int, reason string) {
+	t.Helper()
+	rec := fmt.Sprintf(`{"uuid": %q, "job_name": "job-m", "result": "FAILURE", "start_time": %q, "end_time": %q, "voting": true,
+		"recheckgen_logs": "missing", "recheckgen_logs_tries": %d, "recheckgen_logs_reason": %q}`,
+		uuid, start.Format("2006-01-02T15:04:05"), start.Add(time.Hour).Format("2006-01-02T15:04:05"), tries, reason)
+	mustWrite(t, filepath.Join(root, uuid, "build.json"), []byte(rec))
+}
+
+// TestLogsMissingReplaced: builds stored with their logs missing are
+// listed with their tries and reason; a later directory of such a build
+// replaces it when its logs arrived or a later attempt found them missing
+// again, and never otherwise (the same attempt again, or a held build).
+func TestLogsMissingReplaced(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "logs.db"))
+	must(t, err)
+	defer st.Close()
+	first, later := t.TempDir(), t.TempDir()
+	missingBuild(t, first, "m1", at(1), 1, "server answered 503")
+	missingBuild(t, first, "m2", at(2), 1, "server answered 503")
+	missingBuild(t, first, "m3", at(3), 2, "timeout")
+	missingBuild(t, first, "old", at(0.5), 1, "gone")
+	fetchedBuild(t, first, "h1", "FAILURE", at(1), "")
+	ingestOrigin(t, st, first, "zuul-a")
+	got, err := st.MissingLogs(ctx, "zuul-a", at(1))
+	must(t, err)
+	if fmt.Sprint(got) != fmt.Sprint([]Missing{{"m1", at(1), 1, "server answered 503"}, {"m2", at(2), 1, "server answered 503"}, {"m3", at(3), 2, "timeout"}}) {
+		t.Errorf("missing: %v", got)
+	}
+	if other, _ := st.MissingLogs(ctx, "zuul-b", at(0)); len(other) != 0 {
+		t.Errorf("another origin's: %v", other)
+	}
+
+	fetchedBuild(t, later, "m1", "FAILURE", at(1), "") // whole now
+	missingBuild(t, later, "m2", at(2), 2, "no complete answer")
+	missingBuild(t, later, "m3", at(3), 2, "the same attempt")
+	missingBuild(t, later, "h1", at(1), 1, "a stale record")
+	sum, err := st.Ingest(ctx, []string{later}, IngestOptions{Globs: testGlobs, Origin: "zuul-a", Now: at(30)})
+	must(t, err)
+	if sum.Builds != 2 || sum.Skipped != 2 {
+		t.Errorf("stored %d, skipped %d; want 2, 2", sum.Builds, sum.Skipped)
+	}
+	got, err = st.MissingLogs(ctx, "zuul-a", at(0))
+	must(t, err)
+	if fmt.Sprint(got) != fmt.Sprint([]Missing{{"old", at(0.5), 1, "gone"}, {"m2", at(2), 2, "no complete answer"}, {"m3", at(3), 2, "timeout"}}) {
+		t.Errorf("missing after: %v", got)
+	}
+	var builds, m1Lines int
+	must(t, st.db.QueryRow("SELECT (SELECT COUNT(*) FROM builds), (SELECT COUNT(*) FROM lines JOIN builds ON builds.id = lines.build_id WHERE uuid = 'm1')").Scan(&builds, &m1Lines))
+	if builds != 5 || m1Lines != 1 {
+		t.Errorf("%d builds, m1 holds %d lines", builds, m1Lines)
+	}
+	if found, _, _ := indexState(t, st, "hello"); found != 2 {
+		t.Errorf("search finds %d lines, want 2 (h1's and m1's)", found)
+	}
+}
+
+// TestUpgradeFromV7: a store of version 7 gains the logs' tries and
+// reason; its builds with logs missing count no try yet.
+func TestUpgradeFromV7(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logs.db")
+	st, err := Open(context.Background(), path)
+	must(t, err)
+	root := t.TempDir()
+	fetchedBuild(t, root, "m1", "FAILURE", at(1), "missing")
+	ingestOrigin(t, st, root, "zuul-a")
+	st.Close()
+	db, err := sql.Open("sqlite", path)
+	must(t, err)
+	_, err = db.Exec(`ALTER TABLE builds DROP COLUMN logs_tries; ALTER TABLE builds DROP COLUMN logs_reason; PRAGMA user_version = 7`)
+	must(t, err)
+	db.Close()
+	st, err = Open(context.Background(), path)
+	must(t, err)
+	defer st.Close()
+	got, err := st.MissingLogs(context.Background(), "zuul-a", at(0))
+	must(t, err)
+	if fmt.Sprint(got) != fmt.Sprint([]Missing{{"m1", at(1), 0, ""}}) {
+		t.Errorf("missing after the upgrade: %v", got)
+	}
 }

@@ -273,7 +273,7 @@ func (s *Store) read(ctx context.Context, j buildJob, opts IngestOptions, now ti
 	// for the build. A bad one costs those fields, not the build.
 	nodes, ierr := zuul.ReadInventory(root)
 	zuul.ApplyNodes(&b, nodes)
-	if !opts.Force && s.has(ctx, b.UUID) {
+	if !opts.Force && s.holds(ctx, b) {
 		send(item{build: &b, skip: true})
 		return
 	}
@@ -487,10 +487,17 @@ func fileWarnings(p string, st logfile.Stats, err error, cutEvents int) []Warnin
 	return out
 }
 
-func (s *Store) has(ctx context.Context, uuid string) bool {
-	var one int
-	err := s.db.QueryRowContext(ctx, "SELECT 1 FROM builds WHERE uuid = ?", uuid).Scan(&one)
-	return err == nil
+// holds says whether the store holds b as fully as its directory does. A
+// build stored with its logs missing is replaced by a later fetch of it:
+// one whose logs arrived, or a later attempt (more LogsTries) that found
+// them missing again.
+func (s *Store) holds(ctx context.Context, b recheckgen.Build) bool {
+	var logs string
+	var tries int
+	if err := s.db.QueryRowContext(ctx, "SELECT logs, logs_tries FROM builds WHERE uuid = ?", b.UUID).Scan(&logs, &tries); err != nil {
+		return false
+	}
+	return logs != recheckgen.LogsMissing || (b.Logs == recheckgen.LogsMissing && b.LogsTries <= tries)
 }
 
 // describeBuildErr words a bad build.json for the summary.

@@ -22,7 +22,7 @@ import (
 
 // schemaVersion is stored in PRAGMA user_version; a store written by
 // another version is refused rather than misread.
-const schemaVersion = 7
+const schemaVersion = 8
 
 const schema = `
 CREATE TABLE builds (
@@ -45,7 +45,9 @@ CREATE TABLE builds (
 	end_ms   INTEGER NOT NULL DEFAULT 0,
 	source   TEXT NOT NULL DEFAULT '', -- the build directory it came from
 	logs     TEXT NOT NULL DEFAULT '', -- recheckgen.Build.Logs: '', 'missing' or 'none'
-	origin   TEXT NOT NULL DEFAULT ''  -- the source that listed it (IngestOptions.Origin)
+	origin   TEXT NOT NULL DEFAULT '', -- the source that listed it (IngestOptions.Origin)
+	logs_tries  INTEGER NOT NULL DEFAULT 0, -- recheckgen.Build.LogsTries: fetches that found the logs missing
+	logs_reason TEXT NOT NULL DEFAULT ''    -- and why the last one did
 );
 CREATE INDEX builds_start ON builds(start_ms);
 
@@ -106,6 +108,14 @@ ALTER TABLE builds ADD COLUMN logs TEXT NOT NULL DEFAULT '';
 ALTER TABLE builds ADD COLUMN origin TEXT NOT NULL DEFAULT '';
 `
 
+// logsTries brings a store of version 7 to 8: a build stored with its
+// logs missing keeps how many fetches found them missing, and why, so a
+// later fetch tries again (see MissingLogs).
+const logsTries = `
+ALTER TABLE builds ADD COLUMN logs_tries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE builds ADD COLUMN logs_reason TEXT NOT NULL DEFAULT '';
+`
+
 // coverage is a table of version 7 (see fetched.go).
 const coverage = `
 CREATE TABLE IF NOT EXISTS coverage (
@@ -130,7 +140,7 @@ INSERT OR IGNORE INTO meta VALUES ('dropped', 0);
 CREATE INDEX IF NOT EXISTS lines_module ON lines(module) WHERE module IS NOT NULL;
 CREATE INDEX IF NOT EXISTS lines_program ON lines(program) WHERE program IS NOT NULL;
 ` + testTables + coverage + `
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;
 `
 
 // testTables hold the test results the ingest reads in the logs (see
@@ -359,13 +369,13 @@ func (s *Store) migrate(ctx context.Context) error {
 		case schemaVersion:
 			return nil
 		case 1, 2, 3:
-			script = upgrade + addNodes + fetched + rest
+			script = upgrade + addNodes + fetched + logsTries + rest
 		case 4:
-			script = addNodes + fetched + rest
-		case 5:
-			script = fetched + rest
-		case 6:
-			script = fetched + rest
+			script = addNodes + fetched + logsTries + rest
+		case 5, 6:
+			script = fetched + logsTries + rest
+		case 7:
+			script = logsTries + rest
 		case 0:
 			script = schema + rest
 		default:

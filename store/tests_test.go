@@ -79,7 +79,8 @@ func TestUpgradeFillsTestResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.Exec("DROP TABLE test_results; DROP TABLE test_totals; DROP INDEX builds_origin; DROP TABLE coverage; " +
-		"ALTER TABLE builds DROP COLUMN logs; ALTER TABLE builds DROP COLUMN origin; PRAGMA user_version = 5"); err != nil {
+		"ALTER TABLE builds DROP COLUMN logs; ALTER TABLE builds DROP COLUMN origin; " +
+		"ALTER TABLE builds DROP COLUMN logs_tries; ALTER TABLE builds DROP COLUMN logs_reason; PRAGMA user_version = 5"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

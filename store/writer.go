@@ -228,7 +228,8 @@ func (w *writer) store(ctx context.Context, j buildJob, origin string, sum *Summ
 }
 
 func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir, origin string) (int64, error) {
-	// A forced re-ingest replaces the old rows.
+	// A forced re-ingest, or a build whose logs were missing fetched again
+	// (see holds), replaces the old rows in the same transaction.
 	var old int64
 	switch err := tx.QueryRowContext(ctx, "SELECT id FROM builds WHERE uuid = ?", b.UUID).Scan(&old); {
 	case err == nil:
@@ -243,9 +244,10 @@ func insertBuild(ctx context.Context, tx *sql.Tx, b *recheckgen.Build, dir, orig
 		voting = 1
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO builds (uuid, job, project, pipeline, branch, change, patchset, ref,
-		result, voting, provider, region, node, log_url, start_ms, end_ms, source, logs, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		result, voting, provider, region, node, log_url, start_ms, end_ms, source, logs, origin, logs_tries, logs_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		b.UUID, b.Job, b.Project, b.Pipeline, b.Branch, b.Change, b.Patchset, b.Ref, b.Result, voting,
-		b.Provider, b.Region, b.Node, b.LogURL, millis(b.Start), millis(b.End), dir, b.Logs, origin)
+		b.Provider, b.Region, b.Node, b.LogURL, millis(b.Start), millis(b.End), dir, b.Logs, origin, b.LogsTries, b.LogsReason)
 	if err != nil {
 		return 0, err
 	}

@@ -120,7 +120,7 @@ func (l *Lister) List(ctx context.Context, since time.Time, visit func(Page) (st
 		var items []Item
 		minID := int64(0)
 		for i, rec := range records {
-			it, err := decodeItem(rec, now)
+			it, err := DecodeItem(rec, now)
 			if err != nil {
 				p.Warnings = append(p.Warnings, fmt.Sprintf("%s item %d: %v: skipped", redactURL(u), i, err))
 				continue
@@ -219,8 +219,9 @@ func (l *Lister) pageURL(limit, skip int, idxMax int64) string {
 	return strings.TrimSuffix(l.Base, "/") + "/builds?" + q.Encode()
 }
 
-// decodeItem reads one record of a page.
-func decodeItem(raw json.RawMessage, now time.Time) (Item, error) {
+// DecodeItem reads one record of a page (or a record a fetch kept):
+// checked as Build.Check does, with its _id and manifest artifact.
+func DecodeItem(raw json.RawMessage, now time.Time) (Item, error) {
 	if len(raw) > MaxRecordBytes {
 		return Item{}, fmt.Errorf("record of %d bytes, over %d", len(raw), MaxRecordBytes)
 	}

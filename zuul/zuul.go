@@ -29,8 +29,10 @@ type record struct {
 	EndTime      *string         `json:"end_time"`
 	NodeName     string          `json:"node_name"`
 	Nodeset      string          `json:"nodeset"`
-	NodeProvider string          `json:"node_provider"`   // not Zuul's: recheckgen's own extension
-	Logs         string          `json:"recheckgen_logs"` // not Zuul's: set by recheckgen fetch (LogsKey)
+	NodeProvider string          `json:"node_provider"`          // not Zuul's: recheckgen's own extension
+	Logs         string          `json:"recheckgen_logs"`        // not Zuul's: set by recheckgen fetch (LogsKey)
+	LogsTries    int             `json:"recheckgen_logs_tries"`  // LogsTriesKey
+	LogsReason   string          `json:"recheckgen_logs_reason"` // LogsReasonKey
 	Project      string          `json:"project"`
 	Branch       string          `json:"branch"`
 	Change       json.RawMessage `json:"change"`
@@ -50,6 +52,14 @@ type nestedRef struct {
 // without the build's logs (or with only some of them): its value is
 // recheckgen.LogsMissing or recheckgen.LogsNone. Zuul never writes it.
 const LogsKey = "recheckgen_logs"
+
+// LogsTriesKey and LogsReasonKey go with LogsKey's "missing": how many
+// fetches found the logs missing, and why the last one did
+// (recheckgen.Build.LogsTries, LogsReason).
+const (
+	LogsTriesKey  = "recheckgen_logs_tries"
+	LogsReasonKey = "recheckgen_logs_reason"
+)
 
 // ErrNoUUID marks a record without a uuid: the builds API returns some,
 // and they cannot be told apart, so callers skip them.
@@ -72,6 +82,7 @@ func Decode(data []byte) (recheckgen.Build, error) {
 	b := recheckgen.Build{
 		UUID: r.UUID, Job: r.JobName, Pipeline: r.Pipeline, Voting: true,
 		Project: r.Project, Branch: r.Branch, Provider: r.NodeProvider, Logs: r.Logs,
+		LogsTries: r.LogsTries, LogsReason: r.LogsReason,
 	}
 	if r.Result != nil {
 		b.Result = *r.Result

@@ -81,8 +81,18 @@ func TestDecodeNotStarted(t *testing.T) {
 	if err != nil || !b.Start.IsZero() {
 		t.Errorf("queued: start %v, %v", b.Start, err)
 	}
-	b, err = Decode([]byte(`{"uuid": "a", "result": "FAILURE", "recheckgen_logs": "missing"}`))
-	if err != nil || b.Logs != recheckgen.LogsMissing {
-		t.Errorf("logs state: %q, %v", b.Logs, err)
+	b, err = Decode([]byte(`{"uuid": "a", "result": "FAILURE", "recheckgen_logs": "missing", "recheckgen_logs_tries": 2, "recheckgen_logs_reason": "server answered 503"}`))
+	if err != nil || b.Logs != recheckgen.LogsMissing || b.LogsTries != 2 || b.LogsReason != "server answered 503" {
+		t.Errorf("logs state: %q %d %q, %v", b.Logs, b.LogsTries, b.LogsReason, err)
+	}
+	now := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	for _, bad := range []string{`"recheckgen_logs_tries": -1`, `"recheckgen_logs_tries": 101`, `"recheckgen_logs_reason": "` + strings.Repeat("x", 4097) + `"`} {
+		b, err := Decode([]byte(`{"uuid": "a", "result": "FAILURE", "recheckgen_logs": "missing", ` + bad + `}`))
+		if err == nil {
+			err = b.Check(now)
+		}
+		if err == nil {
+			t.Errorf("%.40s: accepted", bad)
+		}
 	}
 }

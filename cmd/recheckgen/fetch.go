@@ -152,8 +152,9 @@ func runSources(ctx context.Context, cfg *config.Config, st *store.Store, remote
 		Cache: cfg.Fetch.Cache, Globs: cfg.SQLite.Globs, Extra: fetchExtra, Known: literal(cfg.SQLite.Globs),
 		PerHost: cfg.Fetch.PerHost, Timeout: cfg.Fetch.Timeout, Retries: cfg.Fetch.Retries, Budget: cfg.Fetch.Budget,
 		MaxFile: int64(cfg.Fetch.MaxFileMiB) << 20, MaxBuild: int64(cfg.Fetch.MaxBuildMiB) << 20, Keep: cfg.FetchKeep(),
-		Progress: fetchBar(e.rawErr),
-		Waiting:  func() { fmt.Fprintf(e.stderr, "waiting for another fetch using %s\n", cfg.Fetch.Cache) },
+		LogAttempts: cfg.Fetch.LogAttempts,
+		Progress:    fetchBar(e.rawErr),
+		Waiting:     func() { fmt.Fprintf(e.stderr, "waiting for another fetch using %s\n", cfg.Fetch.Cache) },
 	}
 	var dest fetch.Destination = fetch.Store{St: st, Opts: store.IngestOptions{Globs: cfg.SQLite.Globs, MaxFileBytes: int64(cfg.SQLite.MaxFileMiB) << 20,
 		Progress: progressBar(e.rawErr, "ingest")}}
@@ -215,6 +216,9 @@ func printSource(w io.Writer, s fetch.SourceSummary, maxWarnings int) {
 		fmt.Fprintf(w, "%s: %d build(s) listed on %d page(s), %d held already; fetched %d (%d without logs, %d logs missing), %d file(s), %.1f MB in %.1fs (%.1f MB/s), %d request(s), %d retried; stored %d in %.1fs",
 			s.Source, s.Listed, s.Pages, s.Held, s.Fetched, s.NoLogs, len(s.LogsMissing), s.Files, float64(s.Bytes)/1e6,
 			s.Fetching.Seconds(), rate, s.Requests, s.Retries, s.Stored.Builds, (s.Elapsed - s.Fetching).Seconds())
+		if s.Retried > 0 {
+			fmt.Fprintf(w, "; %d build(s) whose logs were missing fetched again, %d now whole", s.Retried, s.Recovered)
+		}
 		if s.Pruned > 0 {
 			fmt.Fprintf(w, "; %d old build(s) removed", s.Pruned)
 		}

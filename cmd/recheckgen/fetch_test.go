@@ -85,12 +85,16 @@ func TestFetchCommand(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, want) || !strings.Contains(out, fmt.Sprintf("jenkins %s/view/all/: %d build(s) listed", j.URL, n)) {
 		t.Fatalf("fetch: %d\n%s\n%s", code, out, errOut)
 	}
+	// The second run holds every build; it fetches again only the logs
+	// the log server failed to give (it fails still).
 	code, out, errOut = runCmd(t, "fetch", "--config", cfg, "--json")
 	var sum fetch.Summary
 	if code != exitOK || json.Unmarshal([]byte(out), &sum) != nil || len(sum.Sources) != 2 || sum.Sources[0].Held != n ||
-		sum.Sources[0].Fetched != 0 || !sum.Sources[0].Complete || sum.Sources[1].Held != n {
+		sum.Sources[0].Fetched != 1 || sum.Sources[0].Retried != 1 || sum.Sources[0].Recovered != 0 ||
+		len(sum.Sources[0].LogsMissing) != 1 || !sum.Sources[0].Complete || sum.Sources[1].Held != n {
 		t.Fatalf("fetch --json: %d\n%s\n%s", code, out, errOut)
 	}
+
 	code, out, errOut = runCmd(t, "build", "--config", cfg)
 	if code != exitOK || !strings.Contains(errOut, "built "+public) {
 		t.Fatalf("build: %d\n%s\n%s", code, out, errOut)
@@ -135,6 +139,13 @@ func TestFetchCommand(t *testing.T) {
 	}
 	if !strings.Contains(out+errOut, "logs missing: "+victim.UUID) && !strings.Contains(errOut, "and 1 failed without logs") {
 		t.Errorf("the build's summary does not name the build without logs:\n%s", errOut)
+	}
+	// Three fetches found its logs missing (fetch, fetch, build); the
+	// fourth, once the log server answers, makes it whole.
+	z.Clear()
+	code, out, errOut = runCmd(t, "fetch", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "; 1 build(s) whose logs were missing fetched again, 1 now whole") {
+		t.Fatalf("fetch once the log server answers: %d\n%s\n%s", code, out, errOut)
 	}
 }
 
