@@ -119,3 +119,32 @@ func TestRetention(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheRefuses: builds the cache cannot take are warned about one by
+// one and make the source fail as such (not as a budget spent); no
+// coverage is recorded, and the next run, the cache mended, fetches them.
+func TestCacheRefuses(t *testing.T) {
+	bs := builds(t)
+	z := replay.NewZuul(t, bs, replay.ZuulOptions{})
+	st := openStore(t)
+	opts := testOptions(t)
+	spec := zuulSpec(z)
+	// A file where the newest build's day directory goes.
+	day := filepath.Join(opts.Cache, spec.Key(), dayName(bs[len(bs)-1].Start))
+	if err := os.MkdirAll(filepath.Dir(day), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(day, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := fetchOnce(t, []Spec{spec}, st, opts).Sources[0]
+	if !strings.Contains(s.Err, "build(s) could not be written into the cache") || strings.Contains(s.Err, "budget") || s.Complete ||
+		!strings.Contains(strings.Join(s.Warnings, "\n"), ": cache: ") {
+		t.Errorf("%s", s)
+	}
+	os.Remove(day)
+	s = fetchOnce(t, []Spec{spec}, st, opts).Sources[0]
+	if got, _ := stored(t, st); s.Err != "" || !s.Complete || len(got) != len(bs) {
+		t.Errorf("the cache mended: %d builds stored; %s", len(got), s)
+	}
+}

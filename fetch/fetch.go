@@ -381,7 +381,7 @@ func (r *run) fetch(ctx context.Context) error {
 	// Two builds per request slot: one downloads while the other lists
 	// its files, writes and syncs.
 	workers := r.opts.PerHost * 2
-	var left atomic.Int64
+	var left, unwritten atomic.Int64
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -391,8 +391,11 @@ func (r *run) fetch(ctx context.Context) error {
 					left.Add(1)
 					continue
 				}
-				if !r.fetchBuild(ctx, b) {
+				switch r.fetchBuild(ctx, b) {
+				case buildLeft:
 					left.Add(1)
+				case buildUnwritten:
+					unwritten.Add(1)
 				}
 			}
 		}()
@@ -469,6 +472,9 @@ func (r *run) fetch(ctx context.Context) error {
 		r.sum.Err = listErr.Error()
 	} else if listErr != nil || r.sum.Left > 0 {
 		r.sum.Err = fmt.Sprintf("%v: %d build(s) left for the next run", ErrBudget, r.sum.Left)
+	} else if n := unwritten.Load(); n > 0 {
+		// Not every build of the listing is held: no coverage.
+		r.sum.Err = fmt.Sprintf("%d build(s) could not be written into the cache (see the warnings); the next run fetches them", n)
 	}
 	// Store what the cache holds of the source (also what a killed run
 	// fetched and did not store), even when the budget ran out.
@@ -570,9 +576,17 @@ func (r *run) progress() {
 	r.opts.Progress(p)
 }
 
-// fetchBuild writes one build into the cache; false when the run's
-// context ended first (the build is left for the next run).
-func (r *run) fetchBuild(ctx context.Context, b listed) bool {
+// What became of a build the run set out to fetch.
+type outcome int
+
+const (
+	buildFetched   outcome = iota // written into the cache
+	buildLeft                     // the run's context ended first: the next run fetches it
+	buildUnwritten                // the cache refused it (a warning says why)
+)
+
+// fetchBuild writes one build into the cache.
+func (r *run) fetchBuild(ctx context.Context, b listed) outcome {
 	defer func() {
 		r.count(func(s *SourceSummary) { r.prog.Done++ })
 		r.progress()
@@ -580,12 +594,12 @@ func (r *run) fetchBuild(ctx context.Context, b listed) bool {
 	tb, err := r.cache.newBuild(b.b.UUID)
 	if err != nil {
 		r.warn(fmt.Sprintf("%s: cache: %v", b.b.UUID, err))
-		return false
+		return buildUnwritten
 	}
 	state, files, warns, reason := r.logs(ctx, b, tb)
 	if ctx.Err() != nil {
 		tb.discard()
-		return false
+		return buildLeft
 	}
 	tries := 0
 	if state == recheckgen.LogsMissing {
@@ -601,7 +615,7 @@ func (r *run) fetchBuild(ctx context.Context, b listed) bool {
 	if err != nil {
 		tb.discard()
 		r.warn(fmt.Sprintf("%s: cache: %v", b.b.UUID, err))
-		return false
+		return buildUnwritten
 	}
 	r.count(func(s *SourceSummary) {
 		s.Fetched++
@@ -619,7 +633,7 @@ func (r *run) fetchBuild(ctx context.Context, b listed) bool {
 			s.Warnings = append(s.Warnings, b.b.UUID+": "+w)
 		}
 	})
-	return true
+	return buildFetched
 }
 
 func (r *run) warn(w string) {
