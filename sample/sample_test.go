@@ -662,3 +662,44 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 }
+
+// TestFaults: every failed build has its faults, one per failure mode, and
+// for each fault at least one of its cause lines is in the build, in the
+// file the cause names; a successful build has none. Triage's ranking is
+// held to these lines.
+func TestFaults(t *testing.T) {
+	dir, m := defaultCorpus(t)
+	for _, b := range m.Builds {
+		faults := b.Faults()
+		if !b.Failed() {
+			if len(faults) != 0 {
+				t.Errorf("%s: a successful build with faults %v", b.UUID, faults)
+			}
+			continue
+		}
+		if len(faults) != len(b.Modes) {
+			t.Errorf("%s %v: %d faults", b.UUID, b.Modes, len(faults))
+		}
+		files := buildFiles(t, filepath.Join(dir, b.Dir))
+		for _, f := range faults {
+			if len(f.Lines) == 0 {
+				t.Errorf("%s %s %s: no cause line", b.UUID, f.Mode, f.Detail)
+				continue
+			}
+			found := false
+			for _, c := range f.Lines {
+				for name, lines := range files {
+					if !c.In(b, name) {
+						continue
+					}
+					for _, l := range lines {
+						found = found || strings.Contains(l, c.Text)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s %s (%s %s %s): none of its cause lines %v", b.UUID, b.Job, b.Result, f.Mode, f.Detail, f.Lines)
+			}
+		}
+	}
+}
