@@ -37,6 +37,25 @@ func Store(t testing.TB, opts sample.Options) *store.Store {
 	return st
 }
 
+// Build generates a sample corpus with opts under dir and ingests it into
+// a store there, for tests that share one store: the caller closes it and
+// removes dir.
+func Build(dir string, opts sample.Options) (*store.Store, error) {
+	corpus := filepath.Join(dir, "sample")
+	if _, err := sample.Generate(corpus, opts); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(context.Background(), filepath.Join(dir, "logs.db"))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Ingest(context.Background(), []string{corpus}, store.IngestOptions{Globs: Globs}); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
 // Queries loads the repository's queries from dir (relative to the test's
 // package: "../queries").
 func Queries(t testing.TB, dir string) []recheckgen.Query {

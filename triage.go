@@ -1,0 +1,141 @@
+package recheckgen
+
+import "time"
+
+// Explanation says what triage found in one failed build: the known bugs
+// whose queries match it, and the lines most likely to say why it failed.
+type Explanation struct {
+	Build Build `json:"build"`
+	// Known are the known bugs whose query matches a line of the build.
+	Known []KnownMatch `json:"known"`
+	// Lines are the likely failure lines, most likely first.
+	Lines []RankedLine `json:"lines"`
+	// Baseline are the passing builds the lines were compared with.
+	Baseline Baseline `json:"baseline"`
+	// Events is how many log events were read; Truncated says reading
+	// stopped at the cap (the rest was not ranked).
+	Events    int  `json:"events"`
+	Truncated bool `json:"truncated,omitempty"`
+	// Signature is the top line's text with everything that varies from
+	// build to build masked: what groups the unexplained failures.
+	Signature string `json:"signature,omitempty"`
+	// Group is the id of the failure group the build falls in ("" when
+	// a known bug explains it, or it has no likely line).
+	Group string `json:"group,omitempty"`
+}
+
+// Explained says whether a known bug explains the build.
+func (e *Explanation) Explained() bool { return len(e.Known) > 0 }
+
+// KnownMatch is a known bug whose query matched lines of a build.
+type KnownMatch struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	URL     string `json:"url,omitempty"`     // the bug's tracker page
+	Runbook string `json:"runbook,omitempty"` // page.md#section
+	// Lines are the newest matching lines, each with a few lines around it.
+	Lines []ContextLine `json:"lines"`
+	// Count is how many lines of the build matched.
+	Count int `json:"count"`
+}
+
+// ContextLine is a line of a build with the lines just before and after
+// it in its file.
+type ContextLine struct {
+	File    string    `json:"file"`
+	Line    int       `json:"line"`
+	Message string    `json:"message"`
+	Before  []LogLine `json:"before,omitempty"`
+	After   []LogLine `json:"after,omitempty"`
+	Time    time.Time `json:"time,omitzero"`
+	Known   []string  `json:"known,omitempty"` // ids of the known bugs whose query matched this line
+}
+
+// RankedLine is a line triage thinks may say why a build failed.
+type RankedLine struct {
+	ContextLine
+	Score float64 `json:"score"`
+	// Reasons say why it ranks: "not in passing builds", "error level",
+	// "ends a traceback", "3 lines before the failure marker", ...
+	Reasons []string `json:"reasons"`
+	// Count is how many events of the build have the same normalised
+	// text; Files, up to a few, which files they are in besides File.
+	Count int      `json:"count"`
+	Files []string `json:"files,omitempty"`
+	// Normalized is the text compared with the baseline: numbers, ids,
+	// addresses, temporary paths and times replaced by placeholders.
+	Normalized string `json:"normalized"`
+}
+
+// Baseline are the passing builds a failed build was compared with.
+type Baseline struct {
+	Builds []BaselineBuild `json:"builds"`
+	// Lines is how many distinct normalised lines they hold.
+	Lines int `json:"lines"`
+	// Note says why there is no baseline, or what limited it.
+	Note string `json:"note,omitempty"`
+}
+
+// BaselineBuild is one passing build of a baseline and why it was chosen.
+type BaselineBuild struct {
+	UUID       string    `json:"uuid"`
+	Job        string    `json:"job"`
+	Branch     string    `json:"branch"`
+	Start      time.Time `json:"start"`
+	LogURL     string    `json:"log_url,omitempty"`
+	SameJob    bool      `json:"same_job"`
+	SameBranch bool      `json:"same_branch"`
+}
+
+// FailureGroup is failed builds no known bug explains whose likely failure
+// lines read alike once what names the build is masked: one cause, most
+// likely, seen in each of them.
+type FailureGroup struct {
+	// ID stays the same from one run to the next while the signature and
+	// the algorithm's version do.
+	ID        string       `json:"id"`
+	Signature string       `json:"signature"`
+	Builds    []GroupBuild `json:"builds"` // newest first
+	Jobs      []Share      `json:"jobs"`
+	Projects  []Share      `json:"projects"`
+	First     time.Time    `json:"first_seen"`
+	Last      time.Time    `json:"last_seen"`
+	// Suggestion is a query for the group, verified on the backend; nil
+	// when none could be made or none passed (Why says which).
+	Suggestion *Suggestion `json:"suggestion,omitempty"`
+	Why        string      `json:"why,omitempty"`
+}
+
+// GroupBuild is a build of a group and its top line.
+type GroupBuild struct {
+	Build Build       `json:"build"`
+	Line  ContextLine `json:"line"`
+}
+
+// Suggestion is a proposed known-bug query for a failure group, and what
+// it found when it was run on the backend over the window.
+type Suggestion struct {
+	Query string `json:"query"` // the Lucene query text
+	// Failed and Passing count the distinct failed and passing builds it
+	// matches in the window (voting jobs, as `recheckgen query` counts);
+	// PassingTotal is how many passing builds the window holds.
+	Failed       int `json:"failed"`
+	Passing      int `json:"passing"`
+	PassingTotal int `json:"passing_total"`
+	Lines        int `json:"lines"`
+	// GroupMatched is how many of the group's builds it matches.
+	GroupMatched int `json:"group_matched"`
+	// Overlap are the known bugs that match some of the same builds.
+	Overlap []Overlap `json:"overlap"`
+	// Slug names the proposed query file, queries/<slug>.yaml; YAML is its
+	// text.
+	Slug string `json:"slug"`
+	YAML string `json:"yaml"`
+}
+
+// Overlap is a known bug's query matching builds a suggestion matches.
+type Overlap struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Builds int    `json:"builds"`
+}

@@ -1,0 +1,135 @@
+package triage
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/queryfile"
+	"github.com/recheckgen/recheckgen/report"
+)
+
+// Input is what triaging a window takes.
+type Input struct {
+	Backend recheckgen.Backend
+	Reader  recheckgen.LogReader
+	Window  recheckgen.Window
+	// Failed are the window's failed builds, as the site counts them.
+	Failed []recheckgen.Build
+	// Results are the known-bug queries' results over the window: the
+	// queries that matched a build are those tried on it, and their
+	// builds are what a suggestion's overlap is counted against.
+	Results []report.Result
+	// QueryOptions read a suggested query as a query file is read; Dir is
+	// the query directory.
+	QueryOptions queryfile.Options
+	Dir          string
+	Options      Options
+	// Workers explain builds at once (the CPU count when 0).
+	Workers int
+	// Done, when set, hears how many builds are explained so far.
+	Done func(done, total int)
+}
+
+// Output is a window's triage: an explanation per failed build (in
+// Failed's order) and the groups of those no known bug explains, each
+// with its verified query when one passed.
+type Output struct {
+	Explanations []*recheckgen.Explanation
+	Groups       []recheckgen.FailureGroup
+}
+
+// Run explains every failed build of the window, groups the unexplained
+// ones and verifies a query for each group.
+func Run(ctx context.Context, in Input) (*Output, error) {
+	x, err := NewExplainer(ctx, in.Reader, in.Options)
+	if err != nil {
+		return nil, err
+	}
+	tried := map[string][]recheckgen.Query{}
+	var known []KnownBuilds
+	for _, res := range in.Results {
+		if res.Err != nil || res.Match == nil {
+			continue
+		}
+		k := KnownBuilds{ID: res.Query.ID, Title: res.Query.DisplayTitle(), Builds: map[string]bool{}}
+		for _, mb := range res.Match.Builds {
+			tried[mb.UUID] = append(tried[mb.UUID], res.Query)
+			k.Builds[mb.UUID] = true
+		}
+		known = append(known, k)
+	}
+	out := &Output{Explanations: make([]*recheckgen.Explanation, len(in.Failed))}
+	if err := explainAll(ctx, x, in, tried, out.Explanations); err != nil {
+		return nil, err
+	}
+	out.Groups = Group(out.Explanations)
+	v := &Verifier{Backend: in.Backend, Window: in.Window, QueryOptions: in.QueryOptions, Dir: in.Dir,
+		PassingTotal: passing(x.builds, in.Window), Known: known, Timeout: in.Options.QueryTimeout}
+	for i := range out.Groups {
+		if err := v.Verify(ctx, &out.Groups[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// explainAll explains the builds on Workers goroutines.
+func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]recheckgen.Query, out []*recheckgen.Explanation) error {
+	workers := in.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	done := 0
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				b := in.Failed[i]
+				e, err := x.Explain(ctx, b, Source{Backend: in.Backend, Reader: in.Reader}, tried[b.UUID])
+				mu.Lock()
+				if err != nil && first == nil {
+					first = fmt.Errorf("triage build %s: %w", b.UUID, err)
+					cancel()
+				}
+				out[i] = e
+				done++
+				if in.Done != nil {
+					in.Done(done, len(in.Failed))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := range in.Failed {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return first
+}
+
+// passing counts the passing builds of voting jobs started in the window.
+func passing(builds []recheckgen.Build, w recheckgen.Window) int {
+	n := 0
+	for _, b := range builds {
+		if b.Result == "SUCCESS" && b.Voting && w.Contains(b.Start) {
+			n++
+		}
+	}
+	return n
+}
