@@ -8,6 +8,8 @@ type Explanation struct {
 	Build Build `json:"build"`
 	// Known are the known bugs whose query matches a line of the build.
 	Known []KnownMatch `json:"known"`
+	// QueryErrors name the queries the backend could not run on it.
+	QueryErrors []string `json:"query_errors,omitempty"`
 	// Lines are the likely failure lines, most likely first.
 	Lines []RankedLine `json:"lines"`
 	// Baseline are the passing builds the lines were compared with.

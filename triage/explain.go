@@ -162,7 +162,12 @@ func (x *Explainer) known(ctx context.Context, e *recheckgen.Explanation, backen
 		}
 		m, err := search(ctx, backend, one, win, recheckgen.SearchOptions{Recent: 50, IncludeNonvoting: true}, x.opts.QueryTimeout)
 		if err != nil {
-			return nil, fmt.Errorf("known bug %s on build %s: %w", q.ID, b.UUID, err)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			// The query fails alone, as it does on the site.
+			e.QueryErrors = append(e.QueryErrors, fmt.Sprintf("%s: %v", q.ID, err))
+			continue
 		}
 		if len(m.Builds) == 0 {
 			continue

@@ -52,7 +52,7 @@ const (
 	wMarker     = -1.0 // announces a failure: the lines before it say why
 	wNear       = 3.0  // just before a failure marker, falling to 0 at Window
 	wXtrace     = -1.5 // a shell's trace of a command, a traceback's frame
-	wRepeatMax  = 2.0  // most a line loses for repeating (0.5 per doubling)
+	wRepeatMax  = 2.0  // most a line loses for repeating (0.5 per doubling past two)
 	minScore    = 1.5
 	// maxShown is how much of a line's text a ranked line holds.
 	maxShown = 4 << 10
@@ -66,6 +66,7 @@ type info struct {
 	novel     int8 // 1 absent from the baseline, -1 present, 0 no baseline
 	level     float64
 	word      string // the error word that set level
+	leveled   bool   // the level is the line's own (oslo.log's), not an error word
 	exception bool
 	frame     bool   // a traceback's frame: a file and line, or the code on it
 	test      bool   // part of a test runner's report of a failed test
@@ -158,6 +159,7 @@ func (r *Ranker) Add(l recheckgen.LogLine) {
 			level = p.level
 		}
 		in.level, in.word = errorLevel(p.text, level)
+		in.leveled = level != "" && in.word == level
 		in.marker, _ = marker(p.text)
 	}
 	in.exception = r.trace.next(p.text) || multi && strings.Contains(l.Message, "Traceback (most recent call last)")
@@ -330,9 +332,10 @@ func capText(s string, n int) string {
 func (r *Ranker) Result() []recheckgen.RankedLine {
 	cands := make([]*cand, 0, len(r.heap))
 	for _, c := range r.heap {
-		n := r.counts[c.fp]
-		if n > 1 {
-			c.score -= min(wRepeatMax, 0.5*math.Log2(float64(n)))
+		// Twice is a line copied to a second file (devstack's log and the
+		// job's output); more is a line repeating.
+		if n := r.counts[c.fp]; n > 2 {
+			c.score -= min(wRepeatMax, 0.5*math.Log2(float64(n)/2))
 		}
 		if c.score > minScore {
 			cands = append(cands, c)
@@ -373,7 +376,7 @@ func (r *Ranker) reasons(c *cand) []string {
 		out = append(out, "passing builds print it too")
 	}
 	switch {
-	case c.word == "ERROR" || c.word == "CRITICAL" || c.word == "DEBUG" || c.word == "WARNING":
+	case c.leveled:
 		out = append(out, "logged at "+c.word)
 	case c.level > 0 && c.word != "":
 		out = append(out, fmt.Sprintf("error word %q", c.word))
@@ -396,7 +399,7 @@ func (r *Ranker) reasons(c *cand) []string {
 	if c.frame {
 		out = append(out, "a traceback's frame")
 	}
-	if n := r.counts[c.fp]; n > 1 {
+	if n := r.counts[c.fp]; n > 2 {
 		out = append(out, fmt.Sprintf("printed %d times", n))
 	}
 	return out

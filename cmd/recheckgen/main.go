@@ -45,7 +45,7 @@ func newEnv(stdout, stderr io.Writer) *env {
 	return &env{stdout: termsafe.NewWriter(stdout), stderr: termsafe.NewWriter(stderr), rawOut: stdout, rawErr: stderr}
 }
 
-var commands = []*command{buildCmd, checkCmd, dryRunCmd, queryCmd, fetchCmd, ingestCmd, importCmd, explainCmd, serveCmd, versionCmd}
+var commands = []*command{buildCmd, checkCmd, dryRunCmd, queryCmd, fetchCmd, triageCmd, ingestCmd, importCmd, explainCmd, serveCmd, versionCmd}
 
 func main() {
 	os.Exit(run(os.Args[1:], newEnv(os.Stdout, os.Stderr)))

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/recheckgen/recheckgen"
+)
+
+// triageCorpus writes three builds of one job: two passing, one failing
+// with a new error line before Ansible's marker; and a fourth failing
+// build in a directory of its own, outside the corpus.
+func triageCorpus(t *testing.T) (corpus, lone string) {
+	t.Helper()
+	root := t.TempDir()
+	common := "2026-11-20 10:00:01.000000 | TASK [run : Run tests]\n2026-11-20 10:00:02.000000 | controller | collecting tests\n"
+	write := func(dir, uuid, result, extra string) {
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, "build.json"), []byte(fmt.Sprintf(
+			`{"uuid": %q, "job_name": "unit-py3", "result": %q, "voting": true, "pipeline": "check", "branch": "master",
+			  "project": "openstack/nova", "start_time": "2026-11-20T10:00:00", "end_time": "2026-11-20T10:30:00",
+			  "log_url": "https://logs.example.org/%s/"}`, uuid, result, uuid)), 0o644)
+		os.WriteFile(filepath.Join(dir, "job-output.txt"), []byte(common+extra), 0o644)
+	}
+	write(filepath.Join(root, "p1"), "pass1aaaaaaaaaaaaaaaaaaaaaaaaaaa", "SUCCESS", "2026-11-20 10:00:03.000000 | controller | ok\n")
+	write(filepath.Join(root, "p2"), "pass2aaaaaaaaaaaaaaaaaaaaaaaaaaa", "SUCCESS", "2026-11-20 10:00:03.000000 | controller | ok\n")
+	fail := "2026-11-20 10:00:03.000000 | controller | ERROR: boom happened in <script>alert(1)</script>\n" +
+		"2026-11-20 10:00:04.000000 | fatal: [controller]: FAILED! => {\"rc\": 1}\n"
+	write(filepath.Join(root, "f1"), "fail1bbbbbbbbbbbbbbbbbbbbbbbbbbb", "FAILURE", fail)
+	lone = filepath.Join(t.TempDir(), "lone")
+	write(lone, "lone1ccccccccccccccccccccccccccc", "FAILURE", strings.ReplaceAll(fail, "boom", "bang"))
+	return root, lone
+}
+
+func TestTriageCommand(t *testing.T) {
+	corpus, lone := triageCorpus(t)
+	queries := t.TempDir()
+	os.WriteFile(filepath.Join(queries, "1234567.yaml"), []byte("query: >\n  message:\"boom happened\"\ntitle: Boom\nrunbook: gate.md#boom\n"), 0o644)
+	flags := []string{"--db", filepath.Join(t.TempDir(), "logs.db"), "--ingest", corpus, "--sample", "", "--queries", queries}
+	run := func(args ...string) (int, string, string) {
+		return runCmd(t, append(append([]string{"triage"}, flags...), args...)...)
+	}
+
+	code, out, errOut := run("fail1bbb")
+	if code != exitOK || !strings.Contains(out, "Known bug 1234567: Boom") || !strings.Contains(out, "runbook: gate.md#boom") ||
+		!strings.Contains(out, " 1. job-output.txt:3") || !strings.Contains(out, "not in the 2 passing build(s) compared") ||
+		!strings.Contains(out, "known bug 1234567") {
+		t.Errorf("by short uuid: %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = run("--format", "json", "fail1bbbbbbbbbbbbbbbbbbbbbbbbbbb")
+	var e recheckgen.Explanation
+	if code != exitOK || json.Unmarshal([]byte(out), &e) != nil || len(e.Lines) == 0 || !strings.Contains(e.Lines[0].Message, "boom happened") ||
+		len(e.Known) != 1 || len(e.Baseline.Builds) != 2 || len(e.Lines[0].Before) != 2 || len(e.Lines[0].After) != 1 {
+		t.Errorf("json: %d\n%s", code, out)
+	}
+	code, out, _ = run("--format", "markdown", "fail1bbb")
+	if code != exitOK || !strings.Contains(out, "This failure looks like:") || !strings.Contains(out, "```text\n2026-11-20 10:00:03.000000 | controller | ERROR: boom happened in <script>") {
+		t.Errorf("markdown: %d\n%s", code, out)
+	}
+	// A directory the store does not hold is read on its own; the
+	// baseline still comes from the store.
+	code, out, errOut = run(lone)
+	if code != exitOK || !strings.Contains(out, "Build lone1ccccccccccccccccccccccccccc") || !strings.Contains(out, "none of the 1 queries tried matches") ||
+		!strings.Contains(out, "bang happened") || !strings.Contains(out, "2 passing build(s)") {
+		t.Errorf("directory: %d\n%s\n%s", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, exitUsage, "name one build"},
+		{[]string{"a", "b"}, exitUsage, "name one build"},
+		{[]string{"--format", "html", "x"}, exitUsage, "--format \"html\""},
+		{[]string{"nosuchbuild"}, exitFail, "no build \"nosuchbuild\" in the store"},
+		{[]string{"https://zuul.opendev.org/t/openstack/build/abc"}, exitFail, "a build URL needs recheckgen fetch"},
+		{[]string{t.TempDir()}, exitFail, "not a build directory"},
+	} {
+		code, out, errOut := run(tc.args...)
+		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+			t.Errorf("%v: %d %s %s, want %q", tc.args, code, out, errOut, tc.want)
+		}
+	}
+}
