@@ -122,7 +122,7 @@ func Fingerprints(ctx context.Context, r recheckgen.LogReader, b recheckgen.Buil
 		var p parts
 		var multi bool
 		buf, p, multi = normalizeLine(buf[:0], id.Replace(l.Message))
-		if hasLetter(p.text) || multi {
+		if hasWord(p.text) || multi {
 			out = append(out, fingerprint(buf))
 		}
 		return nil

@@ -47,6 +47,9 @@ func split(line string) parts {
 				return p
 			}
 		}
+		if p, ok := pyLogging(s); ok {
+			return p
+		}
 		return parts{text: s}
 	}
 	if n := syslogStamp(s); n > 0 {
@@ -60,7 +63,24 @@ func split(line string) parts {
 	if n := bracketStamp(s); n > 0 {
 		return parts{text: s[n:]}
 	}
+	if p, ok := pyLogging(s); ok {
+		return p
+	}
 	return parts{text: s}
+}
+
+// pyLogging reads Python logging's default "LEVEL:logger:message", which
+// DLRN, for one, writes (and relays a whole rpm build's output in).
+func pyLogging(s string) (parts, bool) {
+	level, rest, ok := strings.Cut(s[:min(len(s), 200)], ":")
+	if !ok || !levelWord(level) {
+		return parts{}, false
+	}
+	module, _, ok := strings.Cut(rest, ":")
+	if !ok || module == "" || strings.ContainsAny(module, " \t") {
+		return parts{}, false
+	}
+	return parts{level: level, module: module, text: s[len(level)+1+len(module)+1:]}, true
 }
 
 // oslo reads "LEVEL module [context] [instance: ...] message".

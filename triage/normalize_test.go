@@ -19,6 +19,10 @@ func TestBody(t *testing.T) {
 		{"2026-11-20 09:09:36.709 90308 INFO nova.compute.manager [-] [instance: eb0da59d] Skip.", "INFO nova.compute.manager Skip."},
 		{"2026-11-20 09:09:36.709 90308 WARNING x.y [-]", "WARNING x.y "},
 		{"2026-11-20 09:09:36.709 90308 NOTALEVEL x.y [-] z", "90308 NOTALEVEL x.y [-] z"},
+		// Python logging's default format.
+		{"2017-06-24 13:36:02,965 INFO:dlrn-build:  File \"x.py\", line 88", "INFO dlrn-build   File \"x.py\", line 88"},
+		{"ERROR:dlrn:Received exception", "ERROR dlrn Received exception"},
+		{"ERROR: No matching distribution", "ERROR: No matching distribution"},
 		{"2026-11-12T15:57:23Z something happened", "something happened"},
 		{"2016-05-01 12:00:00,123 - dlrn - ERROR - Build failed", "- dlrn - ERROR - Build failed"},
 		{"Nov 18 19:17:21 ubuntu-noble kernel: nova-compute invoked oom-killer: gfp_mask=0x140cca", "kernel: nova-compute invoked oom-killer: gfp_mask=0x140cca"},

@@ -183,7 +183,7 @@ func (r *Ranker) normalize(l recheckgen.LogLine) (parts, bool, bool) {
 	var p parts
 	var multi bool
 	r.buf, p, multi = normalizeLine(r.buf[:0], r.id.Replace(l.Message))
-	return p, multi, hasLetter(p.text) || multi
+	return p, multi, hasWord(p.text) || multi
 }
 
 // identity replaces what names a build in its own lines (its log URL,
@@ -466,12 +466,17 @@ func (t *reportState) next(body string) bool {
 	return false
 }
 
-func hasLetter(b string) bool {
+// hasWord says a line holds two letters in a row: "109E", a chunk
+// length in a subunit stream, says nothing.
+func hasWord(b string) bool {
+	prev := false
 	for i := 0; i < len(b); i++ {
 		c := b[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+		if letter && prev {
 			return true
 		}
+		prev = letter
 	}
 	return false
 }

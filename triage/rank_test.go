@@ -22,7 +22,7 @@ func TestSignals(t *testing.T) {
 		{"something happened", "ERROR", 3, "ERROR"},
 		{"No space left on device", "ERROR", 4, "ERROR"},
 		{"Timed out waiting for a reply", "DEBUG", -3, "DEBUG"},
-		{"DEBUG oslo_service.periodic_task error_timeout = 10", "", -3, "DEBUG"},
+		{"DEBUG: error: Bad exit status from /var/tmp/rpm-tmp.x (%install)", "", 2, "error"},
 		{"controller : ok=27 changed=5 unreachable=0 failed=0 skipped=2", "", 0, ""},
 		{" - Failed: 0", "", 0, ""},
 		{"FAILED - RETRYING: [controller]: Write a file (9 retries left).", "", 0.5, "FAILED"},
@@ -32,6 +32,11 @@ func TestSignals(t *testing.T) {
 		{"TYPE: something", "", 0, ""},
 		{"kernel: mysqld invoked oom-killer: gfp_mask=0x140cca", "", 4, "oom-killer"},
 		{"all tests passed", "", 0, ""},
+		{"logreduce/models.py:76:1: E305 expected 2 blank lines", "", 2.5, "E305"},
+		{"x.sh:12:3: SC2086 Double quote to prevent globbing", "", 2.5, "SC2086"},
+		{"main.c:4:10: error: 'x' undeclared", "", 2.5, "error"},
+		{"a.py:3: W291 trailing whitespace", "", 1.5, "W291"},
+		{"at 10:30: E305 is a code", "", 0, ""},
 	} {
 		w, word := errorLevel(tc.body, tc.level)
 		if w != tc.weight || word != tc.word {
@@ -51,6 +56,9 @@ func TestSignals(t *testing.T) {
 		"error: Bad exit status from /var/tmp/rpm-tmp.JufUNF (%build)":   true,
 		"make[2]: *** [Makefile:12: all] Error 2":                        true,
 		"Build step 'Execute shell' marked build as failure":             true,
+		"[Zuul] Task exit code: 1":                                       true,
+		"[Zuul] Task exit code: 0":                                       false,
+		"[Zuul] Job complete, result: FAILURE":                           true,
 		"The action completed":                                           false,
 	} {
 		if _, got := marker(body); got != want {
@@ -123,7 +131,6 @@ func TestRank(t *testing.T) {
 	failed := recheckgen.Build{UUID: "fail", Job: "j", Result: "FAILURE", Node: "ubuntu-noble", Provider: "ovh-gra1"}
 	texts := append(append([]string{}, common...),
 		"controller | Provider: ovh-gra1",
-		"controller | DEBUG something failed: retrying",
 		"controller | Traceback (most recent call last):",
 		`controller |   File "x.py", line 3, in <module>`,
 		"controller |     raise ValueError('bad')",
@@ -141,6 +148,9 @@ func TestRank(t *testing.T) {
 	for _, l := range lines("job-output.txt", texts...) {
 		r.Add(l)
 	}
+	// A service's DEBUG line, as the store hands it over.
+	r.Add(recheckgen.LogLine{File: "logs/screen-n-cpu.txt", Line: 1, Level: "DEBUG",
+		Message: "2026-11-20 10:00:05.000 4242 DEBUG nova.compute.manager [-] something failed: retrying"})
 	got := r.Result()
 	if len(got) < 3 {
 		t.Fatalf("ranked %d lines", len(got))
@@ -153,7 +163,7 @@ func TestRank(t *testing.T) {
 		!strings.Contains(strings.Join(got[1].Reasons, ";"), "ends a traceback") {
 		t.Errorf("the cause and the exception are not first:\n%s", dump(got))
 	}
-	for _, s := range []string{"WARNING: this warning is printed by every run", "DEBUG something failed: retrying", "Provider: ovh-gra1",
+	for _, s := range []string{"WARNING: this warning is printed by every run", "DEBUG nova.compute.manager something failed: retrying", "Provider: ovh-gra1",
 		"Installing collected packages: six"} {
 		if at[s] != 0 {
 			t.Errorf("%q ranked %d:\n%s", s, at[s], dump(got))

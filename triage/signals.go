@@ -17,6 +17,9 @@ var errorWords = map[string]float64{
 	"cannot": 1.5, "Cannot": 1.5, "unable": 1.5, "Unable": 1.5, "refused": 1.5, "denied": 1.5, "Denied": 1.5,
 	"timeout": 1.5, "Timeout": 1.5, "timed": 1.5, "unreachable": 1.5, "UNREACHABLE": 2, "Aborted": 1.5,
 	"aborted": 1.5, "missing": 1, "Missing": 1, "invalid": 1, "Invalid": 1, "WARNING": 0.5, "Warning": 0.5,
+	"wrong": 1, "unexpected": 1, "Unexpected": 1, "corrupt": 1.5, "corrupted": 1.5, "broken": 1, "mismatch": 1,
+	"exceeded": 1, "exhausted": 1.5, "Forbidden": 1, "forbidden": 1, "Unauthorized": 1, "unauthorized": 1,
+	"crashed": 1.5, "crash": 1, "hung": 1, "stuck": 1, "deadlock": 1.5, "Deadlock": 1.5, "lost": 1,
 	"warning": 0.5, "WARN": 0.5, "deprecated": -0.5, "DEPRECATION": -0.5,
 }
 
@@ -65,6 +68,7 @@ var markers = []struct{ text, what string }{
 	{"ERROR DURING PREVIOUS COMMAND", "tripleo-ci: the toci exit trap"},
 	{"Command failed with exit code", "a command failed"},
 	{"NO MORE HOSTS LEFT", "Ansible: every host of the play failed"},
+	{"Job complete, result: FAILURE", "Zuul v2: the job failed"},
 }
 
 // marker says whether body announces a failure, and which kind.
@@ -81,6 +85,10 @@ func marker(body string) (string, bool) {
 	// Ansible's and Zuul's recap: "host : ok=3 changed=1 unreachable=0 failed=1 ..."
 	if i := strings.Index(body, " failed="); i >= 0 && i+8 < len(body) && body[i+8] >= '1' && body[i+8] <= '9' && strings.Contains(body, " ok=") {
 		return "Ansible: the play recap counts a failed task", true
+	}
+	// Zuul v2: "[Zuul] Task exit code: 1"
+	if rest, ok := strings.CutPrefix(body, "[Zuul] Task exit code: "); ok && rest != "0" {
+		return "Zuul v2: a task failed", true
 	}
 	// tox 4: "py3: exit 1 (12.34 seconds) /path> cmd pid=123"
 	if i := strings.Index(body, ": exit "); i >= 0 && i+7 < len(body) && body[i+7] >= '1' && body[i+7] <= '9' && strings.Contains(body[i:], " seconds) ") {
@@ -105,10 +113,11 @@ func xtrace(body string) bool {
 }
 
 // errorLevel weighs how loudly body reports an error, and names the word
-// that weighs most. level is the event's own level field (oslo.log's), ""
-// when it has none; a word "ERROR" or "CRITICAL" is that level. A DEBUG
-// line's error words are a developer's, not an error: it weighs below
-// nothing.
+// that weighs most. level is the line's own level (oslo.log's, Python
+// logging's), "" when it has none. A service's DEBUG line's error words are
+// a developer's, not an error: it weighs below nothing. A DEBUG written in
+// the text is not a level: mock and DLRN relay a build's whole output,
+// errors included, at DEBUG.
 func errorLevel(body, level string) (float64, string) {
 	switch level {
 	case "ERROR", "CRITICAL":
@@ -120,11 +129,9 @@ func errorLevel(body, level string) (float64, string) {
 	case "DEBUG":
 		return -3, "DEBUG"
 	}
-	if strings.HasPrefix(body, "DEBUG ") || strings.Contains(body[:min(len(body), 40)], " DEBUG ") {
-		return -3, "DEBUG"
-	}
 	best, word := 0.0, ""
-	warning := level == "WARNING" || warningPrefix(body)
+	lead := leadingLevel(body)
+	warning := level == "WARNING" || lead == "WARNING" || lead == "WARN"
 	if warning {
 		best, word = 0.5, "WARNING"
 	}
@@ -148,21 +155,69 @@ func errorLevel(body, level string) (float64, string) {
 	if best < 2 && strings.HasPrefix(strings.TrimLeft(body, " "), "E: ") {
 		best, word = 2, "E:" // apt
 	}
+	if w, code := diagnostic(body); w > best {
+		best, word = w, code
+	}
 	if warning && best > 1 {
 		best = 1 // a warning quoting an error: "WARNING: Retrying ... ReadTimeoutError"
 	}
 	return best, word
 }
 
-// warningPrefix says a line starts by calling itself a warning.
-func warningPrefix(body string) bool {
+// leadingLevel is the log level a line starts with, as Python's logging
+// and many others write it: "INFO [module] ...", "WARNING: ...",
+// "[ERROR] ...", "Warning: ...", upper-cased; "" when there is none.
+func leadingLevel(body string) string {
 	s := strings.TrimLeft(body, " [")
-	for _, w := range []string{"WARNING", "Warning:", "WARN", "warning:"} {
-		if strings.HasPrefix(s, w) {
-			return true
-		}
+	end := 0
+	for end < len(s) && end < 9 && (s[end] >= 'A' && s[end] <= 'Z' || s[end] >= 'a' && s[end] <= 'z') {
+		end++
 	}
-	return false
+	if end == 0 || end < len(s) && s[end] != ' ' && s[end] != ':' && s[end] != ']' {
+		return ""
+	}
+	switch w := strings.ToUpper(s[:end]); w {
+	case "DEBUG", "INFO", "NOTICE", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL":
+		if w != s[:end] && !(s[0] >= 'A' && s[0] <= 'Z' && end < len(s) && s[end] == ':') {
+			return "" // "info" or "Info" starting a sentence; "Warning:" is one
+		}
+		return w
+	}
+	return ""
+}
+
+// diagnostic reads a compiler's or linter's "path:line[:col]: CODE text"
+// (flake8's E305, gcc's "error:", shellcheck's SC2086) and weighs it: an
+// error or a style error as an error, a warning less.
+func diagnostic(body string) (float64, string) {
+	s := strings.TrimLeft(body, " ")
+	sp := strings.IndexByte(s, ' ')
+	if sp < 4 || !strings.HasSuffix(s[:sp], ":") {
+		return 0, ""
+	}
+	loc := strings.Split(strings.TrimSuffix(s[:sp], ":"), ":")
+	if len(loc) < 2 || len(loc) > 3 || loc[0] == "" || !digits(loc[1]) || len(loc) == 3 && !digits(loc[2]) {
+		return 0, ""
+	}
+	code, _, _ := strings.Cut(s[sp+1:], " ")
+	code = strings.TrimSuffix(code, ":")
+	switch {
+	case code == "error" || code == "fatal" || code == "Error":
+		return 2.5, code
+	case code == "warning" || code == "Warning":
+		return 1, code
+	}
+	i := 0
+	for i < len(code) && i < 3 && code[i] >= 'A' && code[i] <= 'Z' {
+		i++
+	}
+	if i == 0 || len(code)-i < 2 || len(code)-i > 4 || !digits(code[i:]) {
+		return 0, ""
+	}
+	if code[0] == 'W' || code[0] == 'C' || code[0] == 'I' {
+		return 1.5, code
+	}
+	return 2.5, code
 }
 
 // wordWeight weighs one word: errorWords, and exception class names.
@@ -223,8 +278,8 @@ func indent(body string) int {
 	return len(body) - len(strings.TrimLeft(body, " "))
 }
 
-// exceptionLine says body reads like the last line of a traceback:
-// "pkg.module.SomeError: message" (or the class alone).
+// exceptionLine says body reads like the last line of a Python
+// traceback: "pkg.module.SomeError: message", or the class alone.
 func exceptionLine(body string) bool {
 	s := strings.TrimLeft(body, " ")
 	end := strings.IndexByte(s, ':')
@@ -232,8 +287,15 @@ func exceptionLine(body string) bool {
 		end = len(s)
 	}
 	name := s[:end]
-	if name == "" || strings.ContainsAny(name, " \t()[]'\"") {
+	if name == "" || levelWord(name) || !(name[0] >= 'A' && name[0] <= 'Z' || name[0] >= 'a' && name[0] <= 'z' || name[0] == '_') {
 		return false
 	}
-	return wordWeight(name) > 0 || strings.HasSuffix(name, "Error") || strings.HasSuffix(name, "Exception")
+	for i := 0; i < len(name); i++ {
+		if !isWord(name[i]) && name[i] != '.' {
+			return false
+		}
+	}
+	// The class's own name starts with a capital: MultipleInvalid, OSError.
+	last := name[strings.LastIndexByte(name, '.')+1:]
+	return last != "" && last[0] >= 'A' && last[0] <= 'Z'
 }
