@@ -55,6 +55,10 @@ type Report struct {
 	// TestRuns sums the summaries test runs printed at their end, a check
 	// on the per-test results read.
 	TestRuns TestRunTotals `json:"test_runs"`
+	// Triage explains the window's failed builds and groups those no
+	// known bug explains; nil when it did not run (report.triage_builds
+	// 0, or a backend that cannot hand over whole builds).
+	Triage *Triage `json:"triage,omitempty"`
 }
 
 // TestRunTotals sums the test runs' own summaries.
@@ -181,6 +185,8 @@ type RecentBuild struct {
 	Last      time.Time `json:"last"` // its newest matching line
 	ChangeURL string    `json:"change_url,omitempty"`
 	BuildURL  string    `json:"build_url,omitempty"`
+	// Explained says the build has an explanation page.
+	Explained bool `json:"explained,omitempty"`
 	// The newest matching line, when the backend returned it.
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`

@@ -2,10 +2,30 @@ package recheckgen
 
 import "time"
 
+// Triage is the window's failed builds explained, and those no known bug
+// explains grouped, as the site shows them.
+type Triage struct {
+	// Version is the ranking and grouping algorithm's, part of every
+	// group id.
+	Version int `json:"version"`
+	// Explained counts the failed builds explained (the newest
+	// report.triage_builds of the window); Left those left out.
+	Explained int `json:"explained"`
+	Left      int `json:"left"`
+	// Groups are the unexplained failures grouped, most builds first.
+	Groups []FailureGroup `json:"groups"`
+	// Builds are the explanations, a page each; no JSON file holds them.
+	Builds []*Explanation `json:"-"`
+}
+
 // Explanation says what triage found in one failed build: the known bugs
 // whose queries match it, and the lines most likely to say why it failed.
 type Explanation struct {
 	Build Build `json:"build"`
+	// ChangeURL and BuildURL are the change's and the CI system's pages
+	// for the build, when the site knows their addresses.
+	ChangeURL string `json:"change_url,omitempty"`
+	BuildURL  string `json:"build_url,omitempty"`
 	// Known are the known bugs whose query matches a line of the build.
 	Known []KnownMatch `json:"known"`
 	// QueryErrors name the queries the backend could not run on it.
@@ -51,6 +71,9 @@ type ContextLine struct {
 	After   []LogLine `json:"after,omitempty"`
 	Time    time.Time `json:"time,omitzero"`
 	Known   []string  `json:"known,omitempty"` // ids of the known bugs whose query matched this line
+	// URL is where the line is read in the build's logs ("" when the
+	// build's logs have no address).
+	URL string `json:"url,omitempty"`
 }
 
 // RankedLine is a line triage thinks may say why a build failed.
@@ -95,13 +118,16 @@ type BaselineBuild struct {
 type FailureGroup struct {
 	// ID stays the same from one run to the next while the signature and
 	// the algorithm's version do.
-	ID        string       `json:"id"`
-	Signature string       `json:"signature"`
-	Builds    []GroupBuild `json:"builds"` // newest first
-	Jobs      []Share      `json:"jobs"`
-	Projects  []Share      `json:"projects"`
-	First     time.Time    `json:"first_seen"`
-	Last      time.Time    `json:"last_seen"`
+	ID        string `json:"id"`
+	Signature string `json:"signature"`
+	// Count is how many builds the group holds; Builds lists them, newest
+	// first (data/report.json keeps only the newest few).
+	Count    int          `json:"count"`
+	Builds   []GroupBuild `json:"builds"`
+	Jobs     []Share      `json:"jobs"`
+	Projects []Share      `json:"projects"`
+	First    time.Time    `json:"first_seen"`
+	Last     time.Time    `json:"last_seen"`
 	// Suggestion is a query for the group, verified on the backend; nil
 	// when none could be made or none passed (Why says which).
 	Suggestion *Suggestion `json:"suggestion,omitempty"`
@@ -132,7 +158,10 @@ type Suggestion struct {
 	// Slug names the proposed query file, queries/<slug>.yaml; YAML is its
 	// text.
 	Slug string `json:"slug"`
-	YAML string `json:"yaml"`
+	YAML string `json:"yaml,omitempty"`
+	// ProposeURL opens GitHub's new-file page on the repository, prefilled
+	// with the file ("" when the repository is not on GitHub).
+	ProposeURL string `json:"propose_url,omitempty"`
 }
 
 // Overlap is a known bug's query matching builds a suggestion matches.

@@ -89,6 +89,9 @@ type Report struct {
 	// MaxLag is how far the newest log data may lie behind the build
 	// before the site says so in a red banner (0: never).
 	MaxLag time.Duration
+	// TriageBuilds is how many of the window's failed builds, newest
+	// first, the site explains (a page each) and groups (0: none).
+	TriageBuilds int
 }
 
 // Dirs are the directories a run reads and writes.
@@ -158,7 +161,7 @@ func Default() *Config {
 	return &Config{
 		Site: Site{Title: "recheckgen", Branch: "main", ECharts: "node_modules/echarts/dist/echarts.min.js",
 			LineURL: "{log_url}{file}#L{line}"},
-		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90, QueryTimeout: time.Minute, QuietDays: 30, MaxLag: 3 * time.Hour},
+		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90, QueryTimeout: time.Minute, QuietDays: 30, MaxLag: 3 * time.Hour, TriageBuilds: 2000},
 		Tracker: Tracker{Cache: ".recheckgen/trackers.json", Timeout: 10 * time.Second},
 		Dirs:    Dirs{Queries: "queries", Content: "content", Public: "public"},
 		Query: Query{DefaultOperator: lucene.OR, Fields: []string{

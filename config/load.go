@@ -209,6 +209,9 @@ func validate(c *Config, doc *yamlfile.Doc) diag.List {
 	if c.Report.QueryTimeout <= 0 {
 		bad("report.query_timeout", "must be positive")
 	}
+	if c.Report.TriageBuilds < 0 {
+		bad("report.triage_builds", "must be 0 (no triage) or more")
+	}
 	if c.SQLite.MaxFileMiB < 1 || c.SQLite.MaxFileMiB > 64<<10 {
 		bad("backend.sqlite.max_file_mib", "must be between 1 and 65536 (MiB)")
 	}

@@ -38,6 +38,7 @@ var Settings = []Setting{
 	{"report.query_timeout", "query-timeout", "time one query may run on the embedded store; past it that query fails alone and the rest publishes", func(c *Config) any { return &c.Report.QueryTimeout }},
 	{"report.history_days", "history-days", "days of daily history kept in the report", func(c *Config) any { return &c.Report.HistoryDays }},
 	{"report.quiet_days", "quiet-days", "list runbook sections whose current known bugs have had no hit for this many days (0: off)", func(c *Config) any { return &c.Report.QuietDays }},
+	{"report.triage_builds", "triage-builds", "failed builds of the window, newest first, that the site explains (a page each) and groups by their likely cause (0: none; needs the embedded store)", func(c *Config) any { return &c.Report.TriageBuilds }},
 	{"report.max_lag", "max-lag", "how far the newest log data may lie behind the build before the site shows a red banner (0: never)", func(c *Config) any { return &c.Report.MaxLag }},
 	{"tracker.offline", "offline", "do not fetch bug titles from the trackers (the query's title or the bug id shows)", func(c *Config) any { return &c.Tracker.Offline }},
 	{"tracker.cache", "tracker-cache", "file caching tracker answers between runs", func(c *Config) any { return &c.Tracker.Cache }},

@@ -7,7 +7,9 @@ import "github.com/recheckgen/recheckgen"
 // shares) only in its own file, data/<Data>, the unexplained builds only
 // in data/uncategorized.json, the bugs of each job and project only in
 // data/jobs.json and data/projects.json, and the tests' jobs, series and
-// failures only in data/tests.json. So no file grows with bugs times builds. Bugs are
+// failures only in data/tests.json, the failure groups' builds and
+// proposed files only in data/triage.json. So no file grows with bugs
+// times builds. Bugs are
 // shards' contents, in r's order.
 func Index(r *recheckgen.Report) (index *recheckgen.Report, bugs []recheckgen.BugReport) {
 	x := *r
@@ -39,6 +41,7 @@ func Index(r *recheckgen.Report) (index *recheckgen.Report, bugs []recheckgen.Bu
 		return out
 	}
 	x.Jobs, x.Projects = strip(r.Jobs), strip(r.Projects)
+	x.Triage = indexTriage(r.Triage)
 	x.Tests = make([]recheckgen.TestReport, len(r.Tests))
 	for i, t := range r.Tests {
 		t.Recent, t.Jobs, t.Daily, t.DailyRuns = nil, nil, nil, nil

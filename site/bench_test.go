@@ -275,3 +275,82 @@ func hugoSite(b *testing.B, n int) string {
 	}
 	return dir
 }
+
+// BenchmarkRenderBuildPages renders the explanation pages of 5,000
+// failed builds (each with 20 ranked lines and their context, a known bug
+// for one in five) and the uncategorized page's 300 groups, as a big
+// window's triage gives them, and reports build pages/s and their size.
+func BenchmarkRenderBuildPages(b *testing.B) {
+	in := benchInput(b, 50, 10, 5)
+	var es []*recheckgen.Explanation
+	var groups []recheckgen.FailureGroup
+	ctx := func(n int) []recheckgen.LogLine {
+		return []recheckgen.LogLine{{File: "job-output.txt", Line: n, Message: fmt.Sprintf("2026-11-20 10:00:%02d.123456 | controller | + functions-common:git_clone:%d :   git_timed clone https://opendev.org/openstack/nova /opt/stack/nova", n%60, n)}}
+	}
+	for k := 0; k < 5000; k++ {
+		build := recheckgen.Build{UUID: fmt.Sprintf("%032x", k), Job: fmt.Sprintf("job-%d", k%9), Project: "openstack/nova", Pipeline: "check", Result: "FAILURE",
+			Voting: true, LogURL: "https://logs.example.org/x/", Start: testEnd.Add(-time.Duration(k%239+1) * time.Hour)}
+		e := &recheckgen.Explanation{Build: build, Events: 30000, Baseline: recheckgen.Baseline{Lines: 12000, Builds: make([]recheckgen.BaselineBuild, 5)}}
+		for i := 0; i < 20; i++ {
+			e.Lines = append(e.Lines, recheckgen.RankedLine{ContextLine: recheckgen.ContextLine{File: "job-output.txt", Line: 100 + i*7,
+				Message: fmt.Sprintf("2026-11-20 10:00:00.123456 | controller | ERROR: something failed at step %d with a message long enough to wrap on a phone screen", i),
+				Before:  append(ctx(98+i*7), ctx(99+i*7)...), After: append(ctx(101+i*7), ctx(102+i*7)...), URL: "https://logs.example.org/x/job-output.txt#L100"},
+				Score: 9 - float64(i)/4, Reasons: []string{"not in the 5 passing build(s) compared", `error word "ERROR"`, "3 line(s) before a failure marker (job-output.txt:140)"}})
+		}
+		if k%5 == 0 {
+			e.Known = []recheckgen.KnownMatch{{ID: in.Queries[k%len(in.Queries)].ID, Title: "a known bug", Count: 2, Lines: []recheckgen.ContextLine{e.Lines[0].ContextLine}}}
+		} else {
+			e.Group = fmt.Sprintf("g%011x", k%300)
+		}
+		es = append(es, e)
+	}
+	for g := 0; g < 300; g++ {
+		fg := recheckgen.FailureGroup{ID: fmt.Sprintf("g%011x", g), Signature: "ERROR: something failed at step <n>", Count: 13,
+			Jobs: []recheckgen.Share{{Value: "job-1", Builds: 13}}, Projects: []recheckgen.Share{{Value: "openstack/nova", Builds: 13}},
+			Suggestion: &recheckgen.Suggestion{Query: `message:"something failed at step"`, Failed: 13, PassingTotal: 400, GroupMatched: 13, Slug: "x", YAML: "query: x"}}
+		for i := 0; i < 13; i++ {
+			fg.Builds = append(fg.Builds, recheckgen.GroupBuild{Build: es[1].Build, Line: es[1].Lines[0].ContextLine})
+		}
+		groups = append(groups, fg)
+	}
+	report.SetTriage(in.Report, 1, es, groups, 0, report.DefaultOptions(testEnd))
+	tmpl, err := templates("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var size int64
+	var ru0 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dir, err := os.MkdirTemp(shm(), "recheckgen-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := newSite(dir, in, tmpl)
+		if err := s.builds(); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.uncategorized(); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		size = 0
+		filepath.Walk(filepath.Join(dir, "builds"), func(p string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				size += info.Size()
+			}
+			return err
+		})
+		os.RemoveAll(dir)
+		b.StartTimer()
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	b.ReportMetric(float64(len(es)*b.N)/b.Elapsed().Seconds(), "build-pages/s")
+	// CPU time varies less than the wall clock on a shared machine (it
+	// includes writing the files left out of the timing).
+	b.ReportMetric(cpu.Seconds()*1000/float64(len(es)*b.N), "cpu-ms/page")
+	b.ReportMetric(float64(size)/float64(len(es))/1024, "KB/page")
+}

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"fmt"
+	"github.com/recheckgen/recheckgen/report"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -85,7 +86,8 @@ func TestHostileDataInBrowser(t *testing.T) {
 	}
 	base := serve(t, render(t, in))
 	for _, p := range []string{"index.html", "gate.html", "bugs/1234567.html", "uncategorized.html", "runbooks/gate.html", "tags/devstack.html",
-		"jobs/index.html", "projects/index.html", "tests/index.html", "search.html?q=%3Cscript%3E"} {
+		"jobs/index.html", "projects/index.html", "tests/index.html", "search.html?q=%3Cscript%3E",
+		report.BuildPage("u1" + xss), "builds/u3.html"} {
 		open(t, ctx, base+p)
 		if title, _ := chromedp.Run(ctx, chromedp.Title()); title == "" {
 			t.Errorf("%s: no title", p)
@@ -103,7 +105,8 @@ func TestHostileDataInBrowser(t *testing.T) {
 var pageKinds = []string{"index.html", "gate.html", "check.html", "bugs/1796151.html", "bugs/broken-query.html", "jobs/index.html",
 	"jobs/tempest-full-py3.html", "projects/index.html", "projects/openstack--nova.html", "tests/index.html",
 	"tests/tempest.api.compute.servers.test_servers.ServersTest.test_create_server.html", "uncategorized.html",
-	"runbooks/index.html", "runbooks/gate.html", "tags/index.html", "tags/memory.html", "search.html?q=nova", "a/b/missing.html"}
+	"runbooks/index.html", "runbooks/gate.html", "tags/index.html", "tags/memory.html", "search.html?q=nova", "a/b/missing.html",
+	"builds/b001.html", "builds/b008.html"}
 
 // TestPagesInBrowser opens every kind of page at phone and desktop
 // widths, light and dark: nothing overflows sideways at 390 px, every

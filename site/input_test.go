@@ -85,6 +85,28 @@ func hostileInput(t testing.TB) Input {
 	report.SetTests(rep, []recheckgen.TestRun{run(bad, "tempest.api"+xss, recheckgen.TestFailed), run(good, "tempest.api"+xss, recheckgen.TestFailed),
 		run(good, "tempest.api.a.B.test_c", recheckgen.TestPassed)}, nil, opts)
 	report.SetFreshness(rep, testEnd.Add(-time.Hour), nil, 0)
+	u3 := recheckgen.Build{UUID: "u3", Job: "other" + xss, Result: "FAILURE", LogURL: "https://logs.example.org/u3/", Start: testEnd.Add(-2 * time.Hour)}
+	line := func(file, msg string, n int) recheckgen.ContextLine {
+		return recheckgen.ContextLine{File: file, Line: n, Message: msg, Before: []recheckgen.LogLine{{File: file, Line: n - 1, Message: "before " + xss}},
+			After: []recheckgen.LogLine{{File: file, Line: n + 1, Message: "after " + xss}}}
+	}
+	known := line("job-output.txt"+xss, "ERROR "+xss, 3)
+	known.Known = []string{"1234567"}
+	es := []*recheckgen.Explanation{
+		{Build: bad, Known: []recheckgen.KnownMatch{{ID: "1234567", Title: "Title " + xss, URL: "javascript:alert(7)", Runbook: "gate.md#reading", Count: 1,
+			Lines: []recheckgen.ContextLine{line("job-output.txt"+xss, "line "+xss, 3)}}},
+			Lines:    []recheckgen.RankedLine{{ContextLine: known, Score: 9, Reasons: []string{"reason " + xss}, Files: []string{"f" + xss}}},
+			Baseline: recheckgen.Baseline{Builds: []recheckgen.BaselineBuild{{UUID: "p" + xss, Job: "job" + xss, LogURL: "javascript:alert(9)", SameJob: true}}, Note: "note " + xss}},
+		{Build: u3, Lines: []recheckgen.RankedLine{{ContextLine: line("logs/x"+xss+".txt", "boom "+xss, 12), Score: 7, Reasons: []string{"new"}}},
+			Signature: "sig " + xss, Group: "g0000000000a"},
+	}
+	groups := []recheckgen.FailureGroup{{ID: "g0000000000a", Signature: "sig " + xss, Count: 1, First: u3.Start, Last: u3.Start,
+		Builds: []recheckgen.GroupBuild{{Build: u3, Line: es[1].Lines[0].ContextLine}},
+		Jobs:   []recheckgen.Share{{Value: u3.Job, Builds: 1}}, Projects: []recheckgen.Share{{Value: "p" + xss, Builds: 1}},
+		Suggestion: &recheckgen.Suggestion{Query: `message:"` + xss + `"`, Failed: 1, PassingTotal: 3, GroupMatched: 1, Slug: "s" + xss, YAML: "query: " + xss,
+			ProposeURL: "javascript:alert(8)", Overlap: []recheckgen.Overlap{{ID: "1234567", Title: xss, Builds: 1}}}},
+		{ID: "g0000000000b", Signature: "why " + xss, Count: 1, Builds: []recheckgen.GroupBuild{{Build: bad, Line: es[0].Lines[0].ContextLine}}, Why: "why " + xss}}
+	report.SetTriage(rep, 1, es, groups, 0, opts)
 	return Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, 0), Window: win, Queries: []recheckgen.Query{q},
 		Content: set, EChartsJS: []byte("/* echarts */")}
 }
@@ -175,6 +197,31 @@ func richInput(t testing.TB) Input {
 	}
 	report.SetTests(rep, runs, []recheckgen.TestTotals{{Build: oom[0], Ran: 1200, Passed: 1100, Skipped: 99, Failed: 1}}, opts)
 	report.SetFreshness(rep, testEnd.Add(-7*time.Hour), nil, 6*time.Hour)
+	// Every failed build explained; the unexplained one in a group with a
+	// verified query.
+	var es []*recheckgen.Explanation
+	for _, b := range failed {
+		e := &recheckgen.Explanation{Build: b, Baseline: recheckgen.Baseline{Lines: 1234,
+			Builds: []recheckgen.BaselineBuild{{UUID: rpc[1].UUID, Job: rpc[1].Job, LogURL: rpc[1].LogURL, Start: rpc[1].Start, SameJob: true}}},
+			Lines: []recheckgen.RankedLine{{ContextLine: recheckgen.ContextLine{File: "job-output.txt", Line: 812,
+				Message: "2026-11-20 10:00:00.123456 | controller | ERROR: Could not install packages due to an OSError: [Errno 28] No space left on device",
+				Before:  []recheckgen.LogLine{{File: "job-output.txt", Line: 811, Message: "2026-11-20 10:00:00.000001 | controller | Installing collected packages: six"}}},
+				Score: 9.5, Reasons: []string{"not in the 1 passing build(s) compared", `error word "No space left"`}}}}
+		if b.UUID == unexplained.UUID {
+			e.Signature, e.Group = "ERROR: Could not install packages due to an OSError: [Errno <n>] No space left on device", "g1234567890a"
+		} else {
+			e.Known = []recheckgen.KnownMatch{{ID: qs[0].ID, Title: qs[0].Title, Runbook: qs[0].Runbook, Count: 1,
+				Lines: []recheckgen.ContextLine{{File: "logs/syslog.txt", Line: 40, Message: "Nov 20 10:00:00 host kernel: qemu invoked oom-killer"}}}}
+		}
+		es = append(es, e)
+	}
+	s := &recheckgen.Suggestion{Query: `message:"Could not install packages due to an OSError"`, Failed: 1, PassingTotal: 2, GroupMatched: 1,
+		Slug: "could-not-install-packages-g1234567890a", YAML: "query: >\n  message:\"Could not install packages due to an OSError\"\n"}
+	s.ProposeURL = "https://github.com/o/r/new/main?filename=queries%2F" + s.Slug + ".yaml&value=query"
+	groups := []recheckgen.FailureGroup{{ID: "g1234567890a", Signature: es[len(es)-1].Signature, Count: 1, First: unexplained.Start, Last: unexplained.Start,
+		Builds: []recheckgen.GroupBuild{{Build: unexplained, Line: es[0].Lines[0].ContextLine}},
+		Jobs:   []recheckgen.Share{{Value: unexplained.Job, Builds: 1}}, Projects: []recheckgen.Share{{Value: unexplained.Project, Builds: 1}}, Suggestion: s}}
+	report.SetTriage(rep, 1, es, groups, 0, opts)
 	return Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, 0), Window: win, Queries: qs, Content: set}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/chart"
 	"github.com/recheckgen/recheckgen/config"
+	"github.com/recheckgen/recheckgen/report"
 )
 
 // page is what every template sees: the layout's parts. Each page adds
@@ -61,6 +62,9 @@ func section(rel string) string {
 	if dir, _, ok := strings.Cut(rel, "/"); ok {
 		if dir == "bugs" || dir == "tags" {
 			return "index.html"
+		}
+		if dir == "builds" {
+			return "uncategorized.html"
 		}
 		return dir + "/index.html"
 	}
@@ -156,6 +160,8 @@ var funcs = template.FuncMap{
 	"day":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
 	"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"short": shortTest,
+	// buildPage is a build's explanation page from the site's root.
+	"buildPage": report.BuildPage,
 	// runbookHref links a runbook reference (page.md#anchor) from the
 	// site's root.
 	"runbookHref": func(ref string) string {

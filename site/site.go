@@ -69,7 +69,7 @@ func Render(dir string, in Input) (int, error) {
 		return 0, err
 	}
 	s := newSite(dir, in, tmpl)
-	steps := []func() error{s.assets, s.data, s.dashboards, s.bugs, s.groups, s.tests, s.uncategorized, s.health,
+	steps := []func() error{s.assets, s.data, s.dashboards, s.bugs, s.groups, s.tests, s.uncategorized, s.health, s.builds,
 		s.runbooks, s.tags, s.search, s.feed, s.notFound}
 	for _, step := range steps {
 		if err := step(); err != nil {

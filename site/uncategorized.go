@@ -15,20 +15,32 @@ type uncategorizedJob struct {
 	recheckgen.UncategorizedJob
 	URL   string
 	More  int // unexplained builds not listed here
-	Shown []recheckgen.Build
+	Shown []uncategorizedBuild
 }
 
 type uncategorizedView struct {
 	page
 	Totals recheckgen.Uncategorized
 	Jobs   []uncategorizedJob
+	// Triage: the failed builds were explained; Groups are those no known
+	// bug explains, grouped (none without triage).
+	Triage *recheckgen.Triage
+	Groups []failureGroupView
 }
 
 func (s *site) uncategorized() error {
-	v := uncategorizedView{page: s.page("Uncategorized failures", "uncategorized.html"), Totals: s.in.Report.Uncategorized}
+	v := uncategorizedView{page: s.page("Uncategorized failures", "uncategorized.html"), Totals: s.in.Report.Uncategorized, Triage: s.in.Report.Triage}
+	groups, builds := s.triageViews()
+	v.Groups = groups
 	for _, j := range s.in.Report.Uncategorized.Jobs {
 		u := uncategorizedJob{UncategorizedJob: j, URL: s.groupURL("jobs", j.Job, "")}
-		u.Shown = j.Builds[:min(len(j.Builds), uncategorizedShown)]
+		for _, b := range j.Builds[:min(len(j.Builds), uncategorizedShown)] {
+			ub, ok := builds[b.UUID]
+			if !ok {
+				ub = uncategorizedBuild{Build: b}
+			}
+			u.Shown = append(u.Shown, ub)
+		}
 		u.More = len(j.Builds) - len(u.Shown)
 		v.Jobs = append(v.Jobs, u)
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/report"
 )
 
 // Links say where an explanation's references live: the published site
@@ -37,11 +38,8 @@ func (l Links) build(uuid string) string {
 	if l.Site == "" {
 		return ""
 	}
-	return safeURL(strings.TrimSuffix(l.Site, "/") + "/" + BuildPage(uuid))
+	return safeURL(strings.TrimSuffix(l.Site, "/") + "/" + report.BuildPage(uuid))
 }
-
-// BuildPage is the site path of a build's explanation page.
-func BuildPage(uuid string) string { return "builds/" + url.PathEscape(uuid) + ".html" }
 
 // fileURL links a log file of a build.
 func fileURL(logURL, file string) string {

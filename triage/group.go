@@ -149,6 +149,7 @@ func Group(es []*recheckgen.Explanation) []recheckgen.FailureGroup {
 			}
 			return a.UUID < b.UUID
 		})
+		g.Count = len(g.Builds)
 		g.Last, g.First = g.Builds[0].Build.Start, g.Builds[len(g.Builds)-1].Build.Start
 		m := recheckgen.Match{}
 		for _, gb := range g.Builds {

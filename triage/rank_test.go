@@ -294,6 +294,12 @@ func TestProposeURL(t *testing.T) {
 	if err != nil || p.Path != "/o/r/new/stable/x" || p.Query().Get("filename") != "queries/x-g1.yaml" || p.Query().Get("value") != s.YAML {
 		t.Errorf("%s", u)
 	}
+	for dir, want := range map[string]string{"/abs/path/queries": "queries/x-g1.yaml", "../up": "up/x-g1.yaml", "": "queries/x-g1.yaml", "a/b": "a/b/x-g1.yaml"} {
+		p, _ := url.Parse(ProposeURL("https://github.com/o/r", "main", dir, s))
+		if got := p.Query().Get("filename"); got != want {
+			t.Errorf("dir %q: filename %q, want %q", dir, got, want)
+		}
+	}
 	for _, repo := range []string{"", "http://github.com/o/r", "https://gitlab.com/o/r", "https://github.com/o", "javascript:alert(1)", "https://github.com/o/r/x"} {
 		if u := ProposeURL(repo, "main", "queries", s); u != "" {
 			t.Errorf("%q: %s", repo, u)

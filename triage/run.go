@@ -26,7 +26,11 @@ type Input struct {
 	// the query directory.
 	QueryOptions queryfile.Options
 	Dir          string
-	Options      Options
+	// RepoURL and Branch are the repository queries are proposed to
+	// (site.repo_url, site.branch): a GitHub repository gets a link that
+	// opens the new file prefilled.
+	RepoURL, Branch string
+	Options         Options
 	// Workers explain builds at once (the CPU count when 0).
 	Workers int
 	// Done, when set, hears how many builds are explained so far.
@@ -66,7 +70,7 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 		return nil, err
 	}
 	out.Groups = Group(out.Explanations)
-	v := &Verifier{Backend: in.Backend, Window: in.Window, QueryOptions: in.QueryOptions, Dir: in.Dir,
+	v := &Verifier{Backend: in.Backend, Window: in.Window, QueryOptions: in.QueryOptions, Dir: in.Dir, RepoURL: in.RepoURL, Branch: in.Branch,
 		PassingTotal: passing(x.builds, in.Window), Known: known, Timeout: in.Options.QueryTimeout}
 	for i := range out.Groups {
 		if err := v.Verify(ctx, &out.Groups[i]); err != nil {

@@ -311,8 +311,13 @@ func ProposeURL(repo, branch, dir string, s *recheckgen.Suggestion) string {
 	if branch == "" {
 		branch = "main"
 	}
-	dir = strings.Trim(path.Clean("/"+strings.ReplaceAll(dir, "\\", "/")), "/")
-	if dir == "" {
+	// The directory in the repository: a configured path outside it (an
+	// absolute one, or one climbing out) keeps only its last element.
+	dir = path.Clean(strings.ReplaceAll(dir, "\\", "/"))
+	if path.IsAbs(dir) || dir == ".." || strings.HasPrefix(dir, "../") {
+		dir = path.Base(dir)
+	}
+	if dir = strings.Trim(dir, "/"); dir == "" || dir == "." || dir == ".." {
 		dir = "queries"
 	}
 	q := url.Values{"filename": {dir + "/" + s.Slug + ".yaml"}, "value": {s.YAML}}

@@ -29,8 +29,10 @@ type Verifier struct {
 	Backend      recheckgen.Backend
 	Window       recheckgen.Window
 	QueryOptions queryfile.Options
-	// Dir is where the proposed file would go (dirs.queries).
-	Dir string
+	// Dir is where the proposed file would go (dirs.queries); RepoURL and
+	// Branch the repository it is proposed to (see ProposeURL).
+	Dir             string
+	RepoURL, Branch string
 	// PassingTotal is how many passing builds of voting jobs the window
 	// holds.
 	PassingTotal int
@@ -76,6 +78,7 @@ func (v *Verifier) Verify(ctx context.Context, g *recheckgen.FailureGroup) error
 		if s.YAML, err = ProposalYAML(*g, text, s); err != nil {
 			return err
 		}
+		s.ProposeURL = ProposeURL(v.RepoURL, v.Branch, v.Dir, s)
 		g.Suggestion, g.Why = s, ""
 		return nil
 	}

@@ -16,11 +16,14 @@ import (
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/internal/httpclient"
+	"github.com/recheckgen/recheckgen/queryfile"
 	"github.com/recheckgen/recheckgen/queryrun"
 	"github.com/recheckgen/recheckgen/repo"
 	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/site"
+	"github.com/recheckgen/recheckgen/store"
 	"github.com/recheckgen/recheckgen/tracker"
+	"github.com/recheckgen/recheckgen/triage"
 	"github.com/spf13/pflag"
 )
 
@@ -196,6 +199,7 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 		}
 	}
 	report.Quiet(rep, win.End, cfg.Report.QuietDays)
+	triageWindow(ctx, cfg, b, win, results, builds, rep, opts, e)
 	latest, err := b.Latest(ctx, time.Now())
 	report.SetFreshness(rep, latest.Time, err, cfg.Report.MaxLag)
 	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.Time.UnixMilli()), Window: win,
@@ -220,6 +224,35 @@ func brokenResult(bf repo.BrokenFile) report.Result {
 	}
 	q := recheckgen.Query{ID: bf.ID, File: bf.File, Bug: recheckgen.BugFromID(bf.ID)}
 	return report.Result{Query: q, Err: fmt.Errorf("the query file did not load: %s", strings.Join(msgs, "; ")), Unloaded: true}
+}
+
+// triageWindow explains the window's newest failed builds, groups those
+// no known bug explains and verifies a query per group. It needs a
+// backend that hands over whole builds; when it cannot run, the site
+// says so and publishes the rest.
+func triageWindow(ctx context.Context, cfg *config.Config, b recheckgen.Backend, win recheckgen.Window, results []report.Result,
+	failed []recheckgen.Build, rep *recheckgen.Report, opts report.Options, e *env) {
+	n := cfg.Report.TriageBuilds
+	lr, ok := b.(recheckgen.LogReader)
+	if n == 0 || !ok {
+		return
+	}
+	start := time.Now()
+	in := triage.Input{Backend: b, Reader: lr, Window: win, Failed: failed[:min(n, len(failed))], Results: results,
+		QueryOptions: queryfile.Options{Operator: cfg.Query.DefaultOperator, Fields: cfg.Query.Fields},
+		Dir:          filepath.ToSlash(cfg.Dirs.Queries), RepoURL: cfg.Site.RepoURL, Branch: cfg.Site.Branch,
+		Options: triage.Options{QueryTimeout: cfg.Report.QueryTimeout}}
+	if bar := progressBar(e.rawErr, "triage"); bar != nil {
+		in.Done = func(done, total int) { bar(store.Progress{Done: done, Total: total}) }
+	}
+	out, err := triage.Run(ctx, in)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "warning: triage: %v: the site shows no explanations or groups\n", err)
+		return
+	}
+	report.SetTriage(rep, triage.Version, out.Explanations, out.Groups, len(failed)-len(in.Failed), opts)
+	fmt.Fprintf(e.stderr, "triage: %d failed build(s) explained, %d group(s) of unexplained failures in %.1fs\n",
+		len(out.Explanations), len(out.Groups), time.Since(start).Seconds())
 }
 
 // echarts reads the ECharts script and its licence (the npm package's

@@ -16,7 +16,61 @@ import (
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/internal/browser"
 	"github.com/recheckgen/recheckgen/internal/crawl"
+	"github.com/recheckgen/recheckgen/report"
 )
+
+// checkTriage: the sample site explains every failed build of the window
+// on a page of its own, groups the unexplained ones, and proposes for
+// each group a query whose numbers are those recheckgen query prints for
+// the same text on the same store.
+func checkTriage(t *testing.T, public string, rep recheckgen.Report) {
+	tr := rep.Triage
+	if tr == nil {
+		t.Fatal("no triage in the report")
+	}
+	if tr.Explained != rep.Uncategorized.Failed || tr.Left != 0 || len(tr.Groups) < 8 {
+		t.Errorf("%d builds explained of %d failed, %d left, %d groups", tr.Explained, rep.Uncategorized.Failed, tr.Left, len(tr.Groups))
+	}
+	tmp := filepath.Dir(public)
+	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	for _, g := range tr.Groups {
+		for _, b := range g.Builds {
+			if _, err := os.Stat(filepath.Join(public, filepath.FromSlash(report.BuildPage(b.Build.UUID)))); err != nil {
+				t.Errorf("group %s: build %s has no page: %v", g.ID, b.Build.UUID, err)
+			}
+		}
+		s := g.Suggestion
+		if s == nil {
+			t.Errorf("group %s: no query: %s", g.ID, g.Why)
+			continue
+		}
+		if !strings.HasPrefix(s.ProposeURL, "https://github.com/recheckgen/recheckgen/new/main?") {
+			t.Errorf("group %s: proposal link %q", g.ID, s.ProposeURL)
+		}
+		code, out, errOut := runCmd(t, "query", "--json", "--offline", "--config", filepath.Join(root, "recheckgen.yaml"),
+			"--queries", filepath.Join(root, "queries"), "--db", filepath.Join(tmp, "logs.db"), "--sample", filepath.Join(tmp, "sample"), s.Query)
+		var got struct {
+			Builds int
+			Shares map[string][]recheckgen.Share
+		}
+		if code != exitOK || json.Unmarshal([]byte(out), &got) != nil {
+			t.Fatalf("query %s: %d %s %s", s.Query, code, out, errOut)
+		}
+		failed, passing := 0, 0
+		for _, sh := range got.Shares["build_status"] {
+			switch {
+			case sh.Value == "SUCCESS":
+				passing += sh.Builds
+			case (recheckgen.Build{Result: sh.Value}).Failed():
+				failed += sh.Builds
+			}
+		}
+		if failed != s.Failed || passing != s.Passing || got.Builds < s.GroupMatched || s.GroupMatched != g.Count {
+			t.Errorf("group %s: the page says %d failed, %d passing, %d of %d in the group; recheckgen query %s: %d builds, %d failed, %d passing",
+				g.ID, s.Failed, s.Passing, s.GroupMatched, g.Count, s.Query, got.Builds, failed, passing)
+		}
+	}
+}
 
 // screenshot, when set, is where TestSampleSite writes a picture of the
 // sample site's dashboard (docs/screenshot.png, for the README).
@@ -110,6 +164,7 @@ func TestSampleSite(t *testing.T) {
 			}
 		}
 	})
+	t.Run("triage", func(t *testing.T) { checkTriage(t, public, rep) })
 	t.Run("browser", func(t *testing.T) {
 		ctx, log := browser.New(t)
 		open := func(u, ready string) {
@@ -183,6 +238,11 @@ func TestSampleSite(t *testing.T) {
 		}
 		runbooks, _ := filepath.Glob(filepath.Join(public, "runbooks", "*.html"))
 		phone := []string{"index.html", "gate.html", "check.html", "uncategorized.html", "jobs/index.html", "tests/index.html", "bugs/" + rep.Bugs[0].ID + ".html"}
+		if rep.Triage != nil {
+			for _, g := range rep.Triage.Groups[:min(3, len(rep.Triage.Groups))] {
+				phone = append(phone, report.BuildPage(g.Builds[0].Build.UUID))
+			}
+		}
 		for _, r := range runbooks {
 			phone = append(phone, "runbooks/"+filepath.Base(r))
 		}
