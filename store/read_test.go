@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/recheckgen/recheckgen"
 )
@@ -62,26 +63,48 @@ func TestReadBuild(t *testing.T) {
 	}
 }
 
-// TestReadBuildPlan: reading a build walks its index in stored order and
-// sorts nothing, so a build of any size streams in flat memory.
-func TestReadBuildPlan(t *testing.T) {
+// TestSearchBuilds: one pass of a query gives each named build the same
+// lines and count as the query narrowed to that build alone; builds not
+// named, or without a match, are left out.
+func TestSearchBuilds(t *testing.T) {
+	root := t.TempDir()
+	for i, id := range []string{"aaaa", "bbbb", "cccc"} {
+		dir := filepath.Join(root, id)
+		mustWrite(t, filepath.Join(dir, "build.json"), []byte(strings.ReplaceAll(buildJSON, "%s", id)))
+		var lines strings.Builder
+		for k := 0; k < 3*(i+1); k++ {
+			fmt.Fprintf(&lines, "2026-11-20 10:%02d:%02d.000000 | ERROR boom %s %d\n2026-11-20 10:%02d:%02d.500000 | fine\n", k, i, id, k, k, i)
+		}
+		mustWrite(t, filepath.Join(dir, "job-output.txt"), []byte(lines.String()))
+	}
 	st := openTest(t)
-	rows, err := st.db.Query(`EXPLAIN QUERY PLAN SELECT file_id, lineno, ts_ms, level, message FROM lines WHERE build_id = ? ORDER BY id`, 1)
+	ctx := context.Background()
+	if _, err := st.Ingest(ctx, []string{root}, IngestOptions{Globs: testGlobs}); err != nil {
+		t.Fatal(err)
+	}
+	win := recheckgen.Window{Start: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC), Bucket: 24 * time.Hour}
+	q := parse(t, `message:boom`)
+	got, err := st.SearchBuilds(ctx, q, win, []string{"aaaa", "cccc", "zzzz"}, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+	if len(got) != 2 {
+		t.Fatalf("%d builds: %v", len(got), got)
+	}
+	for _, id := range []string{"aaaa", "cccc"} {
+		one := parse(t, `message:boom AND build_uuid:`+id)
+		m, err := st.Search(ctx, one, win, recheckgen.SearchOptions{Recent: 4, IncludeNonvoting: true})
+		if err != nil {
 			t.Fatal(err)
 		}
-		plan = append(plan, detail)
-	}
-	p := strings.Join(plan, "; ")
-	if !strings.Contains(p, "lines_build") || strings.Contains(p, "TEMP B-TREE") {
-		t.Errorf("plan %q: want the lines_build index and no sort", p)
+		bh := got[id]
+		if bh.Lines != m.Builds[0].Lines || len(bh.Hits) != len(m.Recent) {
+			t.Fatalf("%s: %d lines, %d hits; alone %d lines, %d hits", id, bh.Lines, len(bh.Hits), m.Builds[0].Lines, len(m.Recent))
+		}
+		for i := range bh.Hits {
+			if bh.Hits[i].Message != m.Recent[i].Message || bh.Hits[i].Line != m.Recent[i].Line || bh.Hits[i].Build.UUID != id {
+				t.Errorf("%s hit %d: %+v, alone %+v", id, i, bh.Hits[i], m.Recent[i])
+			}
+		}
 	}
 }

@@ -102,13 +102,23 @@ func NewExplainer(ctx context.Context, base recheckgen.LogReader, opts Options) 
 	return x, nil
 }
 
+// knownRecent is how many of a known bug's lines in a build are kept:
+// a few are shown, all of them mark the ranked lines they are.
+const knownRecent = 50
+
 // errEnough stops a reading that has what it needs.
 var errEnough = errors.New("enough")
 
 // Explain explains build b, read from src, trying the queries qs on it.
 func (x *Explainer) Explain(ctx context.Context, b recheckgen.Build, src Source, qs []recheckgen.Query) (*recheckgen.Explanation, error) {
+	return x.explain(ctx, b, src, qs, nil)
+}
+
+// explain explains b; found holds, by query id, matching lines of b that
+// were found beforehand (see Run), for the queries it has.
+func (x *Explainer) explain(ctx context.Context, b recheckgen.Build, src Source, qs []recheckgen.Query, found map[string]recheckgen.BuildHits) (*recheckgen.Explanation, error) {
 	e := &recheckgen.Explanation{Build: b, Known: []recheckgen.KnownMatch{}, Lines: []recheckgen.RankedLine{}}
-	hits, err := x.known(ctx, e, src.Backend, qs)
+	hits, err := x.known(ctx, e, src.Backend, qs, found)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +158,7 @@ type lineKey struct {
 // known runs each query on the build alone and records those that match,
 // with their newest lines. It returns, per line, the ids of the queries
 // that matched it.
-func (x *Explainer) known(ctx context.Context, e *recheckgen.Explanation, backend recheckgen.Backend, qs []recheckgen.Query) (map[lineKey][]string, error) {
+func (x *Explainer) known(ctx context.Context, e *recheckgen.Explanation, backend recheckgen.Backend, qs []recheckgen.Query, found map[string]recheckgen.BuildHits) (map[lineKey][]string, error) {
 	b := e.Build
 	hits := map[lineKey][]string{}
 	if len(qs) == 0 {
@@ -156,27 +166,31 @@ func (x *Explainer) known(ctx context.Context, e *recheckgen.Explanation, backen
 	}
 	win := BuildWindow(b)
 	for _, q := range qs {
-		one, err := OnBuild(q, b.UUID)
-		if err != nil {
-			return nil, err
-		}
-		m, err := search(ctx, backend, one, win, recheckgen.SearchOptions{Recent: 50, IncludeNonvoting: true}, x.opts.QueryTimeout)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+		bh, ok := found[q.ID]
+		if !ok {
+			one, err := OnBuild(q, b.UUID)
+			if err != nil {
+				return nil, err
 			}
-			// The query fails alone, as it does on the site.
-			e.QueryErrors = append(e.QueryErrors, fmt.Sprintf("%s: %v", q.ID, err))
+			m, err := search(ctx, backend, one, win, recheckgen.SearchOptions{Recent: knownRecent, IncludeNonvoting: true}, x.opts.QueryTimeout)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				// The query fails alone, as it does on the site.
+				e.QueryErrors = append(e.QueryErrors, fmt.Sprintf("%s: %v", q.ID, err))
+				continue
+			}
+			for _, mb := range m.Builds {
+				bh.Lines += mb.Lines
+			}
+			bh.Hits = m.Recent
+		}
+		if bh.Lines == 0 {
 			continue
 		}
-		if len(m.Builds) == 0 {
-			continue
-		}
-		k := recheckgen.KnownMatch{ID: q.ID, Title: q.DisplayTitle(), URL: q.Bug.URL, Runbook: q.Runbook, Lines: []recheckgen.ContextLine{}}
-		for _, mb := range m.Builds {
-			k.Count += mb.Lines
-		}
-		for i, h := range m.Recent {
+		k := recheckgen.KnownMatch{ID: q.ID, Title: q.DisplayTitle(), URL: q.Bug.URL, Runbook: q.Runbook, Lines: []recheckgen.ContextLine{}, Count: bh.Lines}
+		for i, h := range bh.Hits {
 			key := lineKey{h.File, h.Line}
 			hits[key] = append(hits[key], q.ID)
 			if i < x.opts.KnownLines {

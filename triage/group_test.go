@@ -148,3 +148,54 @@ func TestGroupsStable(t *testing.T) {
 		t.Errorf("another store:\n%s\nfirst:\n%s", other, first)
 	}
 }
+
+// TestKnownBothWays: the known bugs Run finds for each build with one
+// query over the window (recheckgen.BuildSearcher) are those, with the
+// same counts and lines, that the query narrowed to the build finds, as
+// recheckgen triage runs it.
+func TestKnownBothWays(t *testing.T) {
+	st, _ := sampleStore(t)
+	out, _, results := triageWindow(t, st)
+	ctx := context.Background()
+	x, err := NewExplainer(ctx, st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]recheckgen.Query{}
+	for _, r := range results {
+		byID[r.Query.ID] = r.Query
+	}
+	compared := 0
+	for _, e := range out.Explanations {
+		if len(e.Known) == 0 {
+			continue
+		}
+		var qs []recheckgen.Query
+		for _, k := range e.Known {
+			qs = append(qs, byID[k.ID])
+		}
+		alone, err := x.Explain(ctx, e.Build, Source{st, st}, qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := knownSummary(e), knownSummary(alone); a != b {
+			t.Errorf("%s: in one pass\n%s\nalone\n%s", e.Build.UUID, a, b)
+		}
+		compared++
+	}
+	if compared < 50 {
+		t.Errorf("only %d builds with known bugs", compared)
+	}
+}
+
+func knownSummary(e *recheckgen.Explanation) string {
+	var b strings.Builder
+	for _, k := range e.Known {
+		fmt.Fprintf(&b, "%s %d:", k.ID, k.Count)
+		for _, l := range k.Lines {
+			fmt.Fprintf(&b, " %s:%d", l.File, l.Line)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/queryfile"
@@ -65,8 +66,12 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 		}
 		known = append(known, k)
 	}
+	found, err := findKnown(ctx, in, x.opts.QueryTimeout)
+	if err != nil {
+		return nil, err
+	}
 	out := &Output{Explanations: make([]*recheckgen.Explanation, len(in.Failed))}
-	if err := explainAll(ctx, x, in, tried, out.Explanations); err != nil {
+	if err := explainAll(ctx, x, in, tried, found, out.Explanations); err != nil {
 		return nil, err
 	}
 	out.Groups = Group(out.Explanations)
@@ -80,8 +85,57 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	return out, nil
 }
 
+// findKnown finds, when the backend can (recheckgen.BuildSearcher), every
+// known bug's matching lines in the failed builds it matched, one query at
+// a time: by build uuid, then query id. Asking per build would cost the
+// whole window's matches for every build.
+func findKnown(ctx context.Context, in Input, limit time.Duration) (map[string]map[string]recheckgen.BuildHits, error) {
+	bs, ok := in.Backend.(recheckgen.BuildSearcher)
+	if !ok {
+		return nil, nil
+	}
+	failed := map[string]bool{}
+	for _, b := range in.Failed {
+		failed[b.UUID] = true
+	}
+	out := map[string]map[string]recheckgen.BuildHits{}
+	for _, res := range in.Results {
+		if res.Err != nil || res.Match == nil {
+			continue
+		}
+		var uuids []string
+		for _, mb := range res.Match.Builds {
+			if failed[mb.UUID] {
+				uuids = append(uuids, mb.UUID)
+			}
+		}
+		if len(uuids) == 0 {
+			continue
+		}
+		qctx, cancel := ctx, context.CancelFunc(func() {})
+		if limit > 0 {
+			qctx, cancel = context.WithTimeout(ctx, limit)
+		}
+		hits, err := bs.SearchBuilds(qctx, res.Query, in.Window, uuids, knownRecent)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			continue // each build tries the query on its own
+		}
+		for uuid, bh := range hits {
+			if out[uuid] == nil {
+				out[uuid] = map[string]recheckgen.BuildHits{}
+			}
+			out[uuid][res.Query.ID] = bh
+		}
+	}
+	return out, nil
+}
+
 // explainAll explains the builds on Workers goroutines.
-func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]recheckgen.Query, out []*recheckgen.Explanation) error {
+func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]recheckgen.Query, found map[string]map[string]recheckgen.BuildHits, out []*recheckgen.Explanation) error {
 	workers := in.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -99,7 +153,7 @@ func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]
 			defer wg.Done()
 			for i := range next {
 				b := in.Failed[i]
-				e, err := x.Explain(ctx, b, Source{Backend: in.Backend, Reader: in.Reader}, tried[b.UUID])
+				e, err := x.explain(ctx, b, Source{Backend: in.Backend, Reader: in.Reader}, tried[b.UUID], found[b.UUID])
 				mu.Lock()
 				if err != nil && first == nil {
 					first = fmt.Errorf("triage build %s: %w", b.UUID, err)
