@@ -33,6 +33,32 @@ func checkTriage(t *testing.T, public string, rep recheckgen.Report) {
 	}
 	tmp := filepath.Dir(public)
 	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	// Every proposed file passes check beside the repository's queries.
+	data, err := os.ReadFile(filepath.Join(public, "data", "triage.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full recheckgen.Triage
+	if err := json.Unmarshal(data, &full); err != nil {
+		t.Fatal(err)
+	}
+	queries := filepath.Join(tmp, "proposed-queries")
+	if err := os.CopyFS(queries, os.DirFS(filepath.Join(root, "queries"))); err != nil {
+		t.Fatal(err)
+	}
+	proposed := 0
+	for _, g := range full.Groups {
+		if s := g.Suggestion; s != nil && s.YAML != "" {
+			if err := os.WriteFile(filepath.Join(queries, s.Slug+".yaml"), []byte(s.YAML), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			proposed++
+		}
+	}
+	code, out, errOut := runCmd(t, "check", "--config", filepath.Join(root, "recheckgen.yaml"), "--queries", queries, "--content", filepath.Join(root, "content"))
+	if code != exitOK || proposed != len(full.Groups) || !strings.Contains(out, "0 error(s), 0 warning(s)") {
+		t.Errorf("check of %d proposed files: exit %d\n%s%s", proposed, code, out, errOut)
+	}
 	for _, g := range tr.Groups {
 		for _, b := range g.Builds {
 			if _, err := os.Stat(filepath.Join(public, filepath.FromSlash(report.BuildPage(b.Build.UUID)))); err != nil {
