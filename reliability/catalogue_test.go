@@ -3,6 +3,7 @@ package reliability
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"hash/crc32"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/recheckgen/recheckgen/store"
 )
 
 // A hostile input and what recheckgen must do with it. Each case is a
@@ -54,8 +57,8 @@ func TestHostileInputs(t *testing.T) {
 			}
 			args = append([]string(nil), args...)
 			for i, a := range args {
-				if a == "CORPUS" {
-					args[i] = corpusDir
+				if rest, ok := strings.CutPrefix(a, "CORPUS"); ok {
+					args[i] = corpusDir + rest
 				}
 			}
 			limit := c.maxTime
@@ -157,6 +160,26 @@ func hostileCatalogue() []hostile {
 			want: []string{"1 event(s) (a line and the untimestamped lines joined to it) longer than 1 MiB were cut"},
 			then: stored(2), maxTime: 30 * time.Second},
 	)
+	// Triage reads a whole build twice (its lines ranked, then those
+	// around the lines shown) in bounded memory.
+	add(
+		// The build is stored first: ingesting it has bounds of its own
+		// (above); this is triage's. Its peak is mostly SQLite's page
+		// caches (64 MiB a file) as the build is read.
+		hostile{name: "triage of a 50 MB job output", setup: func(t *testing.T, p *project, b string) {
+			withLog("job-output.txt", bigLog(50<<20, "ERROR: the cause of it all"))(t, p, b)
+			st, err := store.Open(context.Background(), p.db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if _, err := st.Ingest(context.Background(), []string{p.corpus}, store.IngestOptions{Globs: []string{"job-output.txt"}}); err != nil {
+				t.Fatal(err)
+			}
+		}, args: []string{"triage", "case"}, want: []string{"ERROR: the cause of it all", "Likely failure lines"}, maxRSS: 192 << 20, maxTime: time.Minute},
+		hostile{name: "triage of a 50 MB line", setup: withLog("job-output.txt", []byte(strings.Repeat("x", 50<<20)+"\n"+good+"2026-11-20 10:00:01.000000 | ERROR: after the long line\n")),
+			args: []string{"triage", "--format", "markdown", "CORPUS/case"}, want: []string{"ERROR: after the long line"}},
+	)
 	// File names.
 	for _, name := range []string{"logs/new\nline.txt", `logs/"quoted'.txt`, "logs/<script>alert(1)</script>.txt", "logs/..hidden..txt", "logs/\xff\xfe.txt", "logs/\x1b]0;owned\x07.txt"} {
 		add(hostile{name: fmt.Sprintf("file name %q", name), setup: withLog(name, []byte(good)), then: stored(1)})
@@ -204,6 +227,19 @@ const hostileRecord = `{"uuid": "case", "job_name": "<script>alert(1)</script>",
  "pipeline": "gate\u202e", "project": "javascript:alert(1)//", "branch": "\u0000x", "change": "<img src=x onerror=alert(1)>",
  "patchset": "\u001b]52;c;aGk=\u0007", "ref": "refs/changes/\n\r", "log_url": "javascript:alert(1)",
  "nodeset": "\"quoted\"", "start_time": "2026-11-20T10:00:00"}`
+
+// bigLog is about size bytes of a job's output, its lines all different
+// (numbers, ids, words), ending with cause and Ansible's failure marker.
+func bigLog(size int, cause string) []byte {
+	var b bytes.Buffer
+	b.Grow(size + 1024)
+	for i := 0; b.Len() < size; i++ {
+		fmt.Fprintf(&b, "2026-11-20 10:%02d:%02d.%06d | controller | step %d of task-%x: collecting package pkg%c%c-%d.%d (%d kB) from 10.0.%d.%d\n",
+			i/60%60, i%60, i%1000000, i, i*7919, 'a'+i%26, 'a'+i/26%26, i%97, i%13, i%9000, i%250, i%200)
+	}
+	fmt.Fprintf(&b, "2026-11-20 10:59:59.000000 | controller | %s\n2026-11-20 10:59:59.100000 | fatal: [controller]: FAILED! => {\"rc\": 1}\n", cause)
+	return b.Bytes()
+}
 
 func write(t *testing.T, dir, name string, data []byte) {
 	t.Helper()

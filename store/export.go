@@ -60,7 +60,16 @@ func (s *Store) ExportBuilds(ctx context.Context) ([]ExportedBuild, error) {
 	return out, nil
 }
 
-// Events streams a build's events in file and line order.
+// eventsSQL reads a build's events in stored order, through the build's
+// index: no sort (the store's temporary storage is memory, so a sort would
+// hold the whole build).
+const eventsSQL = `SELECT l.file_id, f.name, l.lineno, l.ts_ms, l.level, l.module, l.program, l.message
+	FROM lines l JOIN files f ON f.id = l.file_id WHERE l.build_id = ? ORDER BY l.id`
+
+// Events streams a build's events file by file, each in line order: in
+// the order they were stored (one file after the other, files in name
+// order), which the build's index gives without sorting, so a build of
+// any size streams in flat memory.
 func (s *Store) Events(ctx context.Context, uuid string, fn func(Event) error) error {
 	var buildID int64
 	if err := s.db.QueryRowContext(ctx, `SELECT id FROM builds WHERE uuid = ?`, uuid).Scan(&buildID); err != nil {
@@ -84,8 +93,7 @@ func (s *Store) Events(ctx context.Context, uuid string, fn func(Event) error) e
 	for _, t := range tags {
 		sort.Strings(t)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT l.file_id, f.name, l.lineno, l.ts_ms, l.level, l.module, l.program, l.message
-		FROM lines l JOIN files f ON f.id = l.file_id WHERE l.build_id = ? ORDER BY f.name, l.lineno`, buildID)
+	rows, err := s.db.QueryContext(ctx, eventsSQL, buildID)
 	if err != nil {
 		return err
 	}

@@ -27,8 +27,7 @@ func (s *Store) ListBuilds(ctx context.Context) ([]recheckgen.Build, error) {
 var ErrNoBuild = errors.New("no such build in the store")
 
 // ReadBuild streams a build's events file by file, each file in line
-// order, as Events does (SQLite sorts them in its bounded sorter, which
-// spills to a temporary file for a large build).
+// order, as Events does.
 func (s *Store) ReadBuild(ctx context.Context, uuid string, fn func(recheckgen.LogLine) error) error {
 	err := s.Events(ctx, uuid, func(e Event) error {
 		return fn(recheckgen.LogLine{File: e.File, Line: e.Line, Time: e.Time, Level: e.Level, Message: e.Message})

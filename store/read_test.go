@@ -108,3 +108,28 @@ func TestSearchBuilds(t *testing.T) {
 		}
 	}
 }
+
+// TestEventsPlan: a build's events are read through its index in stored
+// order, with no sort: a 50 MB build streams in flat memory (the store's
+// temporary storage is memory, so a sort would hold the whole build).
+func TestEventsPlan(t *testing.T) {
+	st := openTest(t)
+	rows, err := st.db.Query("EXPLAIN QUERY PLAN "+eventsSQL, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	p := strings.Join(plan, "; ")
+	if !strings.Contains(p, "lines_build") || strings.Contains(p, "TEMP B-TREE") {
+		t.Errorf("plan %q: want the lines_build index and no sort", p)
+	}
+}
