@@ -234,7 +234,7 @@ func triageWindow(ctx context.Context, cfg *config.Config, b recheckgen.Backend,
 	failed []recheckgen.Build, rep *recheckgen.Report, opts report.Options, e *env) {
 	n := cfg.Report.TriageBuilds
 	lr, ok := b.(recheckgen.LogReader)
-	if n == 0 || !ok {
+	if n == 0 || !ok || rep.Uncategorized.Error != "" { // no list of failed builds: nothing to explain
 		return
 	}
 	start := time.Now()
