@@ -19,6 +19,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/lucene"
+	"github.com/recheckgen/recheckgen/queryrun"
 )
 
 // Version is the version of the ranking and grouping algorithm. It is part
@@ -172,7 +173,7 @@ func (x *Explainer) known(ctx context.Context, e *recheckgen.Explanation, backen
 			if err != nil {
 				return nil, err
 			}
-			m, err := search(ctx, backend, one, win, recheckgen.SearchOptions{Recent: knownRecent, IncludeNonvoting: true}, x.opts.QueryTimeout)
+			m, err := queryrun.Search(ctx, backend, one, win, recheckgen.SearchOptions{Recent: knownRecent, IncludeNonvoting: true}, x.opts.QueryTimeout)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -209,16 +210,6 @@ func (x *Explainer) known(ctx context.Context, e *recheckgen.Explanation, backen
 		})
 	}
 	return hits, nil
-}
-
-// search runs one query under its time limit.
-func search(ctx context.Context, b recheckgen.Backend, q recheckgen.Query, win recheckgen.Window, so recheckgen.SearchOptions, limit time.Duration) (*recheckgen.Match, error) {
-	if limit > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, limit)
-		defer cancel()
-	}
-	return b.Search(ctx, q, win, so)
 }
 
 // BuildWindow is a window holding every line of build b: from a day before

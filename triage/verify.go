@@ -7,6 +7,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/queryfile"
+	"github.com/recheckgen/recheckgen/queryrun"
 )
 
 // MaxPassingShare is the most of the window's passing builds a suggested
@@ -96,7 +97,7 @@ func (v *Verifier) file(slug string) string {
 // run runs one query over the window as `recheckgen query` does and
 // counts what it matched.
 func (v *Verifier) run(ctx context.Context, q recheckgen.Query, g recheckgen.FailureGroup) (*recheckgen.Suggestion, error) {
-	m, err := search(ctx, v.Backend, q, v.Window, recheckgen.SearchOptions{Recent: 5, IncludeNonvoting: q.AllowNonvoting}, v.Timeout)
+	m, err := queryrun.Search(ctx, v.Backend, q, v.Window, recheckgen.SearchOptions{Recent: 5, IncludeNonvoting: q.AllowNonvoting}, v.Timeout)
 	if err != nil {
 		return nil, err
 	}
