@@ -146,7 +146,8 @@ type Suggestion struct {
 	Query string `json:"query"` // the Lucene query text
 	// Failed and Passing count the distinct failed and passing builds it
 	// matches in the window (voting jobs, as `recheckgen query` counts);
-	// PassingTotal is how many passing builds the window holds.
+	// PassingTotal is how many passing builds of voting jobs the window
+	// holds with their logs (those a query can match).
 	Failed       int `json:"failed"`
 	Passing      int `json:"passing"`
 	PassingTotal int `json:"passing_total"`

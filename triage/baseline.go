@@ -16,7 +16,9 @@ import (
 // Only when the job has no passing build at all do passing builds of other
 // jobs stand in, chosen the same way (same branch first, then nearest):
 // they still share the plumbing every job prints (Zuul, Ansible, the log
-// upload), and the page says the baseline is of other jobs.
+// upload), and the page says the baseline is of other jobs. A build stored
+// without its logs (recheckgen.Build.Logs: a fetch keeps the logs of a
+// share of the passing builds only) is never chosen.
 
 // BaselineSize is how many passing builds a baseline holds by default.
 const BaselineSize = 5
@@ -28,7 +30,7 @@ func ChooseBaseline(b recheckgen.Build, all []recheckgen.Build, size int) []rech
 	}
 	var same, other []recheckgen.Build
 	for _, x := range all {
-		if x.Result != "SUCCESS" || x.UUID == b.UUID {
+		if x.Result != "SUCCESS" || x.UUID == b.UUID || x.Logs != "" {
 			continue
 		}
 		if x.Job == b.Job {

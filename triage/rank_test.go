@@ -331,6 +331,11 @@ func TestChooseBaseline(t *testing.T) {
 		{UUID: "d", Job: "j", Branch: "master", Result: "FAILURE", Start: at(12)},
 		{UUID: "e", Job: "other", Branch: "master", Result: "SUCCESS", Start: at(12)},
 		{UUID: "g", Job: "j", Branch: "master", Result: "SUCCESS", Start: at(10)},
+		// Passing builds stored without their logs (a fetch keeps a tenth
+		// of them) have nothing to compare with: never a baseline.
+		{UUID: "h", Job: "j", Branch: "master", Result: "SUCCESS", Start: at(12), Logs: recheckgen.LogsNone},
+		{UUID: "i", Job: "j", Branch: "master", Result: "SUCCESS", Start: at(12), Logs: recheckgen.LogsMissing},
+		{UUID: "k", Job: "other", Branch: "master", Result: "SUCCESS", Start: at(12), Logs: recheckgen.LogsNone},
 	}
 	var got []string
 	for _, b := range ChooseBaseline(failed, all, 3) {
@@ -345,5 +350,32 @@ func TestChooseBaseline(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "e,c" {
 		t.Errorf("fallback baseline %v", got)
+	}
+}
+
+// TestLogsHeld: builds stored without their logs are not explained (no
+// line to explain them by) and do not count among the passing builds a
+// suggested query's share is measured against (no query can match them).
+func TestLogsHeld(t *testing.T) {
+	at := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	w := recheckgen.Window{Start: at.Add(-time.Hour), End: at.Add(time.Hour), Bucket: time.Hour}
+	builds := []recheckgen.Build{
+		{UUID: "a", Result: "FAILURE", Voting: true, Start: at},
+		{UUID: "b", Result: "FAILURE", Voting: true, Start: at, Logs: recheckgen.LogsMissing},
+		{UUID: "c", Result: "SUCCESS", Voting: true, Start: at},
+		{UUID: "d", Result: "SUCCESS", Voting: true, Start: at, Logs: recheckgen.LogsNone},
+		{UUID: "e", Result: "SUCCESS", Voting: true, Start: at, Logs: recheckgen.LogsMissing},
+		{UUID: "f", Result: "SUCCESS", Voting: false, Start: at},
+		{UUID: "g", Result: "FAILURE", Voting: true, Start: at},
+	}
+	var got []string
+	for _, b := range Explainable(builds) {
+		got = append(got, b.UUID)
+	}
+	if strings.Join(got, ",") != "a,c,f,g" {
+		t.Errorf("explainable %v, want a,c,f,g", got)
+	}
+	if n := passing(builds, w); n != 1 {
+		t.Errorf("passing builds with logs: %d, want 1", n)
 	}
 }

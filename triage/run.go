@@ -46,6 +46,19 @@ type Output struct {
 	Groups       []recheckgen.FailureGroup
 }
 
+// Explainable are the builds of failed whose logs the backend holds, in
+// their order: a build stored without its logs has no line to explain it
+// by (the site lists those apart).
+func Explainable(failed []recheckgen.Build) []recheckgen.Build {
+	out := make([]recheckgen.Build, 0, len(failed))
+	for _, b := range failed {
+		if b.Logs == "" {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // Run explains every failed build of the window, groups the unexplained
 // ones and verifies a query for each group.
 func Run(ctx context.Context, in Input) (*Output, error) {
@@ -181,11 +194,14 @@ feed:
 	return first
 }
 
-// passing counts the passing builds of voting jobs started in the window.
+// passing counts the passing builds of voting jobs started in the window
+// whose logs the backend holds: those a query can match (a fetch keeps
+// the logs of a share of the passing builds only, and counting the others
+// would make a query's share of them look smaller than it is).
 func passing(builds []recheckgen.Build, w recheckgen.Window) int {
 	n := 0
 	for _, b := range builds {
-		if b.Result == "SUCCESS" && b.Voting && w.Contains(b.Start) {
+		if b.Result == "SUCCESS" && b.Voting && b.Logs == "" && w.Contains(b.Start) {
 			n++
 		}
 	}

@@ -35,7 +35,7 @@ type Verifier struct {
 	Dir             string
 	RepoURL, Branch string
 	// PassingTotal is how many passing builds of voting jobs the window
-	// holds.
+	// holds with their logs (those a query can match).
 	PassingTotal int
 	Known        []KnownBuilds
 	Timeout      time.Duration

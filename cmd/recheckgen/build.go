@@ -238,6 +238,7 @@ func triageWindow(ctx context.Context, cfg *config.Config, b recheckgen.Backend,
 		return
 	}
 	start := time.Now()
+	failed = triage.Explainable(failed)
 	in := triage.Input{Backend: b, Reader: lr, Window: win, Failed: failed[:min(n, len(failed))], Results: results,
 		QueryOptions: queryfile.Options{Operator: cfg.Query.DefaultOperator, Fields: cfg.Query.Fields},
 		Dir:          filepath.ToSlash(cfg.Dirs.Queries), RepoURL: cfg.Site.RepoURL, Branch: cfg.Site.Branch,
