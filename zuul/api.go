@@ -219,8 +219,9 @@ func (l *Lister) pageURL(limit, skip int, idxMax int64) string {
 	return strings.TrimSuffix(l.Base, "/") + "/builds?" + q.Encode()
 }
 
-// DecodeItem reads one record of a page (or a record a fetch kept):
-// checked as Build.Check does, with its _id and manifest artifact.
+// DecodeItem reads one build's record, as the builds API lists it, its
+// build API (API/build/UUID) answers it, or a fetch kept it: checked as
+// Build.Check does, with its _id and manifest artifact.
 func DecodeItem(raw json.RawMessage, now time.Time) (Item, error) {
 	if len(raw) > MaxRecordBytes {
 		return Item{}, fmt.Errorf("record of %d bytes, over %d", len(raw), MaxRecordBytes)

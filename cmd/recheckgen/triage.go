@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/config"
+	"github.com/recheckgen/recheckgen/fetch"
 	"github.com/recheckgen/recheckgen/internal/rootfile"
 	"github.com/recheckgen/recheckgen/queryfile"
 	"github.com/recheckgen/recheckgen/store"
@@ -42,14 +44,18 @@ docs/triage.md says how each line is scored.
 see runbook R"), with every log line in a code block that cannot break it,
 for a CI job to post.
 
-A Zuul build URL will be accepted once recheckgen fetch exists (issue 12):
-for now, download the build's logs and build.json into a directory and
-pass the directory.
+BUILD may also be a Zuul build's URL (https://HOST/t/TENANT/build/UUID,
+as its page shows it, or its API's): read from the store when it holds the
+build with its logs, else fetched on its own — its record and the log files
+the ingest's globs select, with the fetch settings' caps, retries and
+budget — into a temporary directory, and read from there. Its baseline
+still comes from the store.
 
 Examples:
   recheckgen triage 31a1ac657a29ce5c7497674a4bf3d253
   recheckgen triage --format markdown ~/ci/builds/31a1ac6
   recheckgen triage --format json --top 50 31a1ac6
+  recheckgen triage https://zuul.opendev.org/t/openstack/build/31a1ac657a29ce5c7497674a4bf3d253
 `,
 	setup: func(fs *pflag.FlagSet) func([]string, *env) int {
 		format := fs.String("format", "text", "text, json, or markdown (a review comment)")
@@ -124,12 +130,16 @@ type target struct {
 
 // openTarget finds the build an argument names: a build directory (read
 // into a store of its own unless the configured store holds it already),
-// or the uuid of a stored build.
+// a Zuul build's URL (fetched unless the store holds it), or the uuid of
+// a stored build.
 func openTarget(ctx context.Context, cfg *config.Config, arg string, e *env) (*target, error) {
-	if strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://") {
-		// The seam for issue 12: once recheckgen fetch can download a
-		// Zuul build into a directory, a URL is fetched and read as one.
-		return nil, fmt.Errorf("%s: a build URL needs recheckgen fetch, which this version does not have yet: download the build's build.json and logs into a directory and name the directory", arg)
+	isURL := strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://")
+	var ref zuul.BuildURL
+	if isURL {
+		var err error
+		if ref, err = zuul.ParseBuildURL(arg); err != nil {
+			return nil, err
+		}
 	}
 	b, err := openBackend(ctx, cfg, false, e)
 	if err != nil {
@@ -137,6 +147,9 @@ func openTarget(ctx context.Context, cfg *config.Config, arg string, e *env) (*t
 	}
 	base, _ := b.(recheckgen.LogReader)
 	t := &target{src: triage.Source{Backend: b, Reader: base}, base: base, close: func() { b.Close() }}
+	if isURL {
+		return t.fetched(ctx, cfg, ref, e)
+	}
 	if st, err := os.Stat(arg); err == nil && st.IsDir() {
 		uuid, err := dirUUID(arg)
 		if err != nil {
@@ -147,7 +160,7 @@ func openTarget(ctx context.Context, cfg *config.Config, arg string, e *env) (*t
 			if build, ok, err := findBuild(ctx, base, uuid, false); err != nil {
 				t.close()
 				return nil, err
-			} else if ok {
+			} else if ok && build.Logs == "" {
 				t.build = build
 				return t, nil
 			}
@@ -167,8 +180,68 @@ func openTarget(ctx context.Context, cfg *config.Config, arg string, e *env) (*t
 		t.close()
 		return nil, fmt.Errorf("no build %q in the store %s, and no such directory", arg, cfg.SQLite.Path)
 	}
+	if build.Logs != "" {
+		t.close()
+		return nil, fmt.Errorf("the store holds build %s without its logs (%s): name its Zuul URL to fetch them", build.UUID, build.Logs)
+	}
 	t.build = build
 	return t, nil
+}
+
+// redacted is a URL without its user information, for messages.
+func redacted(s string) string {
+	if u, err := neturl.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return s
+}
+
+// fetched is a build named by its Zuul URL: read from the store when it
+// holds the build with its logs, else fetched on its own into a temporary
+// directory (the fetch settings' caps, retries and budget) and read from
+// there; the baseline still comes from the store.
+func (t *target) fetched(ctx context.Context, cfg *config.Config, ref zuul.BuildURL, e *env) (*target, error) {
+	if t.base != nil {
+		build, ok, err := findBuild(ctx, t.base, ref.UUID, false)
+		if err != nil {
+			t.close()
+			return nil, err
+		}
+		if ok && build.Logs == "" {
+			t.build = build
+			return t, nil
+		}
+	}
+	tmp, err := os.MkdirTemp("", "recheckgen-fetch-")
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	outer := t.close
+	t.close = func() { outer(); os.RemoveAll(tmp) }
+	fmt.Fprintf(e.stderr, "fetching build %s from %s\n", ref.UUID, redacted(ref.API))
+	one, err := fetch.OneBuild(ctx, ref, fetch.Options{Cache: tmp, Globs: cfg.SQLite.Globs, Extra: fetchExtra, Known: literal(cfg.SQLite.Globs),
+		PerHost: cfg.Fetch.PerHost, Timeout: cfg.Fetch.Timeout, Retries: cfg.Fetch.Retries, Budget: cfg.Fetch.Budget,
+		MaxFile: int64(cfg.Fetch.MaxFileMiB) << 20, MaxBuild: int64(cfg.Fetch.MaxBuildMiB) << 20})
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	for i, w := range one.Warnings {
+		if i == 5 {
+			fmt.Fprintf(e.stderr, "  ... and %d more warning(s)\n", len(one.Warnings)-i)
+			break
+		}
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	switch one.Logs {
+	case recheckgen.LogsNone:
+		t.close()
+		return nil, fmt.Errorf("build %s published no logs (or none the ingest's globs select): nothing to explain it by", ref.UUID)
+	case recheckgen.LogsMissing:
+		fmt.Fprintf(e.stderr, "warning: some of build %s's logs could not be fetched: the explanation reads what was\n", ref.UUID)
+	}
+	return t.ownStore(ctx, cfg, one.Dir, ref.UUID, e)
 }
 
 // ownStore reads a build directory into a temporary store, which the

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/internal/replay"
+	"github.com/recheckgen/recheckgen/zuul"
 )
 
 // triageCorpus writes three builds of one job: two passing, one failing
@@ -77,12 +79,120 @@ func TestTriageCommand(t *testing.T) {
 		{[]string{"a", "b"}, exitUsage, "name one build"},
 		{[]string{"--format", "html", "x"}, exitUsage, "--format \"html\""},
 		{[]string{"nosuchbuild"}, exitFail, "no build \"nosuchbuild\" in the store"},
-		{[]string{"https://zuul.opendev.org/t/openstack/build/abc"}, exitFail, "a build URL needs recheckgen fetch"},
+		{[]string{"https://zuul.opendev.org/t/openstack/build/abc"}, exitFail, "not a Zuul build's URL"},
+		{[]string{"ftp://zuul.opendev.org/t/openstack/build/31a1ac657a29ce5c7497674a4bf3d253"}, exitFail, "no build"},
 		{[]string{t.TempDir()}, exitFail, "not a build directory"},
 	} {
 		code, out, errOut := run(tc.args...)
 		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
 			t.Errorf("%v: %d %s %s, want %q", tc.args, code, out, errOut, tc.want)
 		}
+	}
+}
+
+// TestTriageURL: a Zuul build's URL is fetched on its own when the store
+// lacks the build, and explained as the same build read from a store that
+// holds it; a build the store holds is read from there without a request.
+func TestTriageURL(t *testing.T) {
+	z, _, _ := replayCorpus(t)
+	bs := z.Builds()
+	var victim *replay.Build
+	for _, b := range bs {
+		if b.Result == "FAILURE" {
+			victim = b
+			break
+		}
+	}
+	if victim == nil {
+		t.Fatal("no failed build in the corpus")
+	}
+	// The whole corpus, and the corpus without the victim.
+	all, without := t.TempDir(), t.TempDir()
+	for _, b := range bs {
+		for _, to := range []string{all, without} {
+			if to == without && b == victim {
+				continue
+			}
+			if err := os.CopyFS(filepath.Join(to, b.UUID), os.DirFS(b.Dir)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The stored victim's log_url is where the replay serves its logs, as
+	// the fetched record says (a build's own URL in its lines is read as
+	// the build's name, so both must name it alike).
+	rec := map[string]any{}
+	recPath := filepath.Join(all, victim.UUID, "build.json")
+	data, err := os.ReadFile(recPath)
+	if err == nil {
+		err = json.Unmarshal(data, &rec)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec["log_url"] = z.LogURL(victim.UUID)
+	data, _ = json.Marshal(rec)
+	if err := os.WriteFile(recPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	queries := t.TempDir()
+	explain := func(corpus, build string) (recheckgen.Explanation, string) {
+		t.Helper()
+		code, out, errOut := runCmd(t, "triage", "--db", filepath.Join(t.TempDir(), "logs.db"), "--ingest", corpus, "--sample", "",
+			"--queries", queries, "--format", "json", build)
+		var e recheckgen.Explanation
+		if code != exitOK || json.Unmarshal([]byte(out), &e) != nil {
+			t.Fatalf("triage %s: %d\n%s\n%s", build, code, out, errOut)
+		}
+		return e, errOut
+	}
+	web := z.URL + "/t/sample/build/" + victim.UUID
+	stored, _ := explain(all, victim.UUID)
+	z.ResetLog()
+	fromStore, errOut := explain(all, web)
+	if reqs := z.Requests(); len(reqs) != 0 || strings.Contains(errOut, "fetching") {
+		t.Errorf("a build the store holds was fetched: %q", reqs)
+	}
+	fetched, errOut := explain(without, web)
+	if !strings.Contains(errOut, "fetching build "+victim.UUID) || len(z.Requests()) == 0 {
+		t.Errorf("the build was not fetched: %s", errOut)
+	}
+	lines := func(e recheckgen.Explanation) string {
+		var out []string
+		for _, l := range e.Lines {
+			out = append(out, fmt.Sprintf("%s:%d %s", l.File, l.Line, l.Message))
+		}
+		return strings.Join(out, "\n")
+	}
+	if len(stored.Lines) == 0 || lines(fetched) != lines(stored) || lines(fromStore) != lines(stored) ||
+		fetched.Build.UUID != victim.UUID || len(fetched.Baseline.Builds) != len(stored.Baseline.Builds) {
+		t.Errorf("stored:\n%s\nfetched:\n%s\nfrom the store by URL:\n%s", lines(stored), lines(fetched), lines(fromStore))
+	}
+	// A build stored without its logs (its log server failed): named by
+	// its uuid, the command says to name its URL; by its URL, it is
+	// fetched.
+	nologs := t.TempDir()
+	if err := os.CopyFS(nologs, os.DirFS(without)); err != nil {
+		t.Fatal(err)
+	}
+	rec[zuul.LogsKey] = recheckgen.LogsMissing
+	data, _ = json.Marshal(rec)
+	os.MkdirAll(filepath.Join(nologs, victim.UUID), 0o755)
+	if err := os.WriteFile(filepath.Join(nologs, victim.UUID, "build.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "logs.db")
+	code, _, errOut := runCmd(t, "triage", "--db", db, "--ingest", nologs, "--sample", "", "--queries", queries, victim.UUID)
+	if code != exitFail || !strings.Contains(errOut, "without its logs (missing): name its Zuul URL") {
+		t.Errorf("stored without logs, by uuid: %d %s", code, errOut)
+	}
+	refetched, errOut := explain(nologs, web)
+	if !strings.Contains(errOut, "fetching build "+victim.UUID) || lines(refetched) != lines(stored) {
+		t.Errorf("stored without logs, by URL: %s\n%s", errOut, lines(refetched))
+	}
+	code, _, errOut = runCmd(t, "triage", "--db", filepath.Join(t.TempDir(), "logs.db"), "--ingest", without, "--sample", "",
+		"--queries", queries, z.URL+"/t/sample/build/"+strings.Repeat("0", 32))
+	if code != exitFail || !strings.Contains(errOut, "no such build") {
+		t.Errorf("unknown build: %d %s", code, errOut)
 	}
 }
