@@ -164,8 +164,7 @@ func hostileCatalogue() []hostile {
 	// around the lines shown) in bounded memory.
 	add(
 		// The build is stored first: ingesting it has bounds of its own
-		// (above); this is triage's. Its peak is mostly SQLite's page
-		// caches (64 MiB a file) as the build is read.
+		// (above); this is triage's, the catalogue's (39 MiB measured).
 		hostile{name: "triage of a 50 MB job output", setup: func(t *testing.T, p *project, b string) {
 			withLog("job-output.txt", bigLog(50<<20, "ERROR: the cause of it all"))(t, p, b)
 			st, err := store.Open(context.Background(), p.db)
@@ -176,7 +175,7 @@ func hostileCatalogue() []hostile {
 			if _, err := st.Ingest(context.Background(), []string{p.corpus}, store.IngestOptions{Globs: []string{"job-output.txt"}}); err != nil {
 				t.Fatal(err)
 			}
-		}, args: []string{"triage", "case"}, want: []string{"ERROR: the cause of it all", "Likely failure lines"}, maxRSS: 192 << 20, maxTime: time.Minute},
+		}, args: []string{"triage", "case"}, want: []string{"ERROR: the cause of it all", "Likely failure lines"}, maxTime: time.Minute},
 		hostile{name: "triage of a 50 MB line", setup: withLog("job-output.txt", []byte(strings.Repeat("x", 50<<20)+"\n"+good+"2026-11-20 10:00:01.000000 | ERROR: after the long line\n")),
 			args: []string{"triage", "--format", "markdown", "CORPUS/case"}, want: []string{"ERROR: after the long line"}},
 	)

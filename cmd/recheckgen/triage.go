@@ -239,7 +239,11 @@ func (t *target) fetched(ctx context.Context, cfg *config.Config, ref zuul.Build
 		t.close()
 		return nil, fmt.Errorf("build %s published no logs (or none the ingest's globs select): nothing to explain it by", ref.UUID)
 	case recheckgen.LogsMissing:
-		fmt.Fprintf(e.stderr, "warning: some of build %s's logs could not be fetched: the explanation reads what was\n", ref.UUID)
+		if one.Files == 0 {
+			t.close()
+			return nil, fmt.Errorf("build %s: none of its logs could be fetched (see the warnings)", ref.UUID)
+		}
+		fmt.Fprintf(e.stderr, "warning: some of build %s's logs could not be fetched: the explanation reads the %d file(s) that were\n", ref.UUID, one.Files)
 	}
 	return t.ownStore(ctx, cfg, one.Dir, ref.UUID, e)
 }
