@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -42,6 +43,20 @@ func (h *heapPeak) sample() {
 func (h *heapPeak) mb() float64 {
 	h.sample()
 	return float64(h.peak-min(h.base, h.peak)) / 1e6
+}
+
+// cpuSeconds is the process's CPU time so far, user and system: on a
+// shared, loaded machine it is steadier than the wall clock (SQLite runs
+// in the process, as Go).
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// reportCPU reports the CPU seconds per op since cpu0.
+func reportCPU(b *testing.B, cpu0 float64) {
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 }
 
 // synthLog writes about size bytes of a job's output: Zuul's and
@@ -139,6 +154,7 @@ func benchRank(b *testing.B, size int) {
 	var log []recheckgen.LogLine
 	bytes := synthLog(1, size, true, func(l recheckgen.LogLine) { log = append(log, l) })
 	b.ResetTimer()
+	cpu0 := cpuSeconds()
 	var peak float64
 	for i := 0; i < b.N; i++ {
 		h := newHeapPeak() // the log itself is in the heap already
@@ -157,6 +173,7 @@ func benchRank(b *testing.B, size int) {
 	}
 	b.ReportMetric(float64(bytes)*float64(b.N)/1e6/b.Elapsed().Seconds(), "MB/s")
 	b.ReportMetric(peak, "peak-heap-MB")
+	reportCPU(b, cpu0)
 }
 
 // BenchmarkExplainSample explains one failed build of the sample as
@@ -175,6 +192,7 @@ func BenchmarkExplainSample(b *testing.B) {
 		}
 	}
 	b.ResetTimer()
+	cpu0 := cpuSeconds()
 	events := 0
 	for i := 0; i < b.N; i++ {
 		x, err := NewExplainer(ctx, st, Options{})
@@ -188,6 +206,7 @@ func BenchmarkExplainSample(b *testing.B) {
 		events += e.Events
 	}
 	b.ReportMetric(float64(events)/float64(b.N), "events/op")
+	reportCPU(b, cpu0)
 }
 
 // BenchmarkExplain50MB explains a build whose job output is 50 MB, read
@@ -228,6 +247,7 @@ func BenchmarkExplain50MB(b *testing.B) {
 		}
 	}
 	b.ResetTimer()
+	cpu0 := cpuSeconds()
 	var peak float64
 	for i := 0; i < b.N; i++ {
 		h := newHeapPeak()
@@ -257,6 +277,7 @@ func BenchmarkExplain50MB(b *testing.B) {
 		peak = max(peak, h.mb())
 	}
 	b.ReportMetric(peak, "peak-heap-MB")
+	reportCPU(b, cpu0)
 }
 
 // BenchmarkGroup groups the sample window's explanations, and 16 times
@@ -329,6 +350,7 @@ func BenchmarkTriageWindow(b *testing.B) {
 				defer st.Close()
 			}
 			b.ResetTimer()
+			cpu0 := cpuSeconds()
 			var peak float64
 			var out *Output
 			for i := 0; i < b.N; i++ {
@@ -351,6 +373,7 @@ func BenchmarkTriageWindow(b *testing.B) {
 			b.ReportMetric(float64(len(out.Explanations)), "failed-builds")
 			b.ReportMetric(float64(len(out.Groups)), "groups")
 			b.ReportMetric(peak, "peak-heap-MB")
+			reportCPU(b, cpu0)
 		})
 	}
 }
