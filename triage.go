@@ -155,7 +155,7 @@ type Suggestion struct {
 	// GroupMatched is how many of the group's builds it matches.
 	GroupMatched int `json:"group_matched"`
 	// Overlap are the known bugs that match some of the same builds.
-	Overlap []Overlap `json:"overlap"`
+	Overlap []KnownOverlap `json:"overlap"`
 	// Slug names the proposed query file, queries/<slug>.yaml; YAML is its
 	// text.
 	Slug string `json:"slug"`
@@ -165,8 +165,8 @@ type Suggestion struct {
 	ProposeURL string `json:"propose_url,omitempty"`
 }
 
-// Overlap is a known bug's query matching builds a suggestion matches.
-type Overlap struct {
+// KnownOverlap is a known bug's query matching builds a suggestion matches.
+type KnownOverlap struct {
 	ID     string `json:"id"`
 	Title  string `json:"title"`
 	Builds int    `json:"builds"`

@@ -104,7 +104,7 @@ func hostileInput(t testing.TB) Input {
 		Builds: []recheckgen.GroupBuild{{Build: u3, Line: es[1].Lines[0].ContextLine}},
 		Jobs:   []recheckgen.Share{{Value: u3.Job, Builds: 1}}, Projects: []recheckgen.Share{{Value: "p" + xss, Builds: 1}},
 		Suggestion: &recheckgen.Suggestion{Query: `message:"` + xss + `"`, Failed: 1, PassingTotal: 3, GroupMatched: 1, Slug: "s" + xss, YAML: "query: " + xss,
-			ProposeURL: "javascript:alert(8)", Overlap: []recheckgen.Overlap{{ID: "1234567", Title: xss, Builds: 1}}}},
+			ProposeURL: "javascript:alert(8)", Overlap: []recheckgen.KnownOverlap{{ID: "1234567", Title: xss, Builds: 1}}}},
 		{ID: "g0000000000b", Signature: "why " + xss, Count: 1, Builds: []recheckgen.GroupBuild{{Build: bad, Line: es[0].Lines[0].ContextLine}}, Why: "why " + xss}}
 	report.SetTriage(rep, 1, es, groups, 0, opts)
 	return Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, 0), Window: win, Queries: []recheckgen.Query{q},

@@ -185,7 +185,7 @@ type groupBuild struct {
 }
 
 type overlapLink struct {
-	recheckgen.Overlap
+	recheckgen.KnownOverlap
 	URL string
 }
 
@@ -212,7 +212,7 @@ func (s *site) triageViews() ([]failureGroupView, map[string]uncategorizedBuild)
 		v.More = g.Count - len(v.Shown)
 		if g.Suggestion != nil {
 			for _, o := range g.Suggestion.Overlap {
-				v.Overlap = append(v.Overlap, overlapLink{Overlap: o, URL: "bugs/" + o.ID + ".html"})
+				v.Overlap = append(v.Overlap, overlapLink{KnownOverlap: o, URL: "bugs/" + o.ID + ".html"})
 			}
 		}
 		out = append(out, v)

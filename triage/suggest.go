@@ -325,7 +325,7 @@ func ProposeURL(repo, branch, dir string, s *recheckgen.Suggestion) string {
 }
 
 // sortOverlap puts the largest overlap first.
-func sortOverlap(o []recheckgen.Overlap) {
+func sortOverlap(o []recheckgen.KnownOverlap) {
 	sort.Slice(o, func(i, j int) bool {
 		if o[i].Builds != o[j].Builds {
 			return o[i].Builds > o[j].Builds

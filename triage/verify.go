@@ -101,7 +101,7 @@ func (v *Verifier) run(ctx context.Context, q recheckgen.Query, g recheckgen.Fai
 	if err != nil {
 		return nil, err
 	}
-	s := &recheckgen.Suggestion{Query: q.Raw, PassingTotal: v.PassingTotal, Overlap: []recheckgen.Overlap{}}
+	s := &recheckgen.Suggestion{Query: q.Raw, PassingTotal: v.PassingTotal, Overlap: []recheckgen.KnownOverlap{}}
 	matched := map[string]bool{}
 	for _, b := range m.Builds {
 		matched[b.UUID] = true
@@ -126,7 +126,7 @@ func (v *Verifier) run(ctx context.Context, q recheckgen.Query, g recheckgen.Fai
 			}
 		}
 		if n > 0 {
-			s.Overlap = append(s.Overlap, recheckgen.Overlap{ID: k.ID, Title: k.Title, Builds: n})
+			s.Overlap = append(s.Overlap, recheckgen.KnownOverlap{ID: k.ID, Title: k.Title, Builds: n})
 		}
 	}
 	sortOverlap(s.Overlap)
