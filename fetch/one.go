@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/internal/httpclient"
 	"github.com/recheckgen/recheckgen/zuul"
 )
 
@@ -47,7 +48,12 @@ func OneBuild(ctx context.Context, ref zuul.BuildURL, opts Options) (One, error)
 		ctx, cancel = context.WithTimeoutCause(ctx, opts.Budget, ErrBudget)
 		defer cancel()
 	}
-	c := newClient(opts)
+	// Anonymous: a pasted URL names no source, so no source's credentials
+	// go with it.
+	c, err := newClient(opts).forSource(ref.API, Auth{})
+	if err != nil {
+		return One{}, err
+	}
 	raw, err := c.get(ctx, ref.Record(), zuul.MaxRecordBytes)
 	if err != nil {
 		if isNotFound(err) {
@@ -66,12 +72,12 @@ func OneBuild(ctx context.Context, ref zuul.BuildURL, opts Options) (One, error)
 		return One{}, fmt.Errorf("build %s has no result yet: it is still running", ref.UUID)
 	}
 	spec := Spec{Kind: "zuul", URL: ref.API, LogResults: []string{it.Build.Result}}
-	r := &run{c: c, spec: spec, key: "build", cache: cache{opts.Cache}, opts: opts, want: selector(opts.Globs, opts.Extra),
+	r := &run{c: c, spec: spec, key: "build", cache: cache{opts.Cache}, opts: opts, want: selector(opts.Globs, opts.Extra), red: httpclient.NewRedactor(),
 		src: newZuul(spec, c, opts.Now, opts.Known), sum: SourceSummary{Warnings: []string{}, LogsMissing: []string{}}}
 	if err := os.MkdirAll(r.cache.tmp(), 0o755); err != nil {
 		return One{}, fmt.Errorf("cache %s: %w", opts.Cache, err)
 	}
-	if !r.fetchBuild(ctx, listed{b: it.Build, record: it.Raw, manifest: it.ManifestURL}) {
+	if r.fetchBuild(ctx, listed{b: it.Build, record: it.Raw, manifest: it.ManifestURL}) != buildFetched {
 		if err := context.Cause(ctx); err != nil {
 			return One{}, err
 		}
