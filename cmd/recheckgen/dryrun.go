@@ -72,7 +72,14 @@ Examples:
 			if pdl.Errors() > 0 && !p.OnlyBrokenQueries(pdl) {
 				return printDiags(e, pdl)
 			}
-			changed := changedIDs(files)
+			changed, unknown := changedIDs(p, files)
+			if len(args) > 0 && len(unknown) > 0 {
+				// A file named that is not one of the repository's query
+				// files would be silently left out of the report.
+				fmt.Fprintf(e.stderr, "recheckgen dry-run: %s: not a query file of %s (the dry run reads the repository's queries: put it there as NAME.yaml)\n",
+					strings.Join(unknown, ", "), cfg.Dirs.Queries)
+				return exitUsage
+			}
 			b, err := openBackend(ctx, cfg, false, e)
 			if err != nil {
 				fmt.Fprintf(e.stderr, "recheckgen dry-run: %v\n", err)
@@ -102,15 +109,35 @@ Examples:
 	},
 }
 
-// changedIDs are the query ids of the changed files that are query files.
-func changedIDs(files []string) []string {
-	var out []string
-	for _, f := range files {
-		if id, ok := strings.CutSuffix(filepath.Base(f), ".yaml"); ok {
-			out = append(out, id)
+// changedIDs are the query ids of the changed files that are the
+// repository's query files (loaded, broken or resolved), matched by path,
+// not by base name: queries/old/1796151.yaml is not query 1796151. The
+// files that are none of them come back as unknown.
+func changedIDs(p *repo.Project, files []string) (ids, unknown []string) {
+	byFile := map[string]string{}
+	add := func(id, file string) {
+		if abs, err := filepath.Abs(file); err == nil {
+			byFile[abs] = id
 		}
 	}
-	return out
+	for _, q := range p.Queries {
+		add(q.ID, q.File)
+	}
+	for _, q := range p.Resolved {
+		add(q.ID, q.File)
+	}
+	for _, b := range p.Broken {
+		add(b.ID, b.File)
+	}
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if id, ok := byFile[abs]; err == nil && ok {
+			ids = append(ids, id)
+		} else {
+			unknown = append(unknown, f)
+		}
+	}
+	return ids, unknown
 }
 
 func writeOut(e *env, err error) int {

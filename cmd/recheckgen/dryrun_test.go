@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -112,5 +113,32 @@ func TestDryRunOnAPullRequest(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, "dry-run", "--base", "nosuchref"); code != exitFail || !strings.Contains(errOut, "no merge base of nosuchref") {
 		t.Errorf("bad base: %d %s", code, errOut)
+	}
+
+	// A file is the query whose file it is, not any query of its base
+	// name: a copy under queries/old/ (which the queries directory does not
+	// hold) is no change to boom, and a file named that is not one of the
+	// repository's query files is refused rather than left out in silence.
+	write("queries/old/boom.yaml", "title: Old\nquery: message:boom\n")
+	ids := func(out string) (ids []string) {
+		var d struct{ Effects []struct{ ID string } }
+		json.Unmarshal([]byte(out), &d)
+		for _, e := range d.Effects {
+			ids = append(ids, e.ID)
+		}
+		return ids
+	}
+	if code, out, errOut := runCmd(t, "dry-run", "--base", "main", "--format", "json"); code != exitOK || !slices.Equal(ids(out), []string{"again", "broad"}) {
+		t.Errorf("a copy in a subdirectory: %d %v\n%s", code, ids(out), errOut)
+	}
+	outside := filepath.Join(t.TempDir(), "boom.yaml")
+	os.WriteFile(outside, []byte("title: Outside\nquery: message:boom\n"), 0o644)
+	for _, named := range []string{"queries/old/boom.yaml", "queries/nosuch.yaml", outside, "queries/README.md"} {
+		if code, out, errOut := runCmd(t, "dry-run", named); code != exitUsage || !strings.Contains(errOut, named+": not a query file of queries") {
+			t.Errorf("dry-run %s: %d\n%s\n%s", named, code, out, errOut)
+		}
+	}
+	if code, out, errOut := runCmd(t, "dry-run", "--format", "json", "./queries/boom.yaml"); code != exitOK || !slices.Equal(ids(out), []string{"boom"}) {
+		t.Errorf("dry-run ./queries/boom.yaml: %d\n%s\n%s", code, out, errOut)
 	}
 }
