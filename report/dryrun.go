@@ -218,11 +218,11 @@ func dryRunMarkdown(w io.Writer, d DryRun) error {
 	}
 	fmt.Fprintln(w, "| query | builds | failed | passed | jobs | flags |\n|---|--:|--:|--:|---|---|")
 	for _, e := range d.Effects {
-		fmt.Fprintf(w, "| `%s` | %d | %d | %d (%s) | %s | %s |\n", mdCell(e.ID), e.Builds, e.Failed, e.Passing, pct(e.PassingShare),
+		fmt.Fprintf(w, "| %s | %d | %d | %d (%s) | %s | %s |\n", mdCode(e.ID, true), e.Builds, e.Failed, e.Passing, pct(e.PassingShare),
 			mdCell(top(e.Jobs, 3)), mdCell(strings.Join(flags(e), "; ")))
 	}
 	for _, e := range d.Effects {
-		fmt.Fprintf(w, "\n### `%s`\n\n%s\n", mdCell(e.ID), codeBlock(e.Query))
+		fmt.Fprintf(w, "\n### %s\n\n%s\n", mdCode(e.ID, false), codeBlock(strings.TrimRight(e.Query, "\n")))
 		for _, f := range flags(e) {
 			fmt.Fprintf(w, "- **%s**\n", mdCell(f))
 		}
@@ -235,7 +235,7 @@ func dryRunMarkdown(w io.Writer, d DryRun) error {
 		if len(e.Overlaps) > 0 {
 			fmt.Fprintln(w, "\n| shares builds with | both | share of this query's | share of theirs |\n|---|--:|--:|--:|")
 			for _, o := range e.Overlaps {
-				fmt.Fprintf(w, "| `%s` | %d | %s | %s |\n", mdCell(o.ID), o.Both, pct(o.Share), pct(o.TheirShare))
+				fmt.Fprintf(w, "| %s | %d | %s | %s |\n", mdCode(o.ID, true), o.Both, pct(o.Share), pct(o.TheirShare))
 			}
 		}
 		if len(e.Examples) > 0 {
@@ -252,6 +252,24 @@ func dryRunMarkdown(w io.Writer, d DryRun) error {
 // mdCell keeps text inside a table cell or a list item as text.
 func mdCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "`", "'", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`).Replace(s)
+}
+
+// mdCode shows s as a code span: its text as is (escapes are not read
+// inside one, so mdCell's would show), in more backticks than it holds; in
+// a table cell, a pipe is escaped, which GFM reads before the span.
+func mdCode(s string, inTable bool) string {
+	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+	if inTable {
+		s = strings.ReplaceAll(s, "|", `\|`)
+	}
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 // codeBlock fences text with more backticks than it holds.
