@@ -371,3 +371,66 @@ func escapeAll(s string) string {
 	}
 	return b.String()
 }
+
+// TestPrintedAsLuceneReads: what a cluster is sent for a query is its
+// canonical print (opensearch's queryString, with the field names the
+// cluster uses), which must mean to Lucene what the query as written means,
+// under either default operator the server may be told: Lucene 4.10 parses
+// the print of every differential query to the tree it parses the query
+// itself to. Otherwise the store and a server would run the same query
+// file differently while the differential test passed.
+func TestPrintedAsLuceneReads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Java")
+	}
+	ref := luceneref.New(t)
+	var queries []luceneref.Query
+	printed := map[string]string{}
+	for i, q := range differentialQueries(t) {
+		for _, op := range []lucene.Operator{lucene.OR, lucene.AND} {
+			expr, _, err := lucene.Parse(q, lucene.Options{DefaultOperator: op, Index: analysis.Elastic})
+			if err != nil {
+				continue // TestAgainstLucene holds the refusals to Lucene's
+			}
+			id := fmt.Sprintf("%d-%s", i, op)
+			printed[id] = lucene.String(expr)
+			queries = append(queries, luceneref.Query{ID: id, Text: q, Operator: op.String()})
+			for _, sent := range []lucene.Operator{lucene.OR, lucene.AND} {
+				queries = append(queries, luceneref.Query{ID: id + "-printed-" + sent.String(), Text: printed[id], Operator: sent.String()})
+			}
+		}
+	}
+	res, err := ref.Run([]luceneref.Doc{{ID: "1", Fields: [][2]string{{"message", "boom"}}}}, queries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diffs []string
+	for _, q := range queries {
+		id, sent, ok := strings.Cut(q.ID, "-printed-")
+		if !ok {
+			continue
+		}
+		want, got := res[id], res[q.ID]
+		if want.Status != got.Status || want.Tree != got.Tree {
+			diffs = append(diffs, fmt.Sprintf("%q (%s) is sent as %s, which Lucene with default operator %s reads as %s %s, not %s %s",
+				texts(queries, id), strings.SplitN(id, "-", 2)[1], printed[id], sent, got.Status, got.Tree, want.Status, want.Tree))
+		}
+	}
+	for i, d := range diffs {
+		if i == 30 {
+			t.Errorf("... and %d more", len(diffs)-i)
+			break
+		}
+		t.Error(d)
+	}
+	t.Logf("%d queries printed and read back by Lucene under both operators", len(printed))
+}
+
+func texts(qs []luceneref.Query, id string) string {
+	for _, q := range qs {
+		if q.ID == id {
+			return q.Text
+		}
+	}
+	return ""
+}
