@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/recheckgen/recheckgen/analysis"
 	"modernc.org/sqlite"
@@ -20,7 +21,7 @@ func init() {
 		return indexWords(text(args[0])), nil
 	})
 	sqlite.MustRegisterDeterministicScalarFunction("token_fuzzy", 3, tokenFunc(func(tok, arg string, n int64) bool {
-		return editDistance(tok, arg, int(n)) <= int(n)
+		return fuzzyMatch(tok, arg, int(n))
 	}))
 	sqlite.MustRegisterDeterministicScalarFunction("token_glob", 2, tokenFunc(func(tok, pattern string, _ int64) bool {
 		re, err := compile(pattern)
@@ -31,7 +32,7 @@ func init() {
 		return err == nil && re.MatchString(tok)
 	}))
 	sqlite.MustRegisterDeterministicScalarFunction("value_fuzzy", 3, valueFunc(func(v, arg string, n int64) (bool, error) {
-		return editDistance(v, arg, int(n)) <= int(n), nil
+		return fuzzyMatch(v, arg, int(n)), nil
 	}))
 	sqlite.MustRegisterDeterministicScalarFunction("value_regexp", 2, valueFunc(func(v, pattern string, _ int64) (bool, error) {
 		re, err := compile(pattern)
@@ -109,6 +110,19 @@ func compile(pattern string) (*regexp.Regexp, error) {
 	}
 	regexps.Store(pattern, re)
 	return re, nil
+}
+
+// fuzzyMatch reports whether Lucene 4.10's fuzzy query for term with at
+// most n edits matches the indexed value v: within n edits, and, unless
+// equal, with fewer edits than the shorter of the two has characters
+// (FuzzyTermsEnum keeps a term only when 1 - edits/min(len) is above 0), so
+// `a~2` finds only `a`, and `ab~1` finds `abc` and `ba` but not `a`.
+func fuzzyMatch(v, term string, n int) bool {
+	if v == term {
+		return true
+	}
+	d := editDistance(v, term, n)
+	return d <= n && d < min(utf8.RuneCountInString(v), utf8.RuneCountInString(term))
 }
 
 // editDistance is the Damerau–Levenshtein (optimal string alignment)

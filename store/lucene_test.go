@@ -288,7 +288,7 @@ func differentialQueries(t *testing.T) []string {
 		`message:"ERROR DURING PREVIOUS COMMAND" -message:echo`, `"timed out" OR libvirterror`,
 		`build_name:Tempest-*`, `build_name:tempest-*`, `build_name:/tempest-.*/`, `build_name:/Tempest-.*/`, `build_name:Tempest-Corner`,
 		`module:nova.compute.*`, `loglevel:WARNING AND message:timed`, `loglevel:(ERROR OR WARNING)`, `_exists_:module AND message:failed`,
-		`NOT _exists_:module AND message:"timed out"`, `message:mesagingtimeout~1`, `message:tmed~2 AND message:out`,
+		`NOT _exists_:module AND message:"timed out"`, `message:mesagingtimeout~1`, `message:tmed~2 AND message:out`, `message:a~2`, `message:ab~1`, `build_name:x~2`,
 		`tags:console AND NOT message:echo`, `tags:(console "screen-n-cpu.txt") AND message:error`, `tags:Console`, `tags:CONSOLE*`,
 		`message:"BadStatusLine("''",))"`, `message:"(0, '')"`, `message:"::" OR message:boom`, `message:boom AND " - "`,
 		`a OR "::" AND boom`, `message:boom message:timed AND tags:console`, `build_status:failure`, `build_status:FAILURE AND message:boom`,

@@ -89,7 +89,7 @@ func (w *where) tags(n lucene.Node) error {
 func matchesValue(n lucene.Node, v string) bool {
 	switch n := n.(type) {
 	case *lucene.Term:
-		return n.Fuzzy == -1 && n.Text == v || n.Fuzzy != -1 && editDistance(v, n.Text, fuzziness(n)) <= fuzziness(n)
+		return n.Fuzzy == -1 && n.Text == v || n.Fuzzy != -1 && fuzzyMatch(v, n.Text, fuzziness(n))
 	case *lucene.Phrase:
 		return n.Text == v
 	case *lucene.Wildcard:
