@@ -294,6 +294,14 @@ func differentialQueries(t *testing.T) []string {
 		`a OR "::" AND boom`, `message:boom message:timed AND tags:console`, `build_status:failure`, `build_status:FAILURE AND message:boom`,
 		`filename:"job-output.txt" AND message:traceback`, `filename:*.txt AND message:boom`, `*:* AND NOT message:boom`, `NOT message:boom`,
 		`(NOT message:boom) OR message:traceback`, `message:boom^2 OR message:"timed out"^3`, `message:"timed out"~2`,
+		`message:"Timed ou*"`, `message:"java.io.*"`, `message:TIMED`, `message:\"quoted\"`, `message:(+timed -out)`, `message:timed AND -message:out`,
+		`-message:boom OR message:timed`, `message:tim?d`, `message:t*d`, `message:/.*/`, `message:/[0-9]+/`, `tags:console*`, `filename:logs*`,
+		`message:don't`, `message:"don't"`, `message:U.S.A.`, `message:übung~1`, `message:世界`, `message:"世界"`, `message:ไทย*`, `_exists_:loglevel`,
+		`message:(timed OR out) AND NOT (message:boom OR message:traceback)`, `message:"a" AND NOT message:"a"`,
+		`message:"out timed"~2`, `message:1,000`, `message:1*`, `message:e.g.`, `message:ERROR*`, `message:"ERROR:"`, `message:error\:`,
+		`message:"+ echo"`, `message:'ERROR'`, `message:"^^^"`, `message:^^^`, `message:(a b c)^2`, `build_status:(FAILURE OR SUCCESS) AND message:timed`,
+		`message:"tap1f2e3d4c"`, `message:tap*`, `message:br-int`, `message:"--may-exist"`, `message:--timeout=10`, `message:timeout=10`,
+		`message:"[12.3s]"`, `message:12.3s`, `message:test_reboot_server_hard`, `message:"servers.test_server_actions"`,
 	)
 	slices.Sort(out)
 	return slices.Compact(out)
