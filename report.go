@@ -1,6 +1,9 @@
 package recheckgen
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Report is the result of one run: every known bug's numbers over the
 // window, the failures no query explains, the jobs, projects and tempest
@@ -164,6 +167,27 @@ type BugReport struct {
 	// Data is the file holding this bug's details, relative to data/, in
 	// the index data/report.json.
 	Data string `json:"data,omitempty"`
+}
+
+// unknownWhenBroken are the numbers a broken query's entry writes as
+// null: unknown, so that no reader of data/report.json takes them for 0.
+var unknownWhenBroken = []string{"fails", "fails24", "changes", "changes24", "builds", "passing", "too_broad", "spike"}
+
+// MarshalJSON writes a broken query's numbers as null (see Broken).
+func (b BugReport) MarshalJSON() ([]byte, error) {
+	type plain BugReport // without this method
+	data, err := json.Marshal(plain(b))
+	if err != nil || !b.Broken {
+		return data, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, err
+	}
+	for _, k := range unknownWhenBroken {
+		fields[k] = json.RawMessage("null")
+	}
+	return json.Marshal(fields)
 }
 
 // View is a bug's numbers in one pipeline.

@@ -143,7 +143,8 @@ func TestBuildExitCodes(t *testing.T) {
 	var rep struct {
 		Bugs []struct {
 			ID     string
-			Fails  int
+			Fails  *int
+			Builds *int
 			Broken bool
 		}
 		Broken []struct{ ID, File, Stage, Error string }
@@ -159,6 +160,10 @@ func TestBuildExitCodes(t *testing.T) {
 	for _, b := range rep.Bugs {
 		if b.Broken != (b.ID != "boom") {
 			t.Errorf("%s: broken %v", b.ID, b.Broken)
+		}
+		// A broken query's numbers are unknown (null), never 0.
+		if (b.Fails == nil || b.Builds == nil) != b.Broken {
+			t.Errorf("%s: broken %v, fails %v, builds %v", b.ID, b.Broken, b.Fails, b.Builds)
 		}
 	}
 	page, _ = os.ReadFile(filepath.Join(public, "bugs", "broken.html"))
