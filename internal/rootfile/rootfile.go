@@ -45,6 +45,11 @@ func Open(root *os.Root, name string, links Links) (*os.File, fs.FileInfo, error
 	if link && links == RefuseLinks {
 		return nil, nil, &fs.PathError{Op: "open", Path: name, Err: ErrSymlink}
 	}
+	// What is not a file is refused before it is opened: opening a socket
+	// fails with a bare ENXIO, and opening a device may act on it.
+	if !link && !li.Mode().IsRegular() {
+		return nil, nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(li.Mode()))}
+	}
 	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
 		if link {

@@ -2,6 +2,7 @@ package rootfile
 
 import (
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,9 @@ func TestOpen(t *testing.T) {
 	must(t, os.Symlink("nowhere.txt", filepath.Join(dir, "logs", "broken.txt")))
 	must(t, os.Symlink("/dev/zero", filepath.Join(dir, "logs", "zero.txt")))
 	must(t, syscall.Mkfifo(filepath.Join(dir, "logs", "fifo.txt"), 0o644))
+	sock, err := net.Listen("unix", filepath.Join(dir, "logs", "sock.txt"))
+	must(t, err)
+	defer sock.Close()
 	root, err := os.OpenRoot(dir)
 	must(t, err)
 	defer root.Close()
@@ -40,6 +44,7 @@ func TestOpen(t *testing.T) {
 		{"logs/broken.txt", FollowInside, ErrOutside},
 		{"logs/zero.txt", FollowInside, ErrOutside},
 		{"logs/fifo.txt", FollowInside, ErrNotRegular},
+		{"logs/sock.txt", FollowInside, ErrNotRegular},
 		{"logs", FollowInside, ErrNotRegular},
 		{"../" + filepath.Base(dir) + "/logs/a.txt", FollowInside, errEscape}, // os.Root refuses any ..
 	} {
