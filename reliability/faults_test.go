@@ -83,6 +83,31 @@ func hostileProjects() []hostile {
 			},
 		},
 		{
+			// A build a few hours ahead of the clock passes ingest's check
+			// (a day of slack): `latest` must still end at the newest build
+			// not after now, and name the one it ignores. Ended at the
+			// build ahead, the 10-day window would leave out the failure,
+			// dated 9 days 18 hours ago.
+			name: "fault: a build dated hours ahead of the clock moves the window",
+			setup: func(t *testing.T, p *project, b string) {
+				now := time.Now().UTC()
+				old, ahead := now.Add(-(9*24+18)*time.Hour), now.Add(12*time.Hour)
+				write(t, b, "build.json", []byte(strings.ReplaceAll(okRecord, "2026-11-20T10:00:00", old.Format("2006-01-02T15:04:05"))))
+				write(t, b, "job-output.txt", []byte(old.Format("2006-01-02 15:04:05.000000")+" | ERROR: Timed out waiting for a reply\n"))
+				future := filepath.Join(filepath.Dir(b), "ahead")
+				write(t, future, "build.json", []byte(`{"uuid": "ahead", "result": "FAILURE", "start_time": "`+ahead.Format("2006-01-02T15:04:05")+`"}`))
+				write(t, filepath.Join(p.dir, "queries"), "timeout.yaml", []byte("query: 'message:\"Timed out waiting for a reply\"'\n"))
+			},
+			args: []string{"build"},
+			want: []string{"window end `latest` ignores 1 build(s) dated after now: ahead", "built "},
+			then: func(t *testing.T, p *project, _ result) {
+				data, _ := os.ReadFile(filepath.Join(p.public, "data", "report.json"))
+				if !strings.Contains(string(data), `"id": "timeout"`) || !strings.Contains(string(data), `"fails": 1`) {
+					t.Errorf("the failure is not counted: window moved? %.300s", data)
+				}
+			},
+		},
+		{
 			name: "fault: --public naming the repository deletes it",
 			setup: func(t *testing.T, p *project, b string) {
 				write(t, b, "build.json", []byte(okRecord))
