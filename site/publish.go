@@ -35,7 +35,7 @@ type PublishOptions struct {
 // directory, an empty one (or holding only .gitkeep), or one holding the
 // Marker — and refuses any public path that is or contains one of the
 // protected paths (the working directory, the config file, the queries,
-// the runbooks, the store). One publisher at a time works beside public:
+// the runbooks, the store, the caches). One publisher at a time works beside public:
 // another waits.
 func Publish(public string, opts PublishOptions, build func(dir string) error) error {
 	public, err := filepath.Abs(public)

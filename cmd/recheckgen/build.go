@@ -124,7 +124,7 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 // not be or hold: a typo in --public must never replace the repository.
 func protected(cfg *config.Config) []string {
 	wd, _ := os.Getwd()
-	out := []string{wd, cfg.File, cfg.Dirs.Queries, cfg.Dirs.Content, cfg.Dirs.Theme, cfg.Tracker.Cache}
+	out := []string{wd, cfg.File, cfg.Dirs.Queries, cfg.Dirs.Content, cfg.Dirs.Theme, cfg.Tracker.Cache, cfg.Fetch.Cache}
 	if cfg.Backend.Type == "sqlite" {
 		out = append(out, cfg.SQLite.Path, cfg.SQLite.Sample)
 		out = append(out, cfg.SQLite.Ingest...)

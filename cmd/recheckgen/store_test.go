@@ -239,3 +239,31 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("no file: %d", code)
 	}
 }
+
+// TestBuildKeepsWhatItReads: --public naming a site of its own that holds
+// what the run reads or keeps (the fetch cache, the store) is refused,
+// naming the path, and nothing in it is lost.
+func TestBuildKeepsWhatItReads(t *testing.T) {
+	for _, inside := range []string{"cache", "db"} {
+		t.Run(inside, func(t *testing.T) {
+			site := filepath.Join(t.TempDir(), "site")
+			os.MkdirAll(filepath.Join(site, "cache", "zuul"), 0o755)
+			os.WriteFile(filepath.Join(site, ".recheckgen-site"), nil, 0o644) // a site recheckgen wrote
+			keep := filepath.Join(site, "cache", "zuul", "build.json")
+			os.WriteFile(keep, []byte("{}"), 0o644)
+			db := filepath.Join(t.TempDir(), "logs.db")
+			if inside == "db" {
+				db = filepath.Join(site, "logs.db")
+			}
+			code, _, errOut := runCmd(t, "build", "--offline", "--db", db, "--ingest", smallCorpus(t), "--sample", "",
+				"--window-end", "2026-11-21T00:00:00Z", "--queries", t.TempDir(), "--content", t.TempDir(),
+				"--cache", filepath.Join(site, "cache"), "--public", site, "--echarts", "")
+			if code != exitFail || !strings.Contains(errOut, "refusing to replace "+site) {
+				t.Errorf("exit %d, want %d refusing to replace %s:\n%s", code, exitFail, site, errOut)
+			}
+			if _, err := os.Stat(keep); err != nil {
+				t.Errorf("the fetch cache was lost: %v", err)
+			}
+		})
+	}
+}
