@@ -18,6 +18,9 @@ func TestTerminalEscapesAreShown(t *testing.T) {
 	write(t, b, "build.json", []byte(`{"uuid": "case", "job_name": "job\u001b[2J", "result": "FAILURE", "start_time": "2026-11-20T10:00:00"}`))
 	write(t, b, "job-output.txt", []byte("2026-11-20 10:00:00.000000 | boom "+osc+" end\n"))
 	write(t, b, "logs/bad\x1b]0;name\x07.txt", []byte("caf\xe9\n"))
+	// A newline in a name must not start a line of its own: a CI log reads
+	// a line starting "::error" as a command.
+	write(t, b, "logs/x\n::error title=forged::pwned.txt", []byte("\x7fELF\x00\x00"))
 
 	r := run(t, p.dir, time.Minute, nil, "ingest", corpusDir)
 	if r.code != 0 {
@@ -25,6 +28,9 @@ func TestTerminalEscapesAreShown(t *testing.T) {
 	}
 	if strings.ContainsAny(r.stdout+r.stderr, "\x1b\x07") {
 		t.Errorf("ingest printed control characters:\n%q", r.stdout+r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, "\n::error") || !strings.Contains(r.stdout, "x␊::error title=forged::pwned.txt: skipped: binary file") {
+		t.Errorf("a newline in a file name starts a line of its own:\n%s", r.stdout+r.stderr)
 	}
 	if !strings.Contains(r.stdout, "bad␛]0;name␇.txt") {
 		t.Errorf("the file name is not shown visibly:\n%s", r.stdout)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/config"
+	"github.com/recheckgen/recheckgen/internal/termsafe"
 	"github.com/recheckgen/recheckgen/opensearch"
 	"github.com/recheckgen/recheckgen/sample"
 	"github.com/recheckgen/recheckgen/store"
@@ -136,6 +137,6 @@ func printIngest(w io.Writer, sum store.Summary, maxWarnings int) {
 			fmt.Fprintf(w, "  ... and %d more warning(s) (recheckgen ingest --verbose lists them all)\n", len(sum.Warnings)-i)
 			break
 		}
-		fmt.Fprintf(w, "  warning: %s\n", wn)
+		fmt.Fprintf(w, "  warning: %s\n", termsafe.Line(wn.String()))
 	}
 }

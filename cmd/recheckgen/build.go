@@ -16,6 +16,7 @@ import (
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/internal/httpclient"
+	"github.com/recheckgen/recheckgen/internal/termsafe"
 	"github.com/recheckgen/recheckgen/queryfile"
 	"github.com/recheckgen/recheckgen/queryrun"
 	"github.com/recheckgen/recheckgen/repo"
@@ -113,7 +114,7 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 		100*u.Rate, time.Since(start).Seconds())
 	if len(failed) > 0 {
 		for _, f := range failed {
-			fmt.Fprintf(e.stderr, "query failed: %s\n", f)
+			fmt.Fprintf(e.stderr, "query failed: %s\n", termsafe.Line(f))
 		}
 		return exitPartial
 	}

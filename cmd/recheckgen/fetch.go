@@ -10,6 +10,7 @@ import (
 
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/fetch"
+	"github.com/recheckgen/recheckgen/internal/termsafe"
 	"github.com/recheckgen/recheckgen/opensearch"
 	"github.com/recheckgen/recheckgen/sample"
 	"github.com/recheckgen/recheckgen/store"
@@ -226,7 +227,7 @@ func printSource(w io.Writer, s fetch.SourceSummary, maxWarnings int) {
 	}
 	written()
 	if s.Err != "" {
-		fmt.Fprintf(w, "  error: %s\n", s.Err)
+		fmt.Fprintf(w, "  error: %s\n", termsafe.Line(s.Err))
 	}
 	if n := len(s.LogsMissing); n > 0 {
 		fmt.Fprintf(w, "  logs missing: %s\n", cut(s.LogsMissing, 10))
@@ -237,7 +238,7 @@ func printSource(w io.Writer, s fetch.SourceSummary, maxWarnings int) {
 			fmt.Fprintf(w, "  ... and %d more warning(s) (--verbose lists them all)\n", len(warns)-i)
 			break
 		}
-		fmt.Fprintf(w, "  warning: %s\n", wn)
+		fmt.Fprintf(w, "  warning: %s\n", termsafe.Line(wn))
 	}
 }
 

@@ -17,8 +17,16 @@ import (
 // DEL, and every C1 control character replaced by a visible form: the
 // Unicode control pictures for C0 and DEL (ESC shows as ␛), \u0080-style
 // text for C1. Invalid UTF-8 bytes are shown as \xNN.
-func String(s string) string {
-	if clean(s) {
+func String(s string) string { return show(s, false) }
+
+// Line is String for text that must stay on one line of output — a file
+// name, a warning, a server's message: a newline in it shows as ␊ too, so
+// it cannot start a line of its own (which a CI log would read as a
+// command, such as GitHub's "::error::").
+func Line(s string) string { return show(s, true) }
+
+func show(s string, line bool) string {
+	if clean(s) && (!line || !strings.Contains(s, "\n")) {
 		return s
 	}
 	var b strings.Builder
@@ -27,7 +35,7 @@ func String(s string) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\t' || r == '\n':
+		case r == '\t' || (r == '\n' && !line):
 			b.WriteRune(r)
 		case r < 0x20:
 			b.WriteRune(0x2400 + r)

@@ -22,6 +22,18 @@ func TestString(t *testing.T) {
 	}
 }
 
+func TestLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"logs/plain.txt":                      "logs/plain.txt",
+		"logs/a\n::error title=x::forged.txt": "logs/a␊::error title=x::forged.txt",
+		"a\r\nb\tc\x1b[2J":                    "a␍␊b\tc␛[2J",
+	} {
+		if got := Line(in); got != want {
+			t.Errorf("Line(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestWriterHoldsSplitCharacters(t *testing.T) {
 	var b bytes.Buffer
 	w := NewWriter(&b)
