@@ -243,6 +243,18 @@ func TestHostileServer(t *testing.T) {
 			})
 			return true
 		}, code: 3, want: []string{"query failed", "[Authorization: Basic [redacted]] of [redacted]/[redacted]"}},
+		{name: "a newline in a reason", fault: func(f *fake, w http.ResponseWriter, r *http.Request) bool {
+			if !strings.HasSuffix(r.URL.Path, "/_msearch") {
+				return false
+			}
+			answer(w, r, func(q string) string {
+				if strings.Contains(q, "odd numbers") {
+					return `{"error": {"type": "parse_exception", "reason": "bad\n::error title=forged::by the server"}, "status": 400}`
+				}
+				return goodItem
+			})
+			return true
+		}, code: 3, want: []string{"query failed", "bad␊::error title=forged::by the server"}},
 		{name: "cross-port redirect", fault: func(f *fake, w http.ResponseWriter, r *http.Request) bool {
 			http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 			return true
@@ -306,6 +318,9 @@ func TestHostileServer(t *testing.T) {
 				if !strings.Contains(r.stderr, w) {
 					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
 				}
+			}
+			if strings.Contains(r.stderr, "\n::") {
+				t.Errorf("a line of stderr starts with \"::\", which a CI log reads as a command:\n%s", r.stderr)
 			}
 			if r.maxRSS > serverMemLimit {
 				t.Errorf("peak RSS %d MB, limit %d MB", r.maxRSS>>20, serverMemLimit>>20)

@@ -83,13 +83,13 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 	// mistake never stops the site.
 	b, err := openBackend(ctx, cfg, true, e)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %v\n", err)
+		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %s\n", termsafe.Line(err.Error()))
 		return exitFail
 	}
 	defer b.Close()
 	in, failed, err := gather(ctx, cfg, p, b, e)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %v\n", err)
+		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %s\n", termsafe.Line(err.Error()))
 		return exitFail
 	}
 	pages := 0
@@ -101,7 +101,7 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 		return err
 	})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %v\n", err)
+		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %s\n", termsafe.Line(err.Error()))
 		return exitFail
 	}
 	u := in.Report.Uncategorized
@@ -172,7 +172,7 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 	if bc, ok := b.(recheckgen.BuildCounter); ok {
 		all, complete, err := bc.Builds(ctx, win, filter)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "warning: builds run: %v: the site says they are not known\n", err)
+			fmt.Fprintf(e.stderr, "warning: builds run: %s: the site says they are not known\n", termsafe.Line(err.Error()))
 		} else if complete {
 			report.SetRuns(rep, all)
 		}
@@ -184,7 +184,7 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 			totals, err = tr.TestTotals(ctx, win, filter)
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "warning: test results: %v: the site says they are not known\n", err)
+			fmt.Fprintf(e.stderr, "warning: test results: %s: the site says they are not known\n", termsafe.Line(err.Error()))
 		} else {
 			report.SetTests(rep, runs, totals, opts)
 		}
@@ -194,7 +194,7 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 	}
 	if cfg.Report.Previous != "" {
 		if prev, err := previous(ctx, cfg.Report.Previous); err != nil {
-			fmt.Fprintf(e.stderr, "warning: previous report %s: %v: history starts afresh\n", cfg.Report.Previous, err)
+			fmt.Fprintf(e.stderr, "warning: previous report %s: %s: history starts afresh\n", cfg.Report.Previous, termsafe.Line(err.Error()))
 		} else {
 			report.Carry(rep, prev, cfg.Report.HistoryDays)
 		}
