@@ -1,11 +1,14 @@
 package reliability
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/recheckgen/recheckgen/store"
 )
 
 // TestLinkedSourcesAreNotRead: a pull request can add links (git stores
@@ -57,7 +60,10 @@ func TestLinkedSourcesAreNotRead(t *testing.T) {
 }
 
 // TestDamagedIndexFile: a truncated or overwritten index file stops no
-// command: it is rebuilt, saying so, and the query answers as before.
+// command: it is rebuilt, saying so, and the query answers as before. Nor
+// does damage to the index's entries that left the file's size and time
+// as they were: the search that meets it fails saying so, and the next
+// command rebuilds the index.
 func TestDamagedIndexFile(t *testing.T) {
 	p := newProject(t, corpus(t, 30))
 	if r := run(t, p.dir, time.Minute, nil, "ingest", p.corpus); r.code != 0 {
@@ -80,5 +86,47 @@ func TestDamagedIndexFile(t *testing.T) {
 		if r.stdout != before.stdout {
 			t.Errorf("the rebuilt index answers otherwise:\n%s\nwas:\n%s", r.stdout, before.stdout)
 		}
+	}
+
+	garbleUnseen(t, p.db)
+	r := run(t, p.dir, time.Minute, nil, "query", `message:"Timed out waiting for a reply"`)
+	if r.code != 1 || !strings.Contains(r.stderr, "the full-text index is damaged: the next command rebuilds it") {
+		t.Errorf("query meeting damage unseen on opening: exit %d\n%s", r.code, r.stderr)
+	}
+	r = run(t, p.dir, time.Minute, nil, "query", `message:"Timed out waiting for a reply"`)
+	if r.code != 0 || !strings.Contains(r.stderr, "the full-text index "+index+" is damaged") || r.stdout != before.stdout {
+		t.Errorf("the query after: exit %d\n%s\n%s", r.code, r.stderr, r.stdout)
+	}
+}
+
+// garbleUnseen garbles the entries of the store's index inside whole
+// pages, then gives the file back the size and time the store recorded
+// for it, as a restored cache or a disk's fault may: neither the file's
+// header nor quick_check can tell.
+func garbleUnseen(t *testing.T, path string) {
+	t.Helper()
+	index := store.IndexPath(path)
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	var size, mtime int64
+	if err := db.QueryRow(`SELECT (SELECT value FROM meta WHERE key = 'fts_size'), (SELECT value FROM meta WHERE key = 'fts_mtime')`).Scan(&size, &mtime); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"ATTACH DATABASE '" + index + "' AS fts",
+		"UPDATE fts.lines_fts_data SET block = randomblob(length(block)) WHERE id > 10",
+		"PRAGMA fts.wal_checkpoint(TRUNCATE)", "DETACH DATABASE fts"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if st, err := os.Stat(index); err != nil || st.Size() != size {
+		t.Fatalf("the garbled index changed size (%v): %d, recorded %d", err, st.Size(), size)
+	}
+	if err := os.Chtimes(index, time.Unix(0, mtime), time.Unix(0, mtime)); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -106,6 +106,13 @@ func fileStamp(path string) (size, mtime int64, ok bool) {
 // verifyIndex runs quick_check on the index file when it changed since it
 // was last known good, and records it good.
 func (s *Store) verifyIndex(ctx context.Context) error {
+	var flagged int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM main.meta WHERE key = 'fts_damaged'`).Scan(&flagged); err != nil {
+		return err
+	}
+	if flagged > 0 {
+		return fmt.Errorf("%w: a search found it damaged", errIndexDamaged)
+	}
 	size, mtime, ok := fileStamp(IndexPath(s.path))
 	if !ok {
 		return nil
@@ -127,6 +134,21 @@ func (s *Store) verifyIndex(ctx context.Context) error {
 		return fmt.Errorf("%w: quick_check: %s", errIndexDamaged, result)
 	}
 	return s.markIndexGood(ctx)
+}
+
+// searchFailed records, when a search met a damaged index, that the next
+// open must rebuild it: quick_check reads the index's b-trees, not the
+// entries FTS5 keeps in them, and the damage may have come without a
+// change of the file's size or time (a cache restored, a disk's fault),
+// so nothing else would find it again and every search would fail.
+func (s *Store) searchFailed(ctx context.Context, err error) error {
+	if !isCorruption(err) {
+		return err
+	}
+	if _, ferr := s.db.ExecContext(context.WithoutCancel(ctx), `INSERT OR REPLACE INTO main.meta VALUES ('fts_damaged', 1)`); ferr != nil {
+		return fmt.Errorf("the full-text index is damaged, and could not be marked for a rebuild (%v): delete %s: %w", ferr, IndexPath(s.path), err)
+	}
+	return fmt.Errorf("the full-text index is damaged: the next command rebuilds it: %w", err)
 }
 
 // markIndexGood records the index file as known good as it is now, after

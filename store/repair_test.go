@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"github.com/recheckgen/recheckgen"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,5 +150,55 @@ func TestRebuildProgress(t *testing.T) {
 	want := [][2]int64{{1000, 3000}, {2000, 3000}, {3000, 3000}}
 	if len(progress) < 3 || progress[len(progress)-1] != want[2] || progress[0] != want[0] {
 		t.Errorf("progress %v, want %v", progress, want)
+	}
+}
+
+// TestDamageFoundBySearchIsRepaired: damage inside the index's entries
+// that neither the file's header and size nor quick_check sees (its pages
+// whole, their contents not), and that came without changing the file's
+// size or time (a cache restored, a disk's fault), is found by a search:
+// that search fails saying so, and the next open rebuilds the index
+// rather than failing every command from then on.
+func TestDamageFoundBySearchIsRepaired(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "logs.db")
+	storeWithBuilds(t, path, 30)
+	st, err := Open(ctx, path)
+	must(t, err)
+	// The segments' contents garbled, the b-trees that hold them intact.
+	if _, err := st.db.Exec(`UPDATE fts.lines_fts_data SET block = randomblob(length(block)) WHERE id > 10`); err != nil {
+		t.Fatal(err)
+	}
+	must(t, st.markIndexGood(ctx)) // the damage unseen: size and time as recorded
+	st.Close()
+
+	st, err = Open(ctx, path)
+	must(t, err)
+	if n := st.Notices(); len(n) != 0 {
+		t.Fatalf("the damage was seen on opening (%q): this test needs damage only a search finds", n)
+	}
+	_, err = st.Search(ctx, parse(t, "message:line"), testWindow, recheckgen.SearchOptions{IncludeNonvoting: true})
+	st.Close()
+	if err == nil || !strings.Contains(err.Error(), "the full-text index is damaged") || !strings.Contains(err.Error(), "the next command rebuilds it") {
+		t.Fatalf("search over a damaged index: %v", err)
+	}
+
+	var heard []string
+	st, err = OpenWith(ctx, path, OpenOptions{Notify: func(s string) { heard = append(heard, s) }})
+	must(t, err)
+	defer st.Close()
+	if len(heard) == 0 || !strings.Contains(heard[0], "the full-text index "+IndexPath(path)+" is damaged") {
+		t.Errorf("heard %q, want the rebuild announced", heard)
+	}
+	m, err := st.Search(ctx, parse(t, "message:line"), testWindow, recheckgen.SearchOptions{IncludeNonvoting: true})
+	if err != nil || len(m.Builds) != 30 {
+		t.Fatalf("search after the rebuild: %v, want 30 builds", err)
+	}
+	// Rebuilt and known good: the next open is quiet.
+	st.Close()
+	st, err = Open(ctx, path)
+	must(t, err)
+	if n := st.Notices(); len(n) != 0 {
+		t.Errorf("open after the rebuild: %q", n)
 	}
 }

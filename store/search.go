@@ -103,19 +103,19 @@ func (s *Store) Search(ctx context.Context, q recheckgen.Query, win recheckgen.W
 	args := append([]any{win.Start.UnixMilli(), win.End.UnixMilli()}, w.args...)
 	rows, err := s.reader().QueryContext(ctx, matchSQL(w, opts.IncludeNonvoting), args...)
 	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", q.ID, err)
+		return nil, fmt.Errorf("query %s: %w", q.ID, s.searchFailed(ctx, err))
 	}
 	defer rows.Close()
 	agg := newAggregate(win, builds, opts.Recent)
 	for rows.Next() {
 		var id, buildID, ts int64
 		if err := rows.Scan(&id, &buildID, &ts); err != nil {
-			return nil, fmt.Errorf("query %s: %w", q.ID, err)
+			return nil, fmt.Errorf("query %s: %w", q.ID, s.searchFailed(ctx, err))
 		}
 		agg.add(id, buildID, ts)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query %s: %w", q.ID, err)
+		return nil, fmt.Errorf("query %s: %w", q.ID, s.searchFailed(ctx, err))
 	}
 	m := agg.result()
 	if m.Recent, err = s.hits(ctx, agg.recent, builds); err != nil {

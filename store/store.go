@@ -311,6 +311,8 @@ func open(ctx context.Context, path string, notify func(string), progress func(d
 		if err := s.verifyIndex(ctx); err != nil {
 			return fail("open store "+IndexPath(path)+": %w", err)
 		}
+	} else if _, err := s.db.ExecContext(ctx, `DELETE FROM main.meta WHERE key = 'fts_damaged'`); err != nil {
+		return fail("open store "+path+": %w", err)
 	}
 	quiet := func(string) {}
 	if !rebuilt {
