@@ -67,6 +67,9 @@ var (
 // LoadDir loads every *.yaml file in dir, sorted by id. Files are loaded
 // even when others fail, so one run reports every problem.
 func LoadDir(dir string, opts Options) ([]recheckgen.Query, diag.List) {
+	if err := rootfile.CheckDir(dir); errors.Is(err, rootfile.ErrSymlink) {
+		return nil, diag.List{{File: dir, Severity: diag.Error, Message: "read query directory: " + describe(err)}}
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, diag.List{{File: dir, Severity: diag.Error, Message: fmt.Sprintf("read query directory: %v", describe(err))}}

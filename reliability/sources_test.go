@@ -19,6 +19,8 @@ func TestLinkedSourcesAreNotRead(t *testing.T) {
 	write(t, outside, "passwd", []byte("query: root:x:0:0:SECRET-QUERY-TARGET\n"))
 	write(t, outside, "notes.md", []byte("---\ntitle: SECRET-RUNBOOK-TARGET\n---\nSECRET-RUNBOOK-TARGET body\n"))
 	write(t, outside, "404.html", []byte("SECRET-THEME-TARGET"))
+	write(t, outside, "leak.yaml", []byte("title: SECRET-QUERY-TITLE\nquery: message:SECRET\n"))
+	write(t, outside, "style.css", []byte("/* SECRET-THEME-ASSET */"))
 	for _, c := range []struct {
 		name, link, target, want string
 		build                    int // build's exit code
@@ -28,10 +30,17 @@ func TestLinkedSourcesAreNotRead(t *testing.T) {
 		{"query file", "queries/leak.yaml", "passwd", "queries/leak.yaml: error: is a symbolic link: not read", 3},
 		{"runbook", "content/leak.md", "notes.md", "content/leak.md: error: is a symbolic link: not read", 1},
 		{"theme file", "theme/templates/404.html", "404.html", "theme: open ", 1},
+		// A directory that is a link is not read either, nor is a file
+		// reached through one.
+		{"query directory", "queries", ".", "queries: error: read query directory: is a symbolic link: not read", 1},
+		{"runbook directory", "content", ".", "content: error: read content: is a symbolic link: not read", 1},
+		{"theme directory", "theme", ".", "theme: error: theme: open theme: is a symbolic link: not read", 1},
+		{"theme subdirectory", "theme/assets", ".", "path escapes from parent", 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := newProject(t, corpus(t, 30))
 			p.config(t, "dirs:\n  theme: theme\n")
+			os.RemoveAll(filepath.Join(p.dir, c.link))
 			os.MkdirAll(filepath.Join(p.dir, filepath.Dir(c.link)), 0o755)
 			if err := os.Symlink(filepath.Join(outside, c.target), filepath.Join(p.dir, c.link)); err != nil {
 				t.Fatal(err)

@@ -28,6 +28,9 @@ type Set struct {
 func LoadDir(dir string, md goldmark.Markdown) (*Set, diag.List) {
 	s := &Set{Dir: dir, byRel: map[string]*Page{}}
 	var dl diag.List
+	if err := rootfile.CheckDir(dir); errors.Is(err, rootfile.ErrSymlink) {
+		return s, diag.List{{File: dir, Severity: diag.Error, Message: "read content: " + rootfile.ErrSymlink.Error()}}
+	}
 	err := filepath.WalkDir(dir, func(file string, e fs.DirEntry, err error) error {
 		if err != nil {
 			dl = append(dl, diag.Diagnostic{File: file, Severity: diag.Error, Message: fmt.Sprintf("read content: %v", err)})

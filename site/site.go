@@ -166,7 +166,7 @@ func userFile(dir, rel string) ([]byte, error) {
 	if dir == "" {
 		return nil, nil
 	}
-	data, err := rootfile.ReadSource(filepath.Join(dir, filepath.FromSlash(rel)))
+	data, err := rootfile.ReadSourceIn(dir, rel)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -97,6 +98,42 @@ const MaxSource = 4 << 20
 // ReadSource reads a file of the repository (a query file, a runbook, a
 // theme file): a regular file, never a link, at most MaxSource bytes.
 func ReadSource(path string) ([]byte, error) { return ReadPath(path, RefuseLinks, MaxSource) }
+
+// ReadSourceIn reads the file at slash path rel inside dir, a directory
+// of the repository (the theme's): dir must not be a link itself, no part
+// of rel may lead out of it, and the file must be a regular file, not a
+// link. ReadSource checks only the file: a directory on its way that is a
+// link out of the repository would be followed.
+func ReadSourceIn(dir, rel string) ([]byte, error) {
+	if err := CheckDir(dir); err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	data, err := ReadFile(root, rel, RefuseLinks, MaxSource)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		pe.Path = filepath.Join(dir, filepath.FromSlash(rel))
+	}
+	return data, err
+}
+
+// CheckDir refuses a directory of the repository (queries, runbooks, the
+// theme) that is a symbolic link: git stores links, so a pull request
+// could make the directory itself lead out of the repository.
+func CheckDir(dir string) error {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return &fs.PathError{Op: "open", Path: dir, Err: ErrSymlink}
+	}
+	return nil
+}
 
 // ReadPath reads a regular file given by an ordinary path: its directory
 // becomes the root, and the file itself must not be a link when links is

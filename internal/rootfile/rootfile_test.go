@@ -134,3 +134,35 @@ func TestCheckName(t *testing.T) {
 		}
 	}
 }
+
+// TestReadSourceIn: a file of a repository's directory is read only when
+// neither the directory nor any directory on the way is a link out of it.
+func TestReadSourceIn(t *testing.T) {
+	outside := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(outside, "style.css"), []byte("secret"), 0o644))
+	repo := t.TempDir()
+	theme := filepath.Join(repo, "theme")
+	must(t, os.MkdirAll(filepath.Join(theme, "templates"), 0o755))
+	must(t, os.WriteFile(filepath.Join(theme, "templates", "a.html"), []byte("hello"), 0o644))
+	must(t, os.Symlink(outside, filepath.Join(theme, "assets")))
+	must(t, os.Symlink(theme, filepath.Join(repo, "linked")))
+
+	if data, err := ReadSourceIn(theme, "templates/a.html"); err != nil || string(data) != "hello" {
+		t.Errorf("a file of the directory: %q %v", data, err)
+	}
+	if _, err := ReadSourceIn(theme, "templates/none.html"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a missing file: %v", err)
+	}
+	if data, err := ReadSourceIn(theme, "assets/style.css"); err == nil || !strings.Contains(err.Error(), "escapes") {
+		t.Errorf("through a linked directory leading out: %q %v", data, err)
+	}
+	if _, err := ReadSourceIn(filepath.Join(repo, "linked"), "templates/a.html"); !errors.Is(err, ErrSymlink) {
+		t.Errorf("in a directory that is a link: %v", err)
+	}
+	if err := CheckDir(filepath.Join(repo, "linked")); !errors.Is(err, ErrSymlink) || !strings.Contains(err.Error(), "linked") {
+		t.Errorf("CheckDir of a link: %v", err)
+	}
+	if err := CheckDir(theme); err != nil {
+		t.Errorf("CheckDir of a directory: %v", err)
+	}
+}
