@@ -90,6 +90,28 @@ func TestLoadMissing(t *testing.T) {
 	}
 }
 
+// TestLoadLinked: the config file is a file of the repository, which a
+// pull request may make a link: one leading out of its directory (to
+// /dev/zero, which took check's memory until it died) is refused by name;
+// one to a file beside it is read.
+func TestLoadLinked(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "real.yaml"), []byte("window:\n  length: 3d\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{"zero.yaml": "/dev/zero", "beside.yaml": "real.yaml"} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, dl := Load(filepath.Join(dir, "zero.yaml"), true); dl.Errors() != 1 || !strings.Contains(dl[0].Message, "is a symbolic link leaving the directory") {
+		t.Errorf("a link to /dev/zero: %v", dl)
+	}
+	if c, dl := Load(filepath.Join(dir, "beside.yaml"), false); len(dl) != 0 || c.Window.Length != 3*24*time.Hour {
+		t.Errorf("a link to a file beside it: %v %v", c.Window.Length, dl)
+	}
+}
+
 // TestFlagsWin: a flag given on the command line beats the file, and a
 // flag left alone leaves the file's value.
 func TestFlagsWin(t *testing.T) {

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/diag"
+	"github.com/recheckgen/recheckgen/internal/rootfile"
 	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/yamlfile"
 	"go.yaml.in/yaml/v3"
@@ -23,7 +23,10 @@ import (
 // errors.
 func Load(path string, optional bool) (*Config, diag.List) {
 	c := Default()
-	src, err := os.ReadFile(path)
+	// A file of the repository, which a pull request may make a link (to
+	// /dev/zero, to a file elsewhere): only a regular file inside its
+	// directory is read, of at most rootfile.MaxSource.
+	src, err := rootfile.ReadPath(path, rootfile.FollowInside, rootfile.MaxSource)
 	if err != nil {
 		if optional && errors.Is(err, fs.ErrNotExist) {
 			return c, nil

@@ -1,7 +1,9 @@
 package repo
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/recheckgen/recheckgen/diag"
+	"github.com/recheckgen/recheckgen/internal/rootfile"
 	"github.com/recheckgen/recheckgen/runbook"
 	"github.com/recheckgen/recheckgen/yamlfile"
 	"github.com/yuin/goldmark"
@@ -31,12 +34,19 @@ func CheckDocs(root string) diag.List {
 	// change the heading ids.
 	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
 	pages := map[string]*runbook.Page{}
+	refused := map[string]error{}
 	load := func(file string) *runbook.Page {
 		if p, ok := pages[file]; ok {
 			return p
 		}
-		src, err := os.ReadFile(file)
+		// Git stores links: a doc may be one, to /dev/zero or to a file
+		// outside the repository. Only regular files inside its directory
+		// are read, and only MaxSource of them.
+		src, err := rootfile.ReadPath(file, rootfile.FollowInside, rootfile.MaxSource)
 		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				refused[file] = err
+			}
 			pages[file] = nil
 			return nil
 		}
@@ -47,6 +57,13 @@ func CheckDocs(root string) diag.List {
 	var dl diag.List
 	for _, f := range files {
 		p := load(f)
+		if err := refused[f]; err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			dl = append(dl, diag.Diagnostic{File: f, Severity: diag.Error, Message: err.Error()})
+		}
 		if p == nil {
 			continue
 		}

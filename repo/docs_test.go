@@ -2,6 +2,8 @@ package repo
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -31,5 +33,32 @@ func TestCheckDocs(t *testing.T) {
 func TestOwnDocs(t *testing.T) {
 	for _, d := range CheckDocs("..") {
 		t.Errorf("%s:%d:%d %s", d.File, d.Line, d.Col, d.Message)
+	}
+}
+
+// TestCheckDocsReadsOnlyRepositoryFiles: a doc that is a link leading out
+// of its directory (git stores links: a pull request can add one) is not
+// read — a link to /dev/zero took check's memory until it died — and is
+// reported by name.
+func TestCheckDocsReadsOnlyRepositoryFiles(t *testing.T) {
+	root := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "secret.md")
+	os.WriteFile(outside, []byte("# Secret\n[x](SECRET-LINK.md)\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "README.md"), []byte("# Hi\n[z](docs/z.md#top)\n"), 0o644)
+	os.MkdirAll(filepath.Join(root, "docs"), 0o755)
+	for name, target := range map[string]string{"zero.md": "/dev/zero", "secret.md": outside} {
+		if err := os.Symlink(target, filepath.Join(root, "docs", name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(root, "docs", "z.md"), []byte("# Top\n"), 0o644)
+	var got []string
+	for _, d := range CheckDocs(root) {
+		got = append(got, fmt.Sprintf("%s: %s", filepath.Base(d.File), d.Message))
+	}
+	want := "secret.md: is a symbolic link leaving the directory, or a broken one: not read\n" +
+		"zero.md: is a symbolic link leaving the directory, or a broken one: not read"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), want)
 	}
 }
