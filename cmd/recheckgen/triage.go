@@ -13,6 +13,7 @@ import (
 	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/fetch"
 	"github.com/recheckgen/recheckgen/internal/rootfile"
+	"github.com/recheckgen/recheckgen/internal/termsafe"
 	"github.com/recheckgen/recheckgen/queryfile"
 	"github.com/recheckgen/recheckgen/store"
 	"github.com/recheckgen/recheckgen/triage"
@@ -86,19 +87,19 @@ Examples:
 			ctx := context.Background()
 			t, err := openTarget(ctx, cfg, args[0], e)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "recheckgen triage: %v\n", err)
+				fmt.Fprintf(e.stderr, "recheckgen triage: %s\n", termsafe.Line(err.Error()))
 				return exitFail
 			}
 			defer t.close()
 			x, err := triage.NewExplainer(ctx, t.base, triage.Options{Rank: triage.RankOptions{Top: *top}, Baseline: *baseline,
 				Context: *context_, QueryTimeout: cfg.Report.QueryTimeout})
 			if err != nil {
-				fmt.Fprintf(e.stderr, "recheckgen triage: %v\n", err)
+				fmt.Fprintf(e.stderr, "recheckgen triage: %s\n", termsafe.Line(err.Error()))
 				return exitFail
 			}
 			ex, err := x.Explain(ctx, t.build, t.src, qs)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "recheckgen triage: %v\n", err)
+				fmt.Fprintf(e.stderr, "recheckgen triage: %s\n", termsafe.Line(err.Error()))
 				return exitFail
 			}
 			for _, qe := range ex.QueryErrors {
@@ -232,7 +233,7 @@ func (t *target) fetched(ctx context.Context, cfg *config.Config, ref zuul.Build
 			fmt.Fprintf(e.stderr, "  ... and %d more warning(s)\n", len(one.Warnings)-i)
 			break
 		}
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		fmt.Fprintf(e.stderr, "warning: %s\n", termsafe.Line(fmt.Sprint(w)))
 	}
 	switch one.Logs {
 	case recheckgen.LogsNone:
@@ -276,7 +277,7 @@ func (t *target) ownStore(ctx context.Context, cfg *config.Config, dir, uuid str
 			fmt.Fprintf(e.stderr, "  ... and %d more warning(s)\n", len(sum.Warnings)-i)
 			break
 		}
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		fmt.Fprintf(e.stderr, "warning: %s\n", termsafe.Line(fmt.Sprint(w)))
 	}
 	build, ok, err := findBuild(ctx, st, uuid, false)
 	if err != nil || !ok {

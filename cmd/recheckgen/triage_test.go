@@ -70,6 +70,13 @@ func TestTriageCommand(t *testing.T) {
 		!strings.Contains(out, "bang happened") || !strings.Contains(out, "2 passing build(s)") {
 		t.Errorf("directory: %d\n%s\n%s", code, out, errOut)
 	}
+	// A warning naming a file of the build stays on one line: a CI log
+	// reads a line starting "::error" as a command.
+	os.MkdirAll(filepath.Join(lone, "logs"), 0o755)
+	os.WriteFile(filepath.Join(lone, "logs", "x\n::error title=forged::y.txt"), []byte("\x7fELF\x00"), 0o644)
+	if code, _, errOut = run(lone); code != exitOK || strings.Contains(errOut, "\n::") || !strings.Contains(errOut, "x␊::error title=forged::y.txt: skipped: binary file") {
+		t.Errorf("a file name with a newline: %d\n%s", code, errOut)
+	}
 	for _, tc := range []struct {
 		args []string
 		code int
