@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +15,21 @@ import (
 
 // crashTrials is how many times each command is killed.
 const crashTrials = 20
+
+// crashSeed is the seed of a test's random kills: RECHECKGEN_CRASH_SEED
+// when set, to replay the kill times of a run that failed (its log prints
+// the seed), else the clock.
+func crashSeed(t *testing.T) uint64 {
+	t.Helper()
+	if v := os.Getenv("RECHECKGEN_CRASH_SEED"); v != "" {
+		seed, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("RECHECKGEN_CRASH_SEED=%q: %v", v, err)
+		}
+		return seed
+	}
+	return uint64(time.Now().UnixNano())
+}
 
 // killAfter starts the binary in dir and sends it SIGKILL after d, or
 // lets it finish first. It reports whether the kill landed.
@@ -55,7 +71,7 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 	full := time.Since(start)
 	want, _, _ := inspect(t, ref.db)
 
-	seed := uint64(time.Now().UnixNano())
+	seed := crashSeed(t)
 	t.Logf("seed %d (ingest of the corpus takes %v)", seed, full)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	for trial := range crashTrials {
@@ -99,7 +115,7 @@ func TestBuildSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("second build: %d\n%s", r.code, r.stderr)
 	}
 	full := time.Since(start)
-	seed := uint64(time.Now().UnixNano())
+	seed := crashSeed(t)
 	t.Logf("seed %d (a build takes %v)", seed, full)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	for trial := range crashTrials {

@@ -127,7 +127,7 @@ func TestFetchSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("reference: %d builds stored, %d cached, want %d", len(wantCounts), len(wantCache), len(bs))
 	}
 
-	seed := uint64(time.Now().UnixNano())
+	seed := crashSeed(t)
 	t.Logf("seed %d (a fetch of %d builds takes %v)", seed, len(bs), full)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	landed := 0
@@ -341,7 +341,7 @@ func TestFetchRetrySurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("after the retry the store differs from a fetch that never met the fault:\n%s\nwant:\n%s", storedBuilds(t, p.db), wantBuilds)
 	}
 
-	seed := uint64(time.Now().UnixNano())
+	seed := crashSeed(t)
 	t.Logf("seed %d (a fetch retrying %d builds takes %v)", seed, len(victims), full)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	landed, whole, between := 0, 0, 0
