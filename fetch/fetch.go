@@ -450,8 +450,9 @@ func (r *run) fetch(ctx context.Context) error {
 		r.progress()
 		// Stop early: a page whose builds are all held and that lies in a
 		// span listed before holds nothing new, nor does anything older
-		// in that span.
-		if allHeld && !running && len(p.builds) > 0 && inSpan(spans, p.oldest, p.newest) {
+		// in that span — when the span reaches back to since. A since
+		// that grew (a longer window) reads on, past the span, down to it.
+		if allHeld && !running && len(p.builds) > 0 && inSpan(spans, earlier(since, p.oldest), p.newest) {
 			covFrom = p.oldest
 			return true, nil
 		}
@@ -546,6 +547,14 @@ func (r *run) retryMissing(ctx context.Context, since time.Time, queue chan<- li
 		}
 	}
 	return nil
+}
+
+// earlier is the earlier of a and b.
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // inSpan says whether [from, to] lies inside one of spans.
