@@ -452,7 +452,9 @@ func (r *run) fetch(ctx context.Context) error {
 		// span listed before holds nothing new, nor does anything older
 		// in that span — when the span reaches back to since. A since
 		// that grew (a longer window) reads on, past the span, down to it.
-		if allHeld && !running && len(p.builds) > 0 && inSpan(spans, earlier(since, p.oldest), p.newest) {
+		// A page none of whose builds the job globs pass counts (its
+		// dates are the page's): a source of rare jobs stops early too.
+		if allHeld && !running && !p.oldest.IsZero() && inSpan(spans, earlier(since, p.oldest), p.newest) {
 			covFrom = p.oldest
 			return true, nil
 		}

@@ -50,3 +50,34 @@ func TestSinceWidened(t *testing.T) {
 		})
 	}
 }
+
+// TestJobsStopEarly: a source whose job globs match few builds, or none,
+// stops its next listing at the first page inside the span listed before
+// (its builds, matching or not, are no news), rather than reading every
+// page down to since again.
+func TestJobsStopEarly(t *testing.T) {
+	bs := builds(t)
+	rare := bs[0].Job // the oldest build's job
+	for _, jobs := range [][]string{{"no-such-job-*"}, {rare}} {
+		t.Run(jobs[0], func(t *testing.T) {
+			z := replay.NewZuul(t, bs, replay.ZuulOptions{})
+			st := openStore(t)
+			opts := testOptions(t)
+			opts.PageSize = 5
+			spec := zuulSpec(z)
+			spec.Jobs = jobs
+			first := fetchOnce(t, []Spec{spec}, st, opts).Sources[0]
+			if !first.Complete || first.Pages < 5 {
+				t.Fatalf("first run: %s", first)
+			}
+			z.ResetLog()
+			s := fetchOnce(t, []Spec{spec}, st, opts).Sources[0]
+			if reqs := z.Requests(); len(reqs) != 1 || s.Fetched != 0 || !s.Complete {
+				t.Errorf("second run: %s; requests %q", s, reqs)
+			}
+			if _, complete := stored(t, st); !complete {
+				t.Error("builds run not known after the second run")
+			}
+		})
+	}
+}
