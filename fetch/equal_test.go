@@ -49,7 +49,23 @@ func reportOf(t *testing.T, st *store.Store) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := report.Make(win, results, failed, report.DefaultOptions(sampleNow))
+	opts := report.DefaultOptions(sampleNow)
+	rep := report.Make(win, results, failed, opts)
+	// Builds run and test results, as build adds them.
+	all, complete, err := st.Builds(ctx, win, recheckgen.BuildFilter{})
+	if err != nil || !complete {
+		t.Fatalf("builds run not known (%v)", err)
+	}
+	report.SetRuns(rep, all)
+	runs, err := st.TestRuns(ctx, win, recheckgen.BuildFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	totals, err := st.TestTotals(ctx, win, recheckgen.BuildFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report.SetTests(rep, runs, totals, opts)
 	data, err := json.MarshalIndent(rep, "", " ")
 	if err != nil {
 		t.Fatal(err)
@@ -59,16 +75,19 @@ func reportOf(t *testing.T, st *store.Store) []byte {
 
 // TestFetchedEqualsIngested: the sample corpus fetched through a replay
 // Zuul — its records as they are, log_url and all, its logs from a log
-// server with manifests — makes the same report, bugs, counts and
-// buckets, as the corpus ingested from its directory.
+// server with manifests — makes the same report, bugs, counts, buckets,
+// builds run per job and test results, as the corpus stored from its
+// directory as the sample source.
 func TestFetchedEqualsIngested(t *testing.T) {
+	// The corpus stored as a sample source is (the store lists builds
+	// run): what build reads on a fresh clone.
 	direct := openStore(t)
-	if _, err := direct.Ingest(context.Background(), []string{corpus(t)}, store.IngestOptions{Globs: testcorpus.Globs, Now: sampleNow}); err != nil {
-		t.Fatal(err)
+	opts := testOptions(t)
+	if s := fetchOnce(t, []Spec{{Kind: "sample", Dir: corpus(t)}}, direct, opts).Sources[0]; s.Err != "" || !s.Complete {
+		t.Fatalf("the sample: %s", s)
 	}
 	z := replay.NewZuul(t, builds(t), replay.ZuulOptions{KeepLogURL: true, TLS: true})
 	fetched := openStore(t)
-	opts := testOptions(t)
 	opts.Transport = routed(z)
 	spec := zuulSpec(z)
 	spec.SuccessPercent = 100
@@ -88,6 +107,9 @@ func TestFetchedEqualsIngested(t *testing.T) {
 	}
 	if hits == 0 || rep.Uncategorized.Failed == 0 {
 		t.Errorf("the report finds nothing: %d hits, %d failures", hits, rep.Uncategorized.Failed)
+	}
+	if rep.Totals.Runs == nil || *rep.Totals.Runs == 0 || !rep.TestsKnown || rep.TestRuns.Runs == 0 {
+		t.Errorf("the report holds no builds run or test results: %v runs, tests known %v, %d test runs", rep.Totals.Runs, rep.TestsKnown, rep.TestRuns.Runs)
 	}
 }
 
