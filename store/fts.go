@@ -174,7 +174,15 @@ func (s *Store) pairIndex(ctx context.Context, notify func(string)) (rebuilt boo
 		if err != nil || why == "" {
 			return err
 		}
-		notify(fmt.Sprintf("the full-text index %s %s: building it from the store", IndexPath(s.path), why))
+		// A store with no lines has nothing to build: a new store's index
+		// is created without a word.
+		var lines bool
+		if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM main.lines)").Scan(&lines); err != nil {
+			return err
+		}
+		if lines {
+			notify(fmt.Sprintf("the full-text index %s %s: building it from the store", IndexPath(s.path), why))
+		}
 		rebuilt = true
 		if _, err := conn.ExecContext(ctx, ftsSchema); err != nil {
 			return fmt.Errorf("create index: %w", err)

@@ -375,3 +375,31 @@ func TestIndexerFinish(t *testing.T) {
 		t.Errorf("after finish: %d lines found, indexed up to %d; want 2, 2", found, indexed)
 	}
 }
+
+// TestNewStoreQuiet: a new store says nothing of the index it creates
+// (every first fetch and build opens one); a store with lines whose index
+// file is gone still says it builds it.
+func TestNewStoreQuiet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logs.db")
+	st, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := st.Notices(); len(n) != 0 {
+		t.Errorf("a new store: %q", n)
+	}
+	st.Close()
+	path = filepath.Join(t.TempDir(), "logs.db")
+	storeWithBuilds(t, path, 1)
+	if err := os.Remove(IndexPath(path)); err != nil {
+		t.Fatal(err)
+	}
+	st, err = Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n := strings.Join(st.Notices(), "\n"); !strings.Contains(n, "is missing: building it from the store") {
+		t.Errorf("a store whose index is gone: %q", n)
+	}
+}
