@@ -83,6 +83,7 @@ func TestFaults(t *testing.T) {
 		elapsed time.Duration
 		cached  func(t *testing.T, dir string)
 		nothing bool // nothing stored
+		quiet   bool // no warning
 	}
 	bigLog := bytes.Repeat([]byte("2026-11-20 10:00:00.000000 | a line of a big log\n"), 70000) // 3.4 MB
 	bomb := gzipBytes(make([]byte, 200<<20))
@@ -166,6 +167,15 @@ func TestFaults(t *testing.T) {
 				t.Errorf("%d inventories fetched, want 4: the html/ build's logs were not found", len(p))
 			}
 		}}},
+		{"a relative manifest artifact", func(z *replay.Zuul, b []*replay.Build, _ *Options) {
+			// Zuul keeps an artifact's URL relative when the job returned
+			// no log_url of its own: it is read from the log root, no
+			// warning.
+			z.SetField(b[0].UUID, "artifacts", `[{"name": "Zuul Manifest", "url": "zuul-manifest.json", "metadata": {"type": "zuul_manifest"}}]`)
+		}, check{held: true, quiet: true}},
+		{"a manifest artifact on another host", func(z *replay.Zuul, b []*replay.Build, _ *Options) {
+			z.SetField(b[0].UUID, "artifacts", `[{"name": "Zuul Manifest", "url": "//elsewhere.example.org/zuul-manifest.json", "metadata": {"type": "zuul_manifest"}}]`)
+		}, check{held: true, warning: `manifest artifact "//elsewhere.example.org/zuul-manifest.json" is not under http://127.0.0.1:`}},
 		{"null log_url", func(z *replay.Zuul, b []*replay.Build, _ *Options) {
 			z.SetField(b[0].UUID, "log_url", "null")
 			z.SetField(b[0].UUID, "artifacts", "[]")
@@ -226,6 +236,9 @@ func TestFaults(t *testing.T) {
 			}
 			if w.warning != "" && !strings.Contains(strings.Join(s.Warnings, "\n"), w.warning) {
 				t.Errorf("no warning %q in:\n%s", w.warning, strings.Join(s.Warnings, "\n"))
+			}
+			if w.quiet && len(s.Warnings) != 0 {
+				t.Errorf("warnings: %q", s.Warnings)
 			}
 			if s.Retries < w.retries {
 				t.Errorf("%d retries, want at least %d", s.Retries, w.retries)

@@ -283,8 +283,10 @@ func (z *zuulSource) files(ctx context.Context, b listed, want func(string) bool
 	if b.manifest != "" {
 		// The record's manifest artifact, when it lies under the same
 		// scheme and host: a job names its artifacts, and may not send
-		// the fetch elsewhere.
-		if m, err := url.Parse(b.manifest); err == nil && m.Scheme == root.Scheme && m.Host == root.Host {
+		// the fetch elsewhere. A relative one (Zuul joins an artifact's
+		// URL with the log_url only when the job returned one) is read
+		// from the log root.
+		if m, err := root.Parse(b.manifest); err == nil && m.Scheme == root.Scheme && m.Host == root.Host {
 			manifest = m.String()
 			mroot := *m
 			mroot.Path, mroot.RawPath = m.Path[:strings.LastIndex(m.Path, "/")+1], ""
