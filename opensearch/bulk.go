@@ -117,7 +117,7 @@ func document(b recheckgen.Build, e store.Event) obj {
 // in requests of at most BatchBytes; items refused with 429 are sent again
 // after a backoff. Ids come from build, file and line, so an interrupted
 // write run again completes the same document set.
-func (c *Client) Write(ctx context.Context, st *store.Store, o WriteOptions) (WriteSummary, error) {
+func (c *Client) Write(ctx context.Context, st *store.Store, o WriteOptions) (sum WriteSummary, err error) {
 	start := time.Now()
 	if o.Prefix == "" {
 		o.Prefix = "logstash-logs-"
@@ -125,7 +125,7 @@ func (c *Client) Write(ctx context.Context, st *store.Store, o WriteOptions) (Wr
 	if o.BatchBytes <= 0 {
 		o.BatchBytes = 5 << 20
 	}
-	var sum WriteSummary
+	// Named results: the deferred assignment reaches what is returned.
 	defer func() { sum.Elapsed = time.Since(start) }()
 	if !o.NoTemplate {
 		body, _ := json.Marshal(Template(o.Prefix))

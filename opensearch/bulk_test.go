@@ -26,6 +26,9 @@ func TestBulkGolden(t *testing.T) {
 	if err != nil || sum.Failed > 0 || sum.Requests < 3 {
 		t.Fatalf("%+v %v", sum, err)
 	}
+	if sum.Elapsed <= 0 {
+		t.Errorf("the summary says the write took %v", sum.Elapsed)
+	}
 	var head bytes.Buffer
 	sc := bufio.NewScanner(bytes.NewReader(srv.Bulk[0]))
 	sc.Buffer(nil, 4<<20)
