@@ -193,8 +193,13 @@ func TestTimeout(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no answer within 50ms (backend.opensearch.timeout)") {
 		t.Errorf("timeout: %v", err)
 	}
-	if n := srv.requests.Load(); n != 1 {
+	// Counted where they are sent: on a loaded machine the client may give
+	// up before the server has read the request at all.
+	if n := c.Requests.Load(); n != 1 {
 		t.Errorf("%d requests: a timed-out request was sent again", n)
+	}
+	if n := srv.requests.Load(); n > 1 {
+		t.Errorf("the server saw %d requests: a timed-out request was sent again", n)
 	}
 }
 
