@@ -2,6 +2,8 @@
 // for tests, holding documents in memory and answering as a real cluster
 // does where recheckgen depends on it:
 //
+//   - a body needs a Content-Type the server reads (JSON or NDJSON; else
+//     406), and the NDJSON of _bulk and _msearch a newline at its end;
 //   - the path is decoded once and the index expression routes by index
 //     name and pattern (comma lists, wildcards; a missing concrete index is
 //     index_not_found_exception, a pattern matching nothing is no hit);
@@ -32,6 +34,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"path"
@@ -192,6 +195,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		api = "index"
 	}
+	// A body is read only as the type its header names (RestController
+	// answers 406 before any handler runs); the server reads JSON alone.
+	if len(body) > 0 {
+		if msg := contentTypeError(r.Header.Values("Content-Type")); msg != "" {
+			writeJSON(w, http.StatusNotAcceptable, obj{"error": msg, "status": http.StatusNotAcceptable})
+			return
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -202,11 +213,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.putTemplate(w, parts[1], body)
 	case api == "_bulk" && (r.Method == http.MethodPost || r.Method == http.MethodPut):
 		s.Bulk = append(s.Bulk, body)
-		s.bulk(w, target, body)
+		if !unterminated(w, api, body) {
+			s.bulk(w, target, body)
+		}
 	case api == "_search" && (r.Method == http.MethodPost || r.Method == http.MethodGet):
 		s.search(w, target, body)
 	case api == "_msearch" && (r.Method == http.MethodPost || r.Method == http.MethodGet):
-		s.msearch(w, target, body)
+		if !unterminated(w, api, body) {
+			s.msearch(w, target, body)
+		}
 	case api == "_field_caps" && (r.Method == http.MethodGet || r.Method == http.MethodPost):
 		s.fieldCaps(w, target, r.URL.Query().Get("fields"))
 	case api == "_refresh":
@@ -217,6 +232,31 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 type obj = map[string]any
+
+// contentTypeError is the real refusal of a body whose Content-Type is
+// missing or not one the server reads (JSON, or NDJSON for _bulk and
+// _msearch; the real one also takes YAML, CBOR and Smile, which this one
+// cannot decode).
+func contentTypeError(values []string) string {
+	if len(values) == 0 {
+		return "Content-Type header is missing"
+	}
+	if mt, _, err := mime.ParseMediaType(values[0]); err == nil && len(values) == 1 &&
+		(mt == "application/json" || mt == "application/x-ndjson") {
+		return ""
+	}
+	return "Content-Type header [" + strings.Join(values, ",") + "] is not supported"
+}
+
+// unterminated is the real refusal of an NDJSON body (_bulk, _msearch)
+// whose last line does not end with a newline.
+func unterminated(w http.ResponseWriter, api string, body []byte) bool {
+	if len(body) == 0 || body[len(body)-1] == '\n' {
+		return false
+	}
+	writeError(w, 400, "illegal_argument_exception", "The "+strings.TrimPrefix(api, "_")+" request must be terminated by a newline [\\n]")
+	return true
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
