@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/recheckgen/recheckgen"
@@ -122,6 +123,9 @@ func (c *Client) Write(ctx context.Context, st *store.Store, o WriteOptions) (su
 	if o.Prefix == "" {
 		o.Prefix = "logstash-logs-"
 	}
+	if err := checkPrefix(o.Prefix); err != nil {
+		return sum, err
+	}
 	if o.BatchBytes <= 0 {
 		o.BatchBytes = 5 << 20
 	}
@@ -196,6 +200,27 @@ func (c *Client) Write(ctx context.Context, st *store.Store, o WriteOptions) (su
 		return sum, fmt.Errorf("refresh %s*: %w", o.Prefix, err)
 	}
 	return sum, nil
+}
+
+// checkPrefix refuses, before anything is sent, a prefix that makes index
+// names a cluster refuses to create (lowercase, none of \ / * ? " < > |
+// , # : or a space, not starting with _ - or +, at most 255 bytes): each
+// document would be refused, and a '?' or '#' would end the URL's path.
+func checkPrefix(p string) error {
+	why := ""
+	switch {
+	case strings.ContainsAny(p, `\/*?"<>| ,#:`):
+		why = `holds one of \ / * ? " < > | , # : or a space`
+	case strings.HasPrefix(p, "_") || strings.HasPrefix(p, "-") || strings.HasPrefix(p, "+"):
+		why = "starts with _, - or +"
+	case strings.ToLower(p) != p:
+		why = "is not lowercase"
+	case len(p)+len("2006.01.02") > 255:
+		why = "makes index names over 255 bytes"
+	default:
+		return nil
+	}
+	return fmt.Errorf("backend.opensearch.write_prefix %q %s: no index may be named so", p, why)
 }
 
 // heldCounts asks how many documents the cluster holds of each build.

@@ -107,3 +107,23 @@ func TestBulkBackpressure(t *testing.T) {
 		t.Errorf("the retry sent %d lines, want the 50 refused documents", bytes.Count(last, []byte("\n")))
 	}
 }
+
+// TestBulkPrefixRefused: a write prefix no index may be named by fails
+// before any request, naming the setting (a cluster would refuse every
+// document, and '#' or '?' would cut the URL's path short).
+func TestBulkPrefixRefused(t *testing.T) {
+	st := testcorpus.Store(t, sample.Options{Builds: 1})
+	srv := opensearchtest.New(t)
+	for _, p := range []string{"Logstash-logs-", "logs#", "logs?x-", "logs:", "_logs-", "logs -", strings.Repeat("a", 250)} {
+		_, err := realClient(t, srv.URL, "logstash-logs-", nil).Write(context.Background(), st, WriteOptions{Prefix: p})
+		if err == nil || !strings.Contains(err.Error(), "backend.opensearch.write_prefix") {
+			t.Errorf("prefix %q: %v", p, err)
+		}
+	}
+	if n := srv.Requests.Load(); n != 0 {
+		t.Errorf("%d requests sent with invalid prefixes", n)
+	}
+	if len(srv.Indices()) != 0 {
+		t.Errorf("indices created: %q", srv.Indices())
+	}
+}

@@ -616,6 +616,10 @@ func (s *Server) bulk(w http.ResponseWriter, target string, body []byte) {
 			item["status"] = 400
 			item["error"] = obj{"type": "action_request_validation_exception", "reason": "Validation Failed: 1: index and id are required;"}
 			errors = true
+		case s.indices[name] == nil && invalidIndexName(name) != "":
+			item["status"] = 400
+			item["error"] = obj{"type": "invalid_index_name_exception", "reason": "Invalid index name [" + name + "], " + invalidIndexName(name), "index": name}
+			errors = true
 		default:
 			ix := s.indices[name]
 			if ix == nil {
@@ -639,6 +643,28 @@ func (s *Server) bulk(w http.ResponseWriter, target string, body []byte) {
 		items = append(items, obj{op: item})
 	}
 	writeJSON(w, 200, obj{"took": time.Since(start).Milliseconds(), "errors": errors, "items": items})
+}
+
+// invalidIndexName says why a cluster refuses to create an index of this
+// name (MetadataCreateIndexService's rules), "" when it does not.
+func invalidIndexName(name string) string {
+	switch {
+	case strings.ContainsAny(name, `\/*?"<>| ,`):
+		return `must not contain the following characters [ , ", *, \, <, |, ,, >, /, ?]`
+	case strings.Contains(name, "#"):
+		return "must not contain '#'"
+	case strings.Contains(name, ":"):
+		return "must not contain ':'"
+	case strings.HasPrefix(name, "_") || strings.HasPrefix(name, "-") || strings.HasPrefix(name, "+"):
+		return "must not start with '_', '-', or '+'"
+	case name == "." || name == "..":
+		return "must not be '.' or '..'"
+	case strings.ToLower(name) != name:
+		return "must be lowercase"
+	case len(name) > 255:
+		return "index name is too long, (" + fmt.Sprint(len(name)) + " > 255)"
+	}
+	return ""
 }
 
 func (s *Server) fieldCaps(w http.ResponseWriter, target, fields string) {

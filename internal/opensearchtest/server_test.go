@@ -67,3 +67,32 @@ func TestRefusedAsARealServer(t *testing.T) {
 		t.Errorf("GET / without a body: %d %s", status, body)
 	}
 }
+
+// TestInvalidIndexNames: _bulk into an index a cluster may not create
+// refuses that item with the real error, and writes the others.
+func TestInvalidIndexNames(t *testing.T) {
+	srv := New(t)
+	var body strings.Builder
+	names := []string{"Logs-a", "logs#a", "logs:a", "_logs", "-logs", "logs a", "logs?a", "logs*a", strings.Repeat("a", 256), "logs-a"}
+	for i, n := range names {
+		a, _ := json.Marshal(obj{"index": obj{"_index": n, "_id": strings.Repeat("x", i+1)}})
+		body.Write(a)
+		body.WriteString("\n{\"message\":\"m\"}\n")
+	}
+	status, out := do(t, srv, http.MethodPost, "/_bulk", body.String())
+	items, _ := out["items"].([]any)
+	if status != 200 || out["errors"] != true || len(items) != len(names) {
+		t.Fatalf("%d %v", status, out)
+	}
+	for i, it := range items {
+		r := it.(obj)["index"].(obj)
+		e, _ := r["error"].(obj)
+		valid := names[i] == "logs-a"
+		if valid && r["status"] != float64(201) || !valid && (r["status"] != float64(400) || e["type"] != "invalid_index_name_exception") {
+			t.Errorf("index %q: %v", names[i], r)
+		}
+	}
+	if got := srv.Indices(); len(got) != 1 || got[0] != "logs-a" {
+		t.Errorf("indices created: %q", got)
+	}
+}
