@@ -69,10 +69,17 @@ func (c *Client) build(src map[string]json.RawMessage) recheckgen.Build {
 	// into one is never published.
 	get := func(logical string) string { return c.redact(d.get(c.field(logical).Source)) }
 	voting := get("voting")
+	// An old log_url names the document's file itself (logs.openstack.org,
+	// .../88042f4/console.html): the build's logs are its directory, as the
+	// store and the site read a build's log_url (the site adds the file).
+	logURL := get("log_url")
+	if file := get("filename"); file != "" && strings.HasSuffix(logURL, "/"+file) {
+		logURL = strings.TrimSuffix(logURL, file)
+	}
 	return recheckgen.Build{
 		UUID: get("build_uuid"), Job: get("build_name"), Result: get("build_status"),
 		Voting: voting == "" || voting == "1" || voting == "true" || voting == c.cfg.Fields.VotingValue,
-		LogURL: get("log_url"), Project: get("project"), Pipeline: get("build_queue"), Branch: get("build_branch"),
+		LogURL: logURL, Project: get("project"), Pipeline: get("build_queue"), Branch: get("build_branch"),
 		Provider: get("node_provider"), Region: get("node_region"), Node: get("build_node"), Change: get("build_change"), Patchset: get("build_patchset"), Ref: get("build_ref"),
 	}
 }

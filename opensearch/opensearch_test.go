@@ -74,6 +74,33 @@ func TestRecordedDocuments(t *testing.T) {
 	if h.Message == "" || h.File != "console.html" || h.Time.IsZero() || strings.HasSuffix(h.Build.LogURL, "console.html") {
 		t.Errorf("hit: %+v", h)
 	}
+	// The values themselves, read here from the recorded JSON as it
+	// stands: the newest hit's time (its sort value), message and build.
+	var first struct {
+		Sort   []int64 `json:"sort"`
+		Source struct {
+			Message string         `json:"@message"`
+			Fields  map[string]any `json:"@fields"`
+		} `json:"_source"`
+	}
+	if err := json.Unmarshal(docs[0], &first); err != nil {
+		t.Fatal(err)
+	}
+	f := func(k string) string { v, _ := first.Source.Fields[k].(string); return v }
+	if !h.Time.Equal(time.UnixMilli(first.Sort[0])) || h.Message != first.Source.Message || h.Build.UUID != f("build_uuid") {
+		t.Errorf("newest hit %v %q %s, recorded %d %q %s", h.Time, h.Message, h.Build.UUID, first.Sort[0], first.Source.Message, f("build_uuid"))
+	}
+	for _, mb := range m.Builds {
+		if mb.UUID != f("build_uuid") {
+			continue
+		}
+		b := mb.Build
+		if b.Job != f("build_name") || b.Project != f("project") || b.Pipeline != f("build_queue") || b.Change != f("build_change") ||
+			b.Patchset != f("build_patchset") || b.Ref != f("build_ref") || b.Result != f("build_status") ||
+			b.LogURL != strings.TrimSuffix(f("log_url"), "console.html") {
+			t.Errorf("build %+v, recorded %v", b, first.Source.Fields)
+		}
+	}
 	total := 0
 	for _, counts := range m.Buckets {
 		for _, n := range counts {
