@@ -133,6 +133,21 @@ func TestCheckBackend(t *testing.T) {
 	if code != exitFail {
 		t.Errorf("an index pattern matching nothing: %d %s", code, errOut)
 	}
+	// Credentials the cluster refuses (its security plugin's 401) are named
+	// at the first request, before any query runs.
+	srv.Fault = func(w http.ResponseWriter, r *http.Request) bool {
+		w.Header().Set("WWW-Authenticate", `Basic realm="OpenSearch Security"`)
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte("Unauthorized"))
+		return true
+	}
+	t.Setenv("RECHECKGEN_TEST_USER", "bob")
+	t.Setenv("RECHECKGEN_TEST_PASSWORD", "not-his-password")
+	code, out, errOut = runCmd(t, append(args, "--user-env", "RECHECKGEN_TEST_USER", "--password-env", "RECHECKGEN_TEST_PASSWORD")...)
+	if code != exitFail || !strings.Contains(out+errOut, "connect: server answered 401 Unauthorized") || strings.Contains(out+errOut, "not-his-password") ||
+		strings.Contains(out+errOut, "queries ran") {
+		t.Errorf("credentials refused: %d\n%s\n%s", code, out, errOut)
+	}
 }
 
 // TestSiteFromCluster: the site built from a cluster that ingest --to
