@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,14 +23,58 @@ import (
 )
 
 // cluster is where the contract tests write and search: the replay
-// server, or a real cluster when RECHECKGEN_OPENSEARCH_URL names one
-// (each test then writes under its own index prefix).
+// server, or a real cluster when RECHECKGEN_OPENSEARCH_URL names one.
+// There each test writes under an index prefix of its own and of this run
+// (a second run under the same prefix would find every build already
+// written, and the dynamic mapping's indices of the first), and deletes
+// its indices when it ends.
 func cluster(t *testing.T) (url, prefix string, fake *opensearchtest.Server) {
 	if u := os.Getenv("RECHECKGEN_OPENSEARCH_URL"); u != "" {
-		return u, "recheckgen-test-" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")) + "-", nil
+		prefix = fmt.Sprintf("recheckgen-test-%s-%d-", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), time.Now().UnixNano())
+		t.Cleanup(func() { deleteIndices(t, u, prefix) })
+		return u, prefix, nil
 	}
 	fake = opensearchtest.New(t)
 	return fake.URL, "logstash-logs-", fake
+}
+
+// deleteIndices removes a test's indices from a real cluster, naming them
+// (a wildcard delete is refused where action.destructive_requires_name is
+// set, Elasticsearch 8's default).
+func deleteIndices(t *testing.T, base, prefix string) {
+	t.Helper()
+	do := func(method, path string) ([]byte, error) {
+		req, err := http.NewRequest(method, strings.TrimSuffix(base, "/")+path, nil)
+		if err != nil {
+			return nil, err
+		}
+		if u := os.Getenv("RECHECKGEN_OPENSEARCH_USER"); u != "" {
+			req.SetBasicAuth(u, os.Getenv("RECHECKGEN_OPENSEARCH_PASSWORD"))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+		if err == nil && resp.StatusCode/100 != 2 {
+			err = fmt.Errorf("%s %s: %s", method, path, resp.Status)
+		}
+		return data, err
+	}
+	data, err := do(http.MethodGet, "/"+prefix+"*/_field_caps?fields=build_uuid")
+	var caps struct {
+		Indices []string `json:"indices"`
+	}
+	if err == nil {
+		err = json.Unmarshal(data, &caps)
+	}
+	if err == nil && len(caps.Indices) > 0 {
+		_, err = do(http.MethodDelete, "/"+strings.Join(caps.Indices, ","))
+	}
+	if err != nil {
+		t.Logf("indices %s* left on the cluster: %v", prefix, err)
+	}
 }
 
 func realClient(t *testing.T, url, prefix string, mod func(*Config)) *Client {
@@ -178,6 +224,25 @@ func TestContract(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDeleteIndices: the contract's clean-up on a real cluster deletes
+// its own indices, by name, and no other.
+func TestDeleteIndices(t *testing.T) {
+	srv := opensearchtest.New(t)
+	var body strings.Builder
+	for _, ix := range []string{"recheckgen-test-a-1-2026.11.19", "recheckgen-test-a-1-2026.11.20", "recheckgen-test-a-12-2026.11.20", "logstash-logs-2026.11.20"} {
+		fmt.Fprintf(&body, "{\"index\":{\"_index\":%q,\"_id\":\"1\"}}\n{\"build_uuid\":\"u\",\"message\":\"m\"}\n", ix)
+	}
+	resp, err := http.Post(srv.URL+"/_bulk", "application/x-ndjson", strings.NewReader(body.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	deleteIndices(t, srv.URL, "recheckgen-test-a-1-")
+	if idx := srv.Indices(); strings.Join(idx, " ") != "logstash-logs-2026.11.20 recheckgen-test-a-12-2026.11.20" {
+		t.Errorf("indices left: %q", idx)
 	}
 }
 

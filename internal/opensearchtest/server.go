@@ -21,6 +21,7 @@
 //     real error body; _source comes back as stored, filtered by the
 //     request's list;
 //   - _field_caps reports each field's type and whether it aggregates;
+//   - DELETE /{index} deletes the indices an expression names;
 //   - unknown request keys, query types and aggregation types are refused,
 //     as a real server's parser refuses them.
 //
@@ -193,7 +194,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case len(parts) >= 2:
 		target, api = parts[0], parts[1]
 	default:
-		api = "index"
+		target, api = parts[0], "index"
 	}
 	// A body is read only as the type its header names (RestController
 	// answers 406 before any handler runs); the server reads JSON alone.
@@ -224,6 +225,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	case api == "_field_caps" && (r.Method == http.MethodGet || r.Method == http.MethodPost):
 		s.fieldCaps(w, target, r.URL.Query().Get("fields"))
+	case api == "index" && r.Method == http.MethodDelete:
+		s.deleteIndices(w, target)
 	case api == "_refresh":
 		writeJSON(w, 200, obj{"_shards": obj{"total": 1, "successful": 1, "failed": 0}})
 	default:
@@ -643,6 +646,20 @@ func (s *Server) bulk(w http.ResponseWriter, target string, body []byte) {
 		items = append(items, obj{op: item})
 	}
 	writeJSON(w, 200, obj{"took": time.Since(start).Milliseconds(), "errors": errors, "items": items})
+}
+
+// deleteIndices deletes the indices an expression names (a missing
+// concrete one is index_not_found_exception, as in a search).
+func (s *Server) deleteIndices(w http.ResponseWriter, expr string) {
+	idx, serr := s.resolve(expr)
+	if serr != nil {
+		writeJSON(w, serr.status, serr.body)
+		return
+	}
+	for _, ix := range idx {
+		delete(s.indices, ix.name)
+	}
+	writeJSON(w, 200, obj{"acknowledged": true})
 }
 
 // invalidIndexName says why a cluster refuses to create an index of this
