@@ -223,17 +223,53 @@ func checkPrefix(p string) error {
 	return fmt.Errorf("backend.opensearch.write_prefix %q %s: no index may be named so", p, why)
 }
 
+// writtenUUID is the name to count a build's documents on in the write
+// prefix's indices: build_uuid where recheckgen's template made it a
+// keyword, its keyword sub-field where the dynamic mapping (indices written
+// before the template, or without it) made it text.
+func (c *Client) writtenUUID(ctx context.Context, prefix string, sum *WriteSummary) (string, error) {
+	var data []byte
+	sum.Requests++
+	if err := c.do(ctx, request{method: "GET", root: true, path: "/" + prefix + "*/_field_caps?fields=build_uuid,build_uuid.*",
+		limit: capBase, read: readAll(&data)}); err != nil {
+		return "", fmt.Errorf("documents already written: mapping of %s*: %w", prefix, err)
+	}
+	var resp struct {
+		Fields map[string]map[string]capability `json:"fields"`
+	}
+	if err := json.Unmarshal(data, &resp); err != nil {
+		return "", fmt.Errorf("documents already written: mapping of %s*: invalid response JSON: %v", prefix, err)
+	}
+	if resp.Fields["build_uuid"] == nil {
+		return "build_uuid", nil // nothing written yet
+	}
+	for _, f := range recheckgen.LogFields {
+		if f.Name == "build_uuid" {
+			n, err := choose(f, "build_uuid", resp.Fields)
+			if err != nil {
+				return "", fmt.Errorf("documents already written: indices %s*: %w", prefix, err)
+			}
+			return n.Agg, nil
+		}
+	}
+	return "build_uuid", nil
+}
+
 // heldCounts asks how many documents the cluster holds of each build.
 func (c *Client) heldCounts(ctx context.Context, prefix string, builds []store.ExportedBuild, sum *WriteSummary) (map[string]int, error) {
 	held := map[string]int{}
+	uuid, err := c.writtenUUID(ctx, prefix, sum)
+	if err != nil {
+		return nil, err
+	}
 	const per = 500
 	for start := 0; start < len(builds); start += per {
 		var uuids []string
 		for _, b := range builds[start:min(start+per, len(builds))] {
 			uuids = append(uuids, b.UUID)
 		}
-		body, _ := json.Marshal(obj{"size": 0, "query": obj{"terms": obj{"build_uuid": uuids}},
-			"aggregations": obj{"builds": obj{"terms": obj{"field": "build_uuid", "size": per}}}})
+		body, _ := json.Marshal(obj{"size": 0, "query": obj{"terms": obj{uuid: uuids}},
+			"aggregations": obj{"builds": obj{"terms": obj{"field": uuid, "size": per}}}})
 		var data []byte
 		err := c.do(ctx, request{root: true, path: "/" + prefix + "*/_search", contentType: "application/json", body: body,
 			limit: capBase + per*capPerBuild, read: readAll(&data)})

@@ -127,3 +127,29 @@ func TestBulkPrefixRefused(t *testing.T) {
 		t.Errorf("indices created: %q", srv.Indices())
 	}
 }
+
+// TestBulkAgainOnDynamicMapping: indices the write prefix already holds
+// under the dynamic mapping (written before recheckgen's template, or with
+// none) map build_uuid as text; a later write counts what they hold on its
+// keyword sub-field instead of failing on the text field.
+func TestBulkAgainOnDynamicMapping(t *testing.T) {
+	st := testcorpus.Store(t, sample.Options{Builds: 1})
+	srv := opensearchtest.New(t)
+	first, err := realClient(t, srv.URL, "logstash-logs-", nil).Write(context.Background(), st, WriteOptions{NoTemplate: true})
+	if err != nil || first.Builds == 0 {
+		t.Fatalf("first write: %+v %v", first, err)
+	}
+	if typ := srv.Mapping(srv.Indices()[0], "build_uuid"); typ != "text" {
+		t.Fatalf("build_uuid mapped as %q: the test needs the dynamic mapping", typ)
+	}
+	ids := srv.IDs()
+	for _, noTemplate := range []bool{true, false} {
+		again, err := realClient(t, srv.URL, "logstash-logs-", nil).Write(context.Background(), st, WriteOptions{NoTemplate: noTemplate})
+		if err != nil || again.Builds != 0 || again.Current != first.Builds || again.Docs != 0 {
+			t.Errorf("written again (no template: %v): %+v %v", noTemplate, again, err)
+		}
+	}
+	if !slices.Equal(srv.IDs(), ids) {
+		t.Errorf("the documents changed")
+	}
+}
