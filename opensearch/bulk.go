@@ -243,16 +243,12 @@ func (c *Client) writtenUUID(ctx context.Context, prefix string, sum *WriteSumma
 	if resp.Fields["build_uuid"] == nil {
 		return "build_uuid", nil // nothing written yet
 	}
-	for _, f := range recheckgen.LogFields {
-		if f.Name == "build_uuid" {
-			n, err := choose(f, "build_uuid", resp.Fields)
-			if err != nil {
-				return "", fmt.Errorf("documents already written: indices %s*: %w", prefix, err)
-			}
-			return n.Agg, nil
-		}
+	f, _ := recheckgen.FieldByName("build_uuid")
+	n, err := choose(f, "build_uuid", resp.Fields)
+	if err != nil {
+		return "", fmt.Errorf("documents already written: indices %s*: %w", prefix, err)
 	}
-	return "build_uuid", nil
+	return n.Agg, nil
 }
 
 // heldCounts asks how many documents the cluster holds of each build.
