@@ -274,3 +274,26 @@ func TestLogsenderDocuments(t *testing.T) {
 		t.Errorf("failed builds %+v %v", failed, err)
 	}
 }
+
+// TestFieldCapsWithoutIndices: Elasticsearch before 7.2 answers
+// _field_caps with fields only, no "indices" (and has no date_histogram
+// fixed_interval): discovery refuses it with that said, not as an index
+// pattern matching nothing.
+func TestFieldCapsWithoutIndices(t *testing.T) {
+	srv := openstackIndex(t)
+	srv.Fault = func(w http.ResponseWriter, r *http.Request) bool {
+		w.Write([]byte(`{"fields": {"build_uuid": {"text": {"type": "text", "searchable": true, "aggregatable": false}}}}`))
+		return true
+	}
+	_, err := realClient(t, srv.URL, "logstash-", nil).Discover(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "Elasticsearch before 7.2") {
+		t.Errorf("fields without indices: %v", err)
+	}
+	srv.Fault = func(w http.ResponseWriter, r *http.Request) bool {
+		w.Write([]byte(`{"indices": [], "fields": {}}`))
+		return true
+	}
+	if _, err := realClient(t, srv.URL, "logstash-", nil).Discover(context.Background()); err == nil || !strings.Contains(err.Error(), "matches no index") {
+		t.Errorf("no index: %v", err)
+	}
+}

@@ -84,7 +84,7 @@ func settingOf(logical string) string {
 }
 
 // Discover reads the index pattern's field capabilities (_field_caps,
-// OpenSearch 1+ and Elasticsearch 5.4+) and chooses, for each field of
+// OpenSearch 1+ and Elasticsearch 7.2+) and chooses, for each field of
 // the vocabulary, the name to aggregate and match exactly on (the field
 // when it is a keyword, else its keyword sub-field) and the name to read
 // from _source. A configured name is the starting point: a name set to
@@ -104,16 +104,21 @@ func (c *Client) Discover(ctx context.Context) (Mapping, error) {
 		return Mapping{}, fmt.Errorf("mapping of %s: %w", c.cfg.Index, err)
 	}
 	var resp struct {
-		Indices []string                         `json:"indices"`
+		Indices *[]string                        `json:"indices"`
 		Fields  map[string]map[string]capability `json:"fields"`
 	}
 	if err := json.Unmarshal(data, &resp); err != nil {
 		return Mapping{}, fmt.Errorf("mapping of %s: invalid response JSON: %v", c.cfg.Index, err)
 	}
-	if len(resp.Indices) == 0 {
+	if resp.Indices == nil && len(resp.Fields) > 0 {
+		// Elasticsearch before 7.2 lists fields only; it has no
+		// date_histogram fixed_interval either, so no query would run.
+		return Mapping{}, fmt.Errorf("mapping of %s: the server's _field_caps answer names no indices, as Elasticsearch before 7.2 answers: recheckgen needs OpenSearch 1 or later, or Elasticsearch 7.2 or later", c.cfg.Index)
+	}
+	if resp.Indices == nil || len(*resp.Indices) == 0 {
 		return Mapping{}, fmt.Errorf("mapping of %s: the index pattern matches no index (backend.opensearch.index)", c.cfg.Index)
 	}
-	m := Mapping{Indices: len(resp.Indices)}
+	m := Mapping{Indices: len(*resp.Indices)}
 	for _, f := range recheckgen.LogFields {
 		n, err := choose(f, c.configured(f.Name), resp.Fields)
 		if err != nil {
