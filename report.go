@@ -1,7 +1,9 @@
 package recheckgen
 
 import (
+	"bytes"
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -173,21 +175,43 @@ type BugReport struct {
 // null: unknown, so that no reader of data/report.json takes them for 0.
 var unknownWhenBroken = []string{"fails", "fails24", "changes", "changes24", "builds", "passing", "too_broad", "spike"}
 
-// MarshalJSON writes a broken query's numbers as null (see Broken).
+// MarshalJSON writes a broken query's numbers as null (see Broken), its
+// keys in their usual order.
 func (b BugReport) MarshalJSON() ([]byte, error) {
 	type plain BugReport // without this method
 	data, err := json.Marshal(plain(b))
 	if err != nil || !b.Broken {
 		return data, err
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
+	return nullKeys(data, unknownWhenBroken)
+}
+
+// nullKeys rewrites an object's top-level keys to null, in place.
+func nullKeys(object []byte, keys []string) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(object))
+	if _, err := dec.Token(); err != nil {
 		return nil, err
 	}
-	for _, k := range unknownWhenBroken {
-		fields[k] = json.RawMessage("null")
+	out := []byte{'{'}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, err
+		}
+		if slices.Contains(keys, key.(string)) {
+			value = json.RawMessage("null")
+		}
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		name, _ := json.Marshal(key)
+		out = append(append(append(out, name...), ':'), value...)
 	}
-	return json.Marshal(fields)
+	return append(out, '}'), nil
 }
 
 // View is a bug's numbers in one pipeline.
