@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/chart"
 	"github.com/recheckgen/recheckgen/internal/browser"
 	"github.com/recheckgen/recheckgen/internal/crawl"
@@ -105,7 +106,7 @@ func TestHostileDataInBrowser(t *testing.T) {
 var pageKinds = []string{"index.html", "gate.html", "check.html", "bugs/1796151.html", "bugs/broken-query.html", "jobs/index.html",
 	"jobs/tempest-full-py3.html", "projects/index.html", "projects/openstack--nova.html", "tests/index.html",
 	"tests/tempest.api.compute.servers.test_servers.ServersTest.test_create_server.html", "uncategorized.html",
-	"runbooks/index.html", "runbooks/gate.html", "tags/index.html", "tags/memory.html", "search.html?q=nova", "a/b/missing.html",
+	"runbooks/index.html", "runbooks/gate.html", "health.html", "tags/index.html", "tags/memory.html", "search.html?q=nova", "a/b/missing.html",
 	"builds/b001.html", "builds/b008.html"}
 
 // TestPagesInBrowser opens every kind of page at phone and desktop
@@ -128,15 +129,7 @@ func TestPagesInBrowser(t *testing.T) {
 		for _, p := range pageKinds {
 			open(t, ctx, base+p)
 			where := fmt.Sprintf("%s at %d px (dark %v)", p, vp.width, vp.dark)
-			// clientWidth, not innerWidth: a phone's browser widens its
-			// layout viewport to fit a page that overflows.
-			if w := eval[int](t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
-				wide := eval[string](t, ctx, `Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest(".scroll, pre, .visually-hidden")).slice(0, 3).map(e => e.tagName + "." + e.className).join(" ")`)
-				t.Errorf("%s overflows by %d px: %s", where, w, wide)
-			}
-			if bad := eval[string](t, ctx, `Array.from(document.querySelectorAll("*")).filter(e => { const s = getComputedStyle(e); return /auto|scroll/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1 && e.tabIndex < 0 && e !== document.documentElement && e !== document.body }).map(e => e.tagName + "." + e.className).join(" ")`); bad != "" {
-				t.Errorf("%s: scrollable but not focusable: %s", where, bad)
-			}
+			checkFits(t, ctx, where)
 			if got := eval[string](t, ctx, `(() => { const s = document.createElement("span"); s.className = "swatch sw-FAILURE"; document.body.appendChild(s); const c = getComputedStyle(s).backgroundColor; s.remove(); return c })()`); got != failure {
 				t.Errorf("%s: FAILURE swatch %s, want %s", where, got, failure)
 			}
@@ -154,6 +147,48 @@ func TestPagesInBrowser(t *testing.T) {
 		}
 	}
 	checkLog(t, log, "a/b/missing.html")
+}
+
+// checkFits fails the test where the open page overflows sideways or
+// holds a scrollable box the keyboard cannot reach.
+func checkFits(t *testing.T, ctx context.Context, where string) {
+	t.Helper()
+	// clientWidth, not innerWidth: a phone's browser widens its layout
+	// viewport to fit a page that overflows.
+	if w := eval[int](t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
+		wide := eval[string](t, ctx, `Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest(".scroll, pre, .visually-hidden")).slice(0, 3).map(e => e.tagName + "." + e.className).join(" ")`)
+		t.Errorf("%s overflows by %d px: %s", where, w, wide)
+	}
+	if bad := eval[string](t, ctx, `Array.from(document.querySelectorAll("*")).filter(e => { const s = getComputedStyle(e); return /auto|scroll/.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1 && e.tabIndex < 0 && e !== document.documentElement && e !== document.body }).map(e => e.tagName + "." + e.className).join(" ")`); bad != "" {
+		t.Errorf("%s: scrollable but not focusable: %s", where, bad)
+	}
+}
+
+// TestHealthOnPhone: the query health page, whose tables hold two query
+// ids side by side (real ids run to 40 characters), fits a 390 px screen
+// in both themes; each table scrolls in a box the keyboard reaches.
+func TestHealthOnPhone(t *testing.T) {
+	ctx, log := browser.New(t)
+	in := richInput(t)
+	long := []string{"tripleo-error-during-previous-command", "mistral-executor-action-error", "nova-compute-rpc-messaging-timeout", "tripleo-rpm-missing-build-dependency"}
+	in.Report.TooBroad = []recheckgen.BroadQuery{{ID: long[0], Builds: 34, Passing: 5, Share: 0.15, Since: testEnd.Add(-48 * time.Hour)}}
+	in.Report.StaleQueries = []recheckgen.StaleQuery{{ID: long[3], LastHit: testEnd.Add(-60 * 24 * time.Hour), Days: 60}}
+	in.Report.Overlap = recheckgen.Overlap{Share: 0.5, CoFailures: 3,
+		Pairs:       []recheckgen.OverlapPair{{A: long[1], B: long[0], ABuilds: 24, BBuilds: 34, Both: 22, AShare: 0.92, BShare: 0.65}},
+		Subsets:     []recheckgen.OverlapPair{{A: long[2], B: long[3], ABuilds: 11, BBuilds: 12, Both: 11, AShare: 1, BShare: 0.92}},
+		CoOccurring: []recheckgen.OverlapPair{{A: long[2], B: long[0], BothFailed: 4}}}
+	base := serve(t, render(t, in))
+	for _, dark := range []bool{false, true} {
+		if err := browser.Viewport(ctx, 390, 900, dark); err != nil {
+			t.Fatal(err)
+		}
+		open(t, ctx, base+"health.html")
+		if n := eval[int](t, ctx, `document.querySelectorAll("main table").length`); n != 5 {
+			t.Fatalf("health.html shows %d tables, want 5", n)
+		}
+		checkFits(t, ctx, fmt.Sprintf("health.html at 390 px (dark %v)", dark))
+	}
+	checkLog(t, log)
 }
 
 func sameSet(a, b string) bool {
