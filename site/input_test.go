@@ -122,7 +122,11 @@ func richInput(t testing.TB) Input {
 			"## Reading the output {#reading}\n\nCheck `screen-n-cpu.txt` for MessagingTimeout.\n\n" +
 			"| file | what it holds | where |\n| --- | --- | --- |\n| `logs/screen-n-cpu.txt` | nova-compute's log, with every RPC it sent and the replies it waited for | `controller/logs/screen-n-cpu.txt.gz` on today's jobs |\n\n" +
 			"```text\n" + strings.Repeat("a-very-long-line-that-scrolls-", 12) + "\n```\n",
-		"other.md": "---\ntitle: Other page\ntags: [nova]\n---\n\nWords about placement and cells.\n\n## Cells {#cells}\n\nCell mapping text.\n",
+		// A title holding a job's words, and a section longer than the
+		// index keeps of its text (searchTextMax) with a word past the cut.
+		"other.md": "---\ntitle: Nova live migration and cells\ntags: [nova]\n---\n\nWords about placement and cells.\n\n## Cells {#cells}\n\nCell mapping text.\n\n" +
+			strings.Repeat("Every compute host belongs to one cell, and the API database maps each instance to the cell that holds it. ", 7) +
+			"In a multi-cell deployment the top-level conductor, the superconductor, schedules and builds instances across cells.\n",
 	})
 	cfg := config.Default()
 	cfg.Site.RepoURL = "https://github.com/o/r"

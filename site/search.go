@@ -3,6 +3,8 @@ package site
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/lucene"
@@ -26,6 +28,10 @@ type searchEntry struct {
 	// Lines are a bug's newest matching log lines: text around the
 	// query's phrase that readers paste.
 	Lines []string `json:"l,omitempty"`
+	// More are the distinct words of a runbook's or section's text past
+	// Text's cut, so every word of a runbook is found without the index
+	// carrying its whole text.
+	More string `json:"w,omitempty"`
 }
 
 // searchIndex is search-index.json.
@@ -90,14 +96,15 @@ func (s *site) search() error {
 		for _, h := range p.Headings {
 			heads = append(heads, h.Text)
 		}
+		text := strings.Join(append([]string{intro}, heads...), " ")
 		idx.Docs = append(idx.Docs, searchEntry{Kind: "runbook", Title: p.Meta.Title, URL: u, Tags: p.Meta.Tags,
-			Sub: strings.Join(p.Meta.Tags, ", "), Text: cut(strings.Join(append([]string{intro}, heads...), " "), searchTextMax)})
+			Sub: strings.Join(p.Meta.Tags, ", "), Text: cut(text, searchTextMax), More: moreWords(text, searchTextMax)})
 		for _, sec := range secs {
 			if sec.id == "" {
 				continue
 			}
 			idx.Docs = append(idx.Docs, searchEntry{Kind: "section", Title: sec.title, URL: u + "#" + sec.id,
-				Sub: p.Meta.Title, Text: cut(sec.text, searchTextMax)})
+				Sub: p.Meta.Title, Text: cut(sec.text, searchTextMax), More: moreWords(sec.text, searchTextMax)})
 		}
 	}
 	for _, k := range []struct {
@@ -191,6 +198,48 @@ func sections(p *runbook.Page) []runbookSection {
 	}
 	flush()
 	return out
+}
+
+// searchWords splits text into words as search.js does: lower case,
+// split at anything but letters, digits and "_".
+func searchWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isWordRune(r) })
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' }
+
+// moreWords lists, once each, the words of s past its first n characters
+// that the first n do not hold (numbers and single letters left out: no
+// reader searches for them). A word the cut splits counts as past it.
+func moreWords(s string, n int) string {
+	head := cut(s, n)
+	if len(head) == len(s) {
+		return ""
+	}
+	at := len(head) - len("…") // where cut cut s
+	// A word the cut splits counts as past it.
+	if r, _ := utf8.DecodeRuneInString(s[at:]); isWordRune(r) {
+		for at > 0 {
+			r, size := utf8.DecodeLastRuneInString(s[:at])
+			if !isWordRune(r) {
+				break
+			}
+			at -= size
+		}
+	}
+	seen := map[string]bool{}
+	for _, w := range searchWords(s[:at]) {
+		seen[w] = true
+	}
+	var out []string
+	for _, w := range searchWords(s[at:]) {
+		if seen[w] || utf8.RuneCountInString(w) < 2 || strings.Trim(w, "0123456789") == "" {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
 }
 
 // cut shortens s to at most n characters.

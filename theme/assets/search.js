@@ -39,7 +39,7 @@
     return list.map(function (d) {
       var lines = (d.l || []).join(" \u2026 ");
       return {
-        d: d, title: words(d.t), text: words(d.x), lines: words(lines), tags: (d.g || []).map(function (t) { return t.toLowerCase(); }),
+        d: d, title: words(d.t), text: words(d.x).concat(words(d.w)), lines: words(lines), tags: (d.g || []).map(function (t) { return t.toLowerCase(); }),
         phrases: (d.p || []).map(function (p) { return { raw: p, w: words(p) }; }).filter(function (p) { return p.w.length; }),
         linesText: lines
       };
@@ -89,7 +89,10 @@
     // Short searches need every word; a pasted line most of its words.
     var enough = n <= 4 ? found === n : found >= Math.ceil(n * 0.6);
     if (!enough && !s) return null;
-    if (n && inTitle === n) { s += 60; why.push("title"); }
+    // A title that is the search itself (a job, project or test named
+    // in full) comes before titles that merely hold its words.
+    if (n && x.title.length === q.all.length && sequence(x.title, q.all)) { s += 160; why.push("title"); }
+    else if (n && inTitle === n) { s += 60; why.push("title"); }
     else if (inTitle) { s += 12 * inTitle; why.push("title"); }
     if (inTags) { s += 15 * inTags; why.push("tag"); }
     if (inLines) { s += 4 * inLines; why.push("a matching log line"); if (!source) source = { text: x.linesText, kind: "line" }; }
