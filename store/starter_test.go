@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/recheckgen/recheckgen"
-	"github.com/recheckgen/recheckgen/lucene"
+	"github.com/recheckgen/recheckgen/config"
 	"github.com/recheckgen/recheckgen/queryfile"
 	"github.com/recheckgen/recheckgen/sample"
 )
@@ -37,9 +37,12 @@ func sampleStore(tb testing.TB) *Store {
 	return sampleStorePtr
 }
 
+// repoQueries are the repository's queries read as build reads them with
+// the default config (default operator OR, as elastic-recheck ran them).
 func repoQueries(tb testing.TB) []recheckgen.Query {
 	tb.Helper()
-	qs, dl := queryfile.LoadDir(filepath.Join("..", "queries"), queryfile.Options{Operator: lucene.AND})
+	cfg := config.Default()
+	qs, dl := queryfile.LoadDir(filepath.Join("..", "queries"), queryfile.Options{Operator: cfg.Query.DefaultOperator, Fields: cfg.Query.Fields})
 	if dl.Errors() > 0 || len(qs) == 0 {
 		tb.Fatalf("repository queries: %d loaded, %v", len(qs), dl)
 	}
