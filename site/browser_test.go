@@ -78,7 +78,8 @@ next:
 }
 
 // TestHostileDataInBrowser opens the pages of a site built from script
-// payloads in Chromium: no dialog opens and no script error is thrown.
+// payloads in Chromium at phone width: no dialog opens, no script error is
+// thrown, and nothing overflows sideways.
 func TestHostileDataInBrowser(t *testing.T) {
 	ctx, log := browser.New(t)
 	in := hostileInput(t)
@@ -86,6 +87,11 @@ func TestHostileDataInBrowser(t *testing.T) {
 		in.EChartsJS = js // a real chart renders the hostile series names
 	}
 	base := serve(t, render(t, in))
+	// At phone width: hostile values (a build result of 60 characters) must
+	// not push a page sideways either.
+	if err := browser.Viewport(ctx, 390, 900, false); err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range []string{"index.html", "gate.html", "bugs/1234567.html", "uncategorized.html", "runbooks/gate.html", "tags/devstack.html",
 		"jobs/index.html", "projects/index.html", "tests/index.html", "search.html?q=%3Cscript%3E",
 		report.BuildPage("u1" + xss), "builds/u3.html"} {
@@ -93,6 +99,7 @@ func TestHostileDataInBrowser(t *testing.T) {
 		if title, _ := chromedp.Run(ctx, chromedp.Title()); title == "" {
 			t.Errorf("%s: no title", p)
 		}
+		checkFits(t, ctx, p+" at 390 px")
 	}
 	// Typing into search lists matches as text, not markup.
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"index.html"), chromedp.SendKeys(chromedp.CSS("#q"), "Title"),
