@@ -255,11 +255,15 @@ func Markdown(e *recheckgen.Explanation, links Links, lines int) string {
 // tables, strikethrough) is backslash-escaped, line breaks become spaces
 // and control characters are dropped. A word joiner (U+2060) follows each
 // @ and # and splits each "://", since GitHub makes mentions, references
-// and links of the text once it is parsed.
+// and links of the text once it is parsed; one goes before the dot of
+// "www." too, which GitHub's autolinks take for a host.
 func mdText(s string) string {
 	var b strings.Builder
 	rs := []rune(printable(s))
 	for i, r := range rs {
+		if r == '.' && i >= 3 && strings.EqualFold(string(rs[i-3:i]), "www") {
+			b.WriteRune('\u2060') // GitHub links "www.host" too
+		}
 		if r < 0x80 && strings.ContainsRune("\\`*_[]<>!|~&$", r) {
 			b.WriteByte('\\')
 		}

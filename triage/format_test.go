@@ -26,7 +26,7 @@ var hostile = []string{
 	"```\n</pre><img src=x onerror=alert(2)>\n```",
 	"````` fence breaker `` ` ",
 	"[click](javascript:alert(3)) ![x](http://evil.example/x.png)",
-	"@everyone #123 https://evil.example/ <https://evil.example/>",
+	"@everyone #123 https://evil.example/ <https://evil.example/> www.evil.example (www.evil.example/x)",
 	"\x1b[31mred\x1b[0m \u202eevil\u202c \x00nul",
 	"*bold* _it_ ~~s~~ | table | <!-- comment --> &amp; &#60;b&#62;",
 	"line one\r\n# heading\n---\n> quote",
@@ -83,7 +83,7 @@ func TestMarkdownEscapes(t *testing.T) {
 	}
 	// Outside code, GitHub would make mentions, references and links.
 	prose := regexp.MustCompile(`(?s)<pre>.*?</pre>|<code>.*?</code>`).ReplaceAllString(out, "")
-	for _, bad := range []string{"@everyone", "#123", "://evil"} {
+	for _, bad := range []string{"@everyone", "#123", "://evil", "www.evil"} {
 		if strings.Contains(prose, bad) {
 			t.Errorf("%q outside code:\n%s", bad, prose)
 		}
