@@ -134,7 +134,8 @@ func rankOf(e *recheckgen.Explanation, text string) int {
 // unit tests, Zuul's console, tox's pep8), each line that says why the
 // run failed ranks in the top 20 of the failed run's explanation; the
 // recall of the lines logjuicer's annotators marked is recorded in
-// testdata/real/recall.md, which docs/triage.md repeats.
+// testdata/real/recall.md, which docs/triage.md repeats and the README
+// sums up.
 func TestRealLogs(t *testing.T) {
 	cases := realCases(t)
 	es := explainReal(t, cases)
@@ -169,6 +170,12 @@ func TestRealLogs(t *testing.T) {
 	docs, err := os.ReadFile(filepath.Join("..", "docs", "triage.md"))
 	if err != nil || !strings.Contains(string(docs), table.String()) {
 		t.Errorf("docs/triage.md does not hold the recall table (testdata/real/recall.md): %v", err)
+	}
+	// The README reports the recall in one sentence (the issue asks it there).
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	recall := fmt.Sprintf("%d of %d (%.0f%%) in the top %d", found, total, 100*float64(found)/float64(total), realTop)
+	if err != nil || !strings.Contains(strings.Join(strings.Fields(string(readme)), " "), recall) {
+		t.Errorf("README.md does not report the recall %q: %v", recall, err)
 	}
 }
 
