@@ -10,13 +10,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // String returns s with every C0 control character but tab and newline,
 // DEL, and every C1 control character replaced by a visible form: the
 // Unicode control pictures for C0 and DEL (ESC shows as ␛), \u0080-style
-// text for C1. Invalid UTF-8 bytes are shown as \xNN.
+// text for C1 and for the bidirectional controls (U+202E would make a
+// terminal that reorders text show a line backwards). Invalid UTF-8 bytes
+// are shown as \xNN.
 func String(s string) string { return show(s, false) }
 
 // Line is String for text that must stay on one line of output — a file
@@ -41,7 +44,7 @@ func show(s string, line bool) string {
 			b.WriteRune(0x2400 + r)
 		case r == 0x7f:
 			b.WriteRune('␡')
-		case r >= 0x80 && r < 0xa0:
+		case r >= 0x80 && r < 0xa0, unicode.Is(unicode.Bidi_Control, r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteString(s[i : i+size])
@@ -59,6 +62,11 @@ func clean(s string) bool {
 		switch c := s[i]; {
 		case c < 0x20 && c != '\t' && c != '\n', c == 0x7f, c == 0xc2: // 0xc2 leads C1 (and some others)
 			return false
+		case c == 0xd8 || c == 0xe2: // they lead the bidirectional controls (and some others)
+			if r, _ := utf8.DecodeRuneInString(s[i:]); unicode.Is(unicode.Bidi_Control, r) {
+				return false
+			}
+			ascii = false
 		case c >= 0x80:
 			ascii = false
 		}

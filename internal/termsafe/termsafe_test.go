@@ -7,14 +7,17 @@ import (
 
 func TestString(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain text, tabs\tand\nnewlines": "plain text, tabs\tand\nnewlines",
-		"café ✓":                          "café ✓",
-		"\x1b]0;owned\x07":                "␛]0;owned␇",
-		"\x1b]52;c;aGk=\x07":              "␛]52;c;aGk=␇",
-		"\x1b[2J\x1b[H":                   "␛[2J␛[H",
-		"a\rb\bc\x00d\x7f":                "a␍b␈c␀d␡",
-		"\u009b2J\u0085":                  `\u009b2J\u0085`,
-		"bad \xff byte":                   `bad \xff byte`,
+		"plain text, tabs\tand\nnewlines":        "plain text, tabs\tand\nnewlines",
+		"café ✓":                                 "café ✓",
+		"\x1b]0;owned\x07":                       "␛]0;owned␇",
+		"\x1b]52;c;aGk=\x07":                     "␛]52;c;aGk=␇",
+		"\x1b[2J\x1b[H":                          "␛[2J␛[H",
+		"a\rb\bc\x00d\x7f":                       "a␍b␈c␀d␡",
+		"\u009b2J\u0085":                         `\u009b2J\u0085`,
+		"bad \xff byte":                          `bad \xff byte`,
+		"evil\u202egnp.exe \u2066x\u2069 \u061c": `evil\u202egnp.exe \u2066x\u2069 \u061c`,
+		"bad \xe2x lead":                         `bad \xe2x lead`,
+		"“quoted” — ok":                          "“quoted” — ok",
 	} {
 		if got := String(in); got != want {
 			t.Errorf("String(%q) = %q, want %q", in, got, want)
