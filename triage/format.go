@@ -18,6 +18,17 @@ import (
 // files' directory, for a reader without the site.
 type Links struct {
 	Site string // the site's absolute base URL, "" when unknown
+	// LineURL is site.line_url, the address of a line of a log file
+	// ({log_url}{file}#L{line}); "" links the file.
+	LineURL string
+}
+
+// line links a line of a build's log file, as the site links it.
+func (l Links) line(b recheckgen.Build, file string, n int) string {
+	if u := safeURL((report.Links{LineURL: l.LineURL}).LogLine(b, file, n)); u != "" {
+		return u
+	}
+	return fileURL(b.LogURL, file)
 }
 
 // runbook links a runbook reference (page.md#section) on the site.
@@ -229,7 +240,7 @@ func Markdown(e *recheckgen.Explanation, links Links, lines int) string {
 		}
 		var s strings.Builder
 		where := mdCode(fmt.Sprintf("%s:%d", l.File, l.Line))
-		if u := fileURL(build.LogURL, l.File); u != "" {
+		if u := links.line(build, l.File, l.Line); u != "" {
 			where = mdLink(fmt.Sprintf("%s:%d", l.File, l.Line), u)
 		}
 		fmt.Fprintf(&s, "%d. %s — %s\n\n", i+1, where, mdText(strings.Join(l.Reasons, "; ")))

@@ -155,3 +155,25 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs:\n%s\nwant:\n%s", name, got, want)
 	}
 }
+
+// TestMarkdownLineLinks: the comment links each line where the site does
+// (site.line_url), the file when no template is set, and nothing that is
+// not http(s) whatever the template or the build's log URL make of it.
+func TestMarkdownLineLinks(t *testing.T) {
+	e := &recheckgen.Explanation{Build: recheckgen.Build{UUID: "u1", Job: "j", Result: "FAILURE", LogURL: "https://logs.example.org/u1/"},
+		Lines: []recheckgen.RankedLine{{ContextLine: recheckgen.ContextLine{File: "job-output.txt", Line: 243, Message: "ERROR: boom"}, Score: 9}}}
+	for _, tc := range []struct {
+		lineURL, logURL, want string
+	}{
+		{"{log_url}{file}#L{line}", "https://logs.example.org/u1/", "(<https://logs.example.org/u1/job-output.txt#L243>)"},
+		{"", "https://logs.example.org/u1/", "(<https://logs.example.org/u1/job-output.txt>)"},
+		{"javascript:alert({line})", "https://logs.example.org/u1/", "(<https://logs.example.org/u1/job-output.txt>)"},
+		{"{log_url}{file}#L{line}", "javascript:alert(1)//", "`job-output.txt:243`"},
+	} {
+		e.Build.LogURL = tc.logURL
+		md := Markdown(e, Links{LineURL: tc.lineURL}, 5)
+		if !strings.Contains(md, tc.want) || strings.Contains(md, "javascript") {
+			t.Errorf("line_url %q, log_url %q: want %s in\n%s", tc.lineURL, tc.logURL, tc.want, md)
+		}
+	}
+}

@@ -112,7 +112,7 @@ Examples:
 			case "json":
 				return writeJSON(e.rawOut, ex)
 			case "markdown":
-				fmt.Fprint(e.rawOut, triage.Markdown(ex, triage.Links{Site: cfg.Site.BaseURL}, *mdLines))
+				fmt.Fprint(e.rawOut, triage.Markdown(ex, triage.Links{Site: cfg.Site.BaseURL, LineURL: cfg.Site.LineURL}, *mdLines))
 			default:
 				triage.WriteText(e.stdout, ex, len(qs))
 			}
