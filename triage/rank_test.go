@@ -241,17 +241,16 @@ func TestSignature(t *testing.T) {
 
 func groupOf(msgs ...string) recheckgen.FailureGroup {
 	g := recheckgen.FailureGroup{ID: "g0123456789a"}
-	jobs := map[string]int{}
-	for i, m := range msgs {
-		job := fmt.Sprintf("job-%d", i%2)
-		jobs[job]++
-		g.Builds = append(g.Builds, recheckgen.GroupBuild{
-			Build: recheckgen.Build{UUID: fmt.Sprint(i), Job: job, Branch: "master"},
-			Line:  recheckgen.ContextLine{File: "logs/job-output.txt", Message: "2026-11-16 13:20:01.838019 | controller | " + m}})
+	var m recheckgen.Match
+	for i, msg := range msgs {
+		b := recheckgen.Build{UUID: fmt.Sprint(i), Job: fmt.Sprintf("job-%d", i%2), Branch: "master"}
+		m.Builds = append(m.Builds, recheckgen.MatchedBuild{Build: b})
+		g.Builds = append(g.Builds, recheckgen.GroupBuild{Build: b,
+			Line: recheckgen.ContextLine{File: "logs/job-output.txt", Message: "2026-11-16 13:20:01.838019 | controller | " + msg}})
 	}
-	for j, n := range jobs {
-		g.Jobs = append(g.Jobs, recheckgen.Share{Value: j, Builds: n})
-	}
+	// As Group makes them: most builds first, ties by name (a map's order
+	// made TestCandidates fail now and then).
+	g.Jobs = m.Shares(func(b recheckgen.Build) string { return b.Job })
 	return g
 }
 
