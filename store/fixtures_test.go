@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"html"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,173 +15,6 @@ import (
 	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/recheckgen/recheckgen/queryfile"
 )
-
-// esDoc is one recorded Elasticsearch hit, in either document shape: old
-// logstash indices nest build fields under @fields (values often lists),
-// newer ones put them at the top of _source.
-type esDoc struct {
-	ID     string
-	Fields map[string]string
-	Tags   []string
-	Time   time.Time
-	Msg    string
-}
-
-func readResponse(t *testing.T, path string) []esDoc {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resp struct {
-		Hits struct {
-			Hits []struct {
-				ID     string                     `json:"_id"`
-				Source map[string]json.RawMessage `json:"_source"`
-			} `json:"hits"`
-		} `json:"hits"`
-	}
-	if err := json.Unmarshal(data, &resp); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var out []esDoc
-	for _, h := range resp.Hits.Hits {
-		d := esDoc{ID: h.ID, Fields: map[string]string{}}
-		src := h.Source
-		if raw, ok := src["@fields"]; ok {
-			var nested map[string]json.RawMessage
-			if err := json.Unmarshal(raw, &nested); err != nil {
-				t.Fatalf("%s %s: @fields: %v", path, h.ID, err)
-			}
-			for k, v := range nested {
-				d.Fields[k] = first(v)
-			}
-		}
-		for k, v := range src {
-			if !strings.HasPrefix(k, "@") {
-				d.Fields[k] = first(v)
-			}
-		}
-		d.Msg = first(src["@message"])
-		if d.Msg == "" {
-			d.Msg = first(src["message"])
-		}
-		for _, key := range []string{"@tags", "tags"} {
-			var tags []string
-			if json.Unmarshal(src[key], &tags) == nil && len(tags) > 0 {
-				d.Tags = tags
-			}
-		}
-		ts, err := time.Parse(time.RFC3339Nano, first(src["@timestamp"]))
-		if err != nil {
-			t.Fatalf("%s %s: @timestamp: %v", path, h.ID, err)
-		}
-		d.Time = ts.UTC()
-		out = append(out, d)
-	}
-	return out
-}
-
-// first reads a string, number or the first item of a list.
-func first(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) == nil {
-		if len(list) == 0 {
-			return ""
-		}
-		return first(list[0])
-	}
-	return strings.Trim(string(raw), `"`)
-}
-
-// rawLine rebuilds the line as it stood in the log file, so the store's
-// own parsing finds what logstash had pulled out: oslo.log's level and
-// module, syslog's program.
-func (d esDoc) rawLines() []string {
-	lines := strings.Split(strings.TrimRight(d.Msg, "\n"), "\n")
-	lines[0] = d.prefixed(lines[0])
-	return lines
-}
-
-func (d esDoc) prefixed(msg string) string {
-	switch {
-	case d.Fields["syslog_program"] != "":
-		host := d.Fields["syslog_host"]
-		if host == "" {
-			host = "node"
-		}
-		return fmt.Sprintf("%s %s %s: %s", d.Time.Format(time.Stamp), host, d.Fields["syslog_program"], msg)
-	case d.Fields["loglevel"] != "" && d.Fields["module"] != "":
-		pid := d.Fields["pid"]
-		if pid == "" {
-			pid = "1"
-		}
-		return fmt.Sprintf("%s %s %s %s %s", d.Time.Format("2006-01-02 15:04:05.000"), pid, d.Fields["loglevel"], d.Fields["module"], msg)
-	}
-	return fmt.Sprintf("%s | %s", d.Time.Format("2006-01-02 15:04:05.000000"), msg)
-}
-
-// writeBuildDirs turns documents into build directories: a build.json from
-// the build fields and one log file per filename, documents in time order,
-// each as the lines it was indexed from. It returns the document of each
-// line, keyed "uuid|filename|lineno".
-func writeBuildDirs(t *testing.T, root string, docs []esDoc) map[string]string {
-	lineDoc := map[string]string{}
-	t.Helper()
-	type file struct{ docs []esDoc }
-	builds := map[string]map[string]*file{}
-	meta := map[string]esDoc{}
-	for _, d := range docs {
-		uuid := d.Fields["build_uuid"]
-		name := d.Fields["filename"]
-		if name == "" && len(d.Tags) > 0 {
-			name = d.Tags[0]
-		}
-		if builds[uuid] == nil {
-			builds[uuid] = map[string]*file{}
-			meta[uuid] = d
-		}
-		if builds[uuid][name] == nil {
-			builds[uuid][name] = &file{}
-		}
-		builds[uuid][name].docs = append(builds[uuid][name].docs, d)
-	}
-	for uuid, files := range builds {
-		dir := filepath.Join(root, uuid)
-		m := meta[uuid].Fields
-		rec := map[string]any{"uuid": uuid, "job_name": m["build_name"], "result": m["build_status"],
-			"pipeline": m["build_queue"], "project": m["project"], "branch": m["build_branch"],
-			"change": m["build_change"], "patchset": m["build_patchset"], "ref": m["build_ref"],
-			"log_url": m["log_url"], "voting": m["voting"] != "0",
-			"start_time": meta[uuid].Time.Add(-time.Hour).Format("2006-01-02T15:04:05")}
-		data, _ := json.Marshal(rec)
-		mustWrite(t, filepath.Join(dir, "build.json"), data)
-		for name, f := range files {
-			sort.SliceStable(f.docs, func(i, j int) bool { return f.docs[i].Time.Before(f.docs[j].Time) })
-			var b strings.Builder
-			n := 0
-			for _, d := range f.docs {
-				for _, line := range d.rawLines() {
-					if strings.HasSuffix(name, ".html") { // console.html holds escaped text
-						line = html.EscapeString(line)
-					}
-					b.WriteString(line + "\n")
-					n++
-					lineDoc[fmt.Sprintf("%s|%s|%d", uuid, name, n)] = d.ID
-				}
-			}
-			mustWrite(t, filepath.Join(dir, filepath.FromSlash(name)), []byte(b.String()))
-		}
-	}
-	return lineDoc
-}
 
 func mustWrite(t testing.TB, p string, data []byte) {
 	t.Helper()
@@ -210,10 +41,10 @@ func TestRealDocuments(t *testing.T) {
 	dir := fixtures.Dir(t)
 	files, _ := filepath.Glob(filepath.Join(dir, "responses", "bug-*.json"))
 	docBug := map[string]string{} // document id → the bug file it came from
-	var all []esDoc
+	var all []fixtures.Doc
 	for _, f := range files {
 		bug := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "bug-"), ".json")
-		for _, d := range readResponse(t, f) {
+		for _, d := range fixtures.ReadResponse(t, f) {
 			if _, dup := docBug[d.ID]; dup {
 				continue
 			}
@@ -222,7 +53,7 @@ func TestRealDocuments(t *testing.T) {
 		}
 	}
 	root := t.TempDir()
-	written := writeBuildDirs(t, root, all)
+	written := fixtures.WriteBuildDirs(t, root, all)
 	st := openTest(t)
 	if _, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs}); err != nil {
 		t.Fatal(err)
@@ -281,7 +112,7 @@ func TestRealDocuments(t *testing.T) {
 	golden(t, "testdata/real-documents.golden", report.String())
 }
 
-func count(docs []esDoc, docBug map[string]string, bug string) int {
+func count(docs []fixtures.Doc, docBug map[string]string, bug string) int {
 	n := 0
 	for _, d := range docs {
 		if docBug[d.ID] == bug {

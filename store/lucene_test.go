@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -16,7 +15,6 @@ import (
 	"github.com/recheckgen/recheckgen/internal/fixtures"
 	"github.com/recheckgen/recheckgen/internal/luceneref"
 	"github.com/recheckgen/recheckgen/lucene"
-	"go.yaml.in/yaml/v3"
 )
 
 // TestAgainstLucene is the differential test: every real elastic-recheck
@@ -37,21 +35,7 @@ func TestAgainstLucene(t *testing.T) {
 	ref := luceneref.New(t)
 	st := openTest(t)
 	root := t.TempDir()
-	var docs []esDoc
-	files, _ := filepath.Glob(fixtures.Path(t, "responses", "*.json"))
-	seen := map[string]bool{}
-	for _, f := range files {
-		if !strings.HasPrefix(filepath.Base(f), "bug-") && filepath.Base(f) != "1284371.json" {
-			continue
-		}
-		for _, d := range readResponse(t, f) {
-			if !seen[d.ID] {
-				seen[d.ID] = true
-				docs = append(docs, d)
-			}
-		}
-	}
-	writeBuildDirs(t, root, docs)
+	fixtures.WriteBuildDirs(t, root, fixtures.RecordedDocuments(t))
 	writeCornerBuild(t, filepath.Join(root, "corners"))
 	if _, err := st.Ingest(context.Background(), []string{root}, IngestOptions{Globs: testGlobs}); err != nil {
 		t.Fatal(err)
@@ -257,22 +241,8 @@ func writeCornerBuild(t *testing.T, dir string) {
 func differentialQueries(t *testing.T) []string {
 	t.Helper()
 	var real []string
-	for _, pattern := range []string{"queries/*.yaml", "unit-queries/*/*.yaml"} {
-		files, _ := filepath.Glob(fixtures.Path(t, pattern))
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var doc struct{ Query string }
-			if err := yaml.Unmarshal(data, &doc); err != nil {
-				t.Fatal(err)
-			}
-			real = append(real, doc.Query)
-		}
-	}
-	if len(real) < 80 {
-		t.Fatalf("only %d real queries", len(real))
+	for _, q := range fixtures.RealQueries(t) {
+		real = append(real, q.Text)
 	}
 	out := append([]string{}, real...)
 	for _, q := range real {
