@@ -126,7 +126,7 @@ func TestCheckBackend(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(queries, "bad.yaml"), []byte("title: a word on a number\nquery: build_change:abc\n"), 0o644)
 	code, out, errOut = runCmd(t, args...)
-	if code != exitFail || !strings.Contains(out, "bad.yaml") || !strings.Contains(out, `the server rejected the query (400): search_phase_execution_exception: all shards failed (For input string: "abc")`) {
+	if code != exitFail || !strings.Contains(out, "bad.yaml") || !strings.Contains(out, `the server rejected the query (400): search_phase_execution_exception: all shards failed (failed to create query: For input string: "abc")`) {
 		t.Errorf("check --backend, a rejected query: %d\n%s\n%s", code, out, errOut)
 	}
 	code, _, errOut = runCmd(t, "check", "--backend", "opensearch", "--opensearch-url", srv.URL, "--index", "nothing-*", "--queries", queries, "--content", filepath.Join(tmp, "none"))

@@ -2,7 +2,9 @@ package opensearchtest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -150,7 +152,7 @@ func parseClause(ix []*index, raw json.RawMessage) (query, *searchError) {
 		case "range":
 			m, err = parseRange(body)
 		case "term", "terms":
-			m, err = parseTerms(typ, body)
+			m, err = parseTerms(ix, typ, body)
 		case "exists":
 			var e struct {
 				Field string `json:"field"`
@@ -256,7 +258,7 @@ func parseBool(ix []*index, body json.RawMessage) (matcher, *searchError) {
 	}, nil
 }
 
-func parseTerms(typ string, body json.RawMessage) (matcher, *searchError) {
+func parseTerms(idx []*index, typ string, body json.RawMessage) (matcher, *searchError) {
 	var b map[string]json.RawMessage
 	if err := json.Unmarshal(body, &b); err != nil || len(b) != 1 {
 		return nil, badRequest("parsing_exception", "[%s] query malformed", typ)
@@ -278,6 +280,24 @@ func parseTerms(typ string, body json.RawMessage) (matcher, *searchError) {
 	}
 	if typ == "term" && len(want) != 1 {
 		return nil, badRequest("parsing_exception", "[term] query does not support array of values")
+	}
+	// A shard whose mapping makes the field a number parses each value
+	// as Java's Double.parseDouble does, and refuses the query when one
+	// is no number.
+	for _, w := range want {
+		var bad []*index
+		for _, ix := range idx {
+			if ft := ix.field(field); ft != nil && isNumber(ft.Type) && !javaNumber(w) {
+				bad = append(bad, ix)
+			}
+		}
+		if len(bad) > 0 {
+			msg := fmt.Sprintf("For input string: \"%s\"", keyString(w))
+			if s, ok := w.(string); ok && strings.TrimSpace(s) == "" {
+				msg = "empty String"
+			}
+			return nil, queryShardError(bad, "failed to create query: "+msg, obj{"type": "number_format_exception", "reason": msg})
+		}
 	}
 	return func(ix *index, d *doc) bool {
 		ft := ix.field(field)
@@ -305,6 +325,42 @@ func parseTerms(typ string, body json.RawMessage) (matcher, *searchError) {
 	}, nil
 }
 
+// javaNumber says whether a term's value reads as a number the way
+// OpenSearch's number fields read it (Double.parseDouble of its text).
+func javaNumber(w any) bool {
+	_, ok := javaFloat(w)
+	return ok
+}
+
+// javaFloat reads a term's value as Double.parseDouble does: JSON numbers
+// are numbers, booleans are not, a string is when it spells a decimal or
+// exponent number (spaces around it and a d or f suffix allowed), or
+// Infinity or NaN. Java's hexadecimal form is left out.
+func javaFloat(w any) (float64, bool) {
+	switch w := w.(type) {
+	case float64:
+		return w, true
+	case string:
+		s := strings.TrimSpace(w)
+		switch word := strings.TrimLeft(s, "+-"); {
+		case word == "Infinity" && strings.HasPrefix(s, "-"):
+			return math.Inf(-1), true
+		case word == "Infinity":
+			return math.Inf(1), true
+		case word == "NaN":
+			return math.NaN(), true
+		case s == "" || strings.ContainsAny(s, "_xXpPiInN"):
+			return 0, false // Go's other words (inf, nan) and hex
+		}
+		if n := len(s); n > 1 && strings.ContainsRune("dDfF", rune(s[n-1])) {
+			s = s[:n-1]
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil || errors.Is(err, strconv.ErrRange)
+	}
+	return 0, false
+}
+
 // equal says whether value v of a field of type ft is the query's w: as
 // numbers on number fields; on a date field, within the time w names
 // (2026-11-20 is the whole day).
@@ -313,7 +369,7 @@ func equal(ft *fieldType, v, w any) bool {
 		switch ft.Type {
 		case "long", "integer", "short", "byte", "double", "float":
 			a, ok1 := number(v)
-			b, ok2 := number(w)
+			b, ok2 := javaFloat(w)
 			return ok1 && ok2 && a == b
 		case "date":
 			return inRange(ft, v, w, nil, w, nil)

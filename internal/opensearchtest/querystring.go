@@ -114,13 +114,14 @@ func parseQueryString(idx []*index, body json.RawMessage) (query, *searchError) 
 	}, nil
 }
 
-// shardFailure is a query every shard refused, as the real answer has it.
+// shardFailure is a query the shards of ix refused, as the real answer
+// has it: a query_shard_exception caused by the parser's exception.
 func shardFailure(ix *index, reason, causeType, causeReason string) *searchError {
-	return &searchError{400, obj{"error": obj{
-		"root_cause": []any{obj{"type": "query_shard_exception", "reason": reason, "index": ix.name}},
-		"type":       "search_phase_execution_exception", "reason": "all shards failed", "phase": "query", "grouped": true,
-		"caused_by": obj{"type": causeType, "reason": causeReason},
-	}, "status": 400}}
+	var cause obj
+	if causeType != "query_shard_exception" {
+		cause = obj{"type": causeType, "reason": causeReason}
+	}
+	return queryShardError([]*index{ix}, reason, cause)
 }
 
 func isNumber(typ string) bool {

@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
-	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -17,6 +17,7 @@ import (
 // searchBody is the part of a search request the server reads; any other
 // key is refused.
 type searchBody struct {
+	From           *int                       `json:"from"`
 	Size           *int                       `json:"size"`
 	TrackTotalHits any                        `json:"track_total_hits"`
 	Sort           []map[string]sortOrder     `json:"sort"`
@@ -27,7 +28,91 @@ type searchBody struct {
 }
 
 type sortOrder struct {
-	Order string `json:"order"`
+	Order        string `json:"order"`
+	UnmappedType string `json:"unmapped_type"`
+}
+
+// Limits of OpenSearch 2 by default: index.max_result_window (from +
+// size of a search) and search.max_buckets (buckets in one answer).
+const (
+	maxResultWindow   = 10000
+	defaultMaxBuckets = 65535
+)
+
+// shardsFailed is a search every shard of idx refused, as the real answer
+// has it (SearchPhaseExecutionException: "all shards failed"): fail is a
+// shard's exception, its caused_by included; a root cause is the same
+// without it. The answer's own caused_by is the first shard's root cause
+// when the shard's exception is a plain Java one (which the guess wraps
+// anew); an OpenSearch exception (query_shard_exception) is its own root
+// cause, and the answer leaves it out as a duplicate.
+func shardsFailed(idx []*index, fail func(ix *index) obj) *searchError {
+	var roots, shards []any
+	for _, ix := range idx {
+		f := fail(ix)
+		root := obj{}
+		for k, v := range f {
+			if k != "caused_by" {
+				root[k] = v
+			}
+		}
+		roots = append(roots, root)
+		shards = append(shards, obj{"shard": 0, "index": ix.name, "node": "replay-node", "reason": f})
+	}
+	e := obj{"root_cause": roots, "type": "search_phase_execution_exception", "reason": "all shards failed",
+		"phase": "query", "grouped": true, "failed_shards": shards}
+	if len(idx) > 0 {
+		if f := fail(idx[0]); f["type"] != "query_shard_exception" {
+			e["caused_by"] = obj{"type": f["type"], "reason": f["reason"], "caused_by": f}
+		}
+	}
+	return &searchError{400, obj{"error": e, "status": 400}}
+}
+
+// queryShardError is a query_shard_exception on every shard of idx, with
+// the exception that caused it (nil: none).
+func queryShardError(idx []*index, reason string, cause obj) *searchError {
+	return shardsFailed(idx, func(ix *index) obj {
+		f := obj{"type": "query_shard_exception", "reason": reason, "index": ix.name, "index_uuid": ix.uuid()}
+		if cause != nil {
+			f["caused_by"] = cause
+		}
+		return f
+	})
+}
+
+// tooManyBuckets is the coordinating node's refusal of an answer holding
+// more buckets than search.max_buckets: no shard failed, so the root
+// causes are empty and the status is the exception's own, 503.
+func tooManyBuckets(limit int) *searchError {
+	return &searchError{503, obj{"error": obj{
+		"root_cause": []any{}, "type": "search_phase_execution_exception", "reason": "",
+		"phase": "fetch", "grouped": true, "failed_shards": []any{},
+		"caused_by": obj{"type": "too_many_buckets_exception", "max_buckets": limit,
+			"reason": fmt.Sprintf("Trying to create too many buckets. Must be less than or equal to: [%d] but was [%d]. "+
+				"This limit can be set by changing the [search.max_buckets] cluster level setting.", limit, limit+1)},
+	}, "status": 503}}
+}
+
+// countBuckets counts the buckets of an aggregations answer, sub-aggregations
+// included, as the final reduce counts them against search.max_buckets
+// (single-bucket aggregations such as filter count none of their own).
+func countBuckets(v any) int {
+	n := 0
+	switch v := v.(type) {
+	case obj:
+		if b, ok := v["buckets"].([]any); ok {
+			n += len(b)
+		}
+		for _, x := range v {
+			n += countBuckets(x)
+		}
+	case []any:
+		for _, x := range v {
+			n += countBuckets(x)
+		}
+	}
+	return n
 }
 
 type hitRef struct {
@@ -81,6 +166,10 @@ func (s *Server) msearch(w http.ResponseWriter, target string, body []byte) {
 
 // run answers one search.
 func (s *Server) run(target string, body []byte) (obj, *searchError) {
+	maxBuckets := int(s.MaxBuckets.Load())
+	if maxBuckets == 0 {
+		maxBuckets = defaultMaxBuckets
+	}
 	idx, serr := s.resolve(target)
 	if serr != nil {
 		return nil, serr
@@ -107,11 +196,20 @@ func (s *Server) run(target string, body []byte) (obj, *searchError) {
 			}
 		}
 	}
-	size := 10
+	size, from := 10, 0
 	if b.Size != nil {
 		size = *b.Size
 	}
-	hits, err := sortHits(docs, b.Sort)
+	if b.From != nil {
+		from = *b.From
+	}
+	if from+size > maxResultWindow {
+		reason := fmt.Sprintf("Result window is too large, from + size must be less than or equal to: [%d] but was [%d]. "+
+			"See the scroll api for a more efficient way to request large data sets. "+
+			"This limit can be set by changing the [index.max_result_window] index level setting.", maxResultWindow, from+size)
+		return nil, shardsFailed(idx, func(*index) obj { return obj{"type": "illegal_argument_exception", "reason": reason} })
+	}
+	hits, err := sortHits(idx, docs, b.Sort)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +219,10 @@ func (s *Server) run(target string, body []byte) (obj, *searchError) {
 	}
 	var hitList []any
 	for i, h := range hits {
-		if i == size {
+		if i < from {
+			continue
+		}
+		if i == from+size {
 			break
 		}
 		hitList = append(hitList, h.render(includes))
@@ -142,6 +243,9 @@ func (s *Server) run(target string, body []byte) (obj, *searchError) {
 		res, err := aggregate(idx, docs, aggs)
 		if err != nil {
 			return nil, err
+		}
+		if n := countBuckets(res); n > maxBuckets {
+			return nil, tooManyBuckets(maxBuckets)
 		}
 		out["aggregations"] = res
 	}
@@ -164,7 +268,7 @@ func (h rendered) render(includes []string) obj {
 	return o
 }
 
-func sortHits(docs []hitRef, by []map[string]sortOrder) ([]rendered, *searchError) {
+func sortHits(idx []*index, docs []hitRef, by []map[string]sortOrder) ([]rendered, *searchError) {
 	out := make([]rendered, len(docs))
 	for i, d := range docs {
 		out[i] = rendered{hitRef: d}
@@ -177,8 +281,20 @@ func sortHits(docs []hitRef, by []map[string]sortOrder) ([]rendered, *searchErro
 	}
 	var field string
 	var desc bool
+	var unmapped string
 	for f, o := range by[0] {
-		field, desc = f, o.Order == "desc"
+		field, desc, unmapped = f, o.Order == "desc", o.UnmappedType
+	}
+	// Each shard builds the sort from its mapping, hits or not: a field it
+	// does not map is refused unless unmapped_type says how to read it.
+	var bare []*index
+	for _, ix := range idx {
+		if ix.field(field) == nil && unmapped == "" {
+			bare = append(bare, ix)
+		}
+	}
+	if len(bare) > 0 {
+		return nil, queryShardError(bare, "No mapping found for ["+field+"] in order to sort on", nil)
 	}
 	for i := range out {
 		ft := out[i].ix.field(field)
@@ -263,7 +379,7 @@ func filterSource(src json.RawMessage, includes []string) json.RawMessage {
 	keep := map[string]json.RawMessage{}
 	for k, v := range m {
 		for _, inc := range includes {
-			if ok, _ := path.Match(inc, k); ok || inc == k || strings.HasPrefix(inc, k+".") {
+			if simpleMatch(inc, k) || strings.HasPrefix(inc, k+".") {
 				keep[k] = v
 				break
 			}

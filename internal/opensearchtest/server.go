@@ -5,8 +5,10 @@
 //   - a body needs a Content-Type the server reads (JSON or NDJSON; else
 //     406), and the NDJSON of _bulk and _msearch a newline at its end;
 //   - the path is decoded once and the index expression routes by index
-//     name and pattern (comma lists, wildcards; a missing concrete index is
-//     index_not_found_exception, a pattern matching nothing is no hit);
+//     name and pattern as OpenSearch 2 resolves it (comma lists, "*" the
+//     only wildcard, "-name" after a wildcard excluding; a missing
+//     concrete index is index_not_found_exception, a pattern matching
+//     nothing is no hit);
 //   - indices are created by _bulk with the mapping of the matching index
 //     template (_index_template), else by dynamic mapping, which maps
 //     strings as text with a keyword sub-field (.keyword), as a real one;
@@ -17,16 +19,25 @@
 //     reads it, see querystring.go), bool, range, term, terms, exists and
 //     match_all, and the aggregations min, max, terms, cardinality,
 //     top_hits, date_histogram (fixed_interval and offset), composite and
-//     filter; an aggregation or sort on a text field is refused with the
-//     real error body; _source comes back as stored, filtered by the
-//     request's list;
-//   - _field_caps reports each field's type and whether it aggregates;
+//     filter; an aggregation or sort on a text field, a sort on a field
+//     an index does not map (without unmapped_type), a term that is no
+//     number on a number field, from + size over index.max_result_window
+//     (10,000) and an answer of more buckets than search.max_buckets
+//     (MaxBuckets, 65,535 unless set) are refused with the real error
+//     body; _source comes back as stored, filtered by the request's list;
+//   - _field_caps reports each field's type and whether it aggregates,
+//     and refuses a request naming no fields;
+//   - _refresh (POST or GET) resolves its indices and does nothing else:
+//     every write is searchable at once;
 //   - DELETE /{index} deletes the indices an expression names;
 //   - unknown request keys, query types and aggregation types are refused,
 //     as a real server's parser refuses them.
 //
 // It is no search engine: relevance, most options and every other API are
-// left out.
+// left out. Each index is one shard, and a search some indices refuse
+// fails whole (400, "all shards failed", naming those indices) where a
+// real cluster answers 200 with their failures under _shards; recheckgen
+// refuses both answers.
 package opensearchtest
 
 import (
@@ -38,7 +49,6 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
-	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -62,6 +72,9 @@ type Server struct {
 	// BusyItems makes the next n bulk items fail with 429, as a cluster
 	// whose write queue is full.
 	BusyItems atomic.Int64
+	// MaxBuckets is the cluster's search.max_buckets (0: OpenSearch 2's
+	// default, 65,535): a search answer holding more buckets is refused.
+	MaxBuckets atomic.Int64
 }
 
 type template struct {
@@ -227,8 +240,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fieldCaps(w, target, r.URL.Query().Get("fields"))
 	case api == "index" && r.Method == http.MethodDelete:
 		s.deleteIndices(w, target)
-	case api == "_refresh":
-		writeJSON(w, 200, obj{"_shards": obj{"total": 1, "successful": 1, "failed": 0}})
+	case api == "_refresh" && (r.Method == http.MethodPost || r.Method == http.MethodGet):
+		s.refresh(w, target)
 	default:
 		writeError(w, 405, "illegal_argument_exception", fmt.Sprintf("Incorrect HTTP method for uri [%s] and method [%s]", r.URL.Path, r.Method))
 	}
@@ -294,51 +307,93 @@ func textAggError(ix *index, field string) *searchError {
 	reason := "Text fields are not optimised for operations that require per-document field data like aggregations and sorting, " +
 		"so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [" +
 		field + "] in order to load field data by uninverting the inverted index. Note that this can use significant memory."
-	cause := obj{"type": "illegal_argument_exception", "reason": reason}
-	return &searchError{400, obj{"error": obj{
-		"root_cause": []any{cause}, "type": "search_phase_execution_exception", "reason": "all shards failed",
-		"phase": "query", "grouped": true,
-		"failed_shards": []any{obj{"shard": 0, "index": ix.name, "node": "replay-node", "reason": cause}},
-		"caused_by":     obj{"type": "illegal_argument_exception", "reason": reason, "caused_by": cause},
-	}, "status": 400}}
+	return shardsFailed([]*index{ix}, func(*index) obj { return obj{"type": "illegal_argument_exception", "reason": reason} })
 }
 
-// resolve turns an index expression into indices: comma lists, wildcards
-// (matching nothing is no error), concrete names (missing is).
+// resolve turns an index expression into indices as OpenSearch 2's
+// resolver does: a comma list read left to right; "*" the only wildcard
+// (matching nothing is no error); any other name concrete (missing is
+// index_not_found_exception, "?" and "[" included); "-name" or "-pattern"
+// after a wildcard removes what it names, before one it is a name.
 func (s *Server) resolve(expr string) ([]*index, *searchError) {
 	if expr == "" || expr == "_all" {
 		expr = "*"
 	}
-	seen := map[string]bool{}
-	var out []*index
+	in := map[string]bool{}
+	wildcardSeen := false
 	for _, part := range strings.Split(expr, ",") {
-		if strings.ContainsAny(part, "*?") {
-			var names []string
-			for n := range s.indices {
-				if ok, _ := path.Match(part, n); ok && !seen[n] {
-					names = append(names, n)
-				}
-			}
-			sort.Strings(names)
-			for _, n := range names {
-				seen[n] = true
-				out = append(out, s.indices[n])
-			}
+		if s.indices[part] != nil {
+			in[part] = true
 			continue
 		}
-		ix := s.indices[part]
-		if ix == nil {
-			return nil, &searchError{404, obj{"error": obj{
-				"root_cause": []any{obj{"type": "index_not_found_exception", "reason": "no such index [" + part + "]", "index": part}},
-				"type":       "index_not_found_exception", "reason": "no such index [" + part + "]", "index": part,
-			}, "status": 404}}
+		add := true
+		if strings.HasPrefix(part, "-") && wildcardSeen {
+			add, part = false, part[1:]
 		}
-		if !seen[part] {
-			seen[part] = true
-			out = append(out, ix)
+		if part == "" {
+			return nil, indexNotFound(part)
+		}
+		if strings.HasPrefix(part, "_") {
+			return nil, badRequest("invalid_index_name_exception", "Invalid index name [%s], must not start with '_'.", part)
+		}
+		if !strings.Contains(part, "*") {
+			if s.indices[part] == nil {
+				return nil, indexNotFound(part)
+			}
+			in[part] = add
+			continue
+		}
+		wildcardSeen = true
+		for n := range s.indices {
+			if simpleMatch(part, n) {
+				in[n] = add
+			}
 		}
 	}
+	var names []string
+	for n, ok := range in {
+		if ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	out := make([]*index, len(names))
+	for i, n := range names {
+		out[i] = s.indices[n]
+	}
 	return out, nil
+}
+
+func indexNotFound(name string) *searchError {
+	reason := "no such index [" + name + "]"
+	cause := obj{"type": "index_not_found_exception", "reason": reason, "index": name}
+	return &searchError{404, obj{"error": obj{
+		"root_cause": []any{cause}, "type": "index_not_found_exception", "reason": reason, "index": name,
+	}, "status": 404}}
+}
+
+// simpleMatch is OpenSearch's wildcard match (Regex.simpleMatch): "*"
+// matches any run of characters, every other character itself. The
+// pieces between stars are found leftmost first, which is enough when
+// "*" is the only wildcard.
+func simpleMatch(pattern, s string) bool {
+	pieces := strings.Split(pattern, "*")
+	if len(pieces) == 1 {
+		return pattern == s
+	}
+	first, last := pieces[0], pieces[len(pieces)-1]
+	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) || !strings.HasSuffix(s, last) {
+		return false
+	}
+	s = s[len(first) : len(s)-len(last)]
+	for _, p := range pieces[1 : len(pieces)-1] {
+		i := strings.Index(s, p)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	return true
 }
 
 func (s *Server) putTemplate(w http.ResponseWriter, name string, body []byte) {
@@ -421,6 +476,9 @@ func flattenMapping(prefix string, props map[string]json.RawMessage, out map[str
 	return nil
 }
 
+// uuid stands for the index's UUID in error bodies.
+func (ix *index) uuid() string { return "replay-" + ix.name }
+
 // field finds a mapped field or sub-field ("build_uuid.keyword").
 func (ix *index) field(name string) *fieldType {
 	if ft := ix.mapping[name]; ft != nil {
@@ -451,7 +509,7 @@ func (s *Server) createIndex(name string) *index {
 	best := -1
 	for _, t := range s.templates {
 		for _, p := range t.patterns {
-			if ok, _ := path.Match(p, name); ok && t.priority > best {
+			if simpleMatch(p, name) && t.priority > best {
 				best = t.priority
 				ix.mapping = map[string]*fieldType{}
 				for k, v := range t.mapping {
@@ -684,7 +742,23 @@ func invalidIndexName(name string) string {
 	return ""
 }
 
+// refresh answers as a real one: its indices are always searchable.
+func (s *Server) refresh(w http.ResponseWriter, target string) {
+	idx, serr := s.resolve(target)
+	if serr != nil {
+		writeJSON(w, serr.status, serr.body)
+		return
+	}
+	writeJSON(w, 200, obj{"_shards": obj{"total": len(idx), "successful": len(idx), "failed": 0}})
+}
+
 func (s *Server) fieldCaps(w http.ResponseWriter, target, fields string) {
+	// The REST layer refuses a request without fields before it looks at
+	// the indices (RestFieldCapabilitiesAction).
+	if strings.Trim(fields, ",") == "" {
+		writeError(w, 400, "illegal_argument_exception", "specified fields can't be null or empty")
+		return
+	}
 	idx, serr := s.resolve(target)
 	if serr != nil {
 		writeJSON(w, serr.status, serr.body)
@@ -704,7 +778,7 @@ func (s *Server) fieldCaps(w http.ResponseWriter, target, fields string) {
 		}
 		for _, f := range all {
 			for _, p := range pats {
-				if ok, _ := path.Match(p, f); ok || p == f {
+				if simpleMatch(p, f) {
 					if found[f] == nil {
 						found[f] = map[string][]string{}
 					}
