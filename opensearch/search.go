@@ -38,8 +38,11 @@ func (c *Client) body(q recheckgen.Query, w recheckgen.Window, o recheckgen.Sear
 	return obj{
 		"size":             o.Recent,
 		"track_total_hits": false,
-		"sort":             []any{obj{ts: obj{"order": "desc"}}},
-		"_source":          c.sourceFields(true),
+		// An index of the pattern without the time field (an index that is
+		// no log index, or holds none yet) sorts as empty, not as a
+		// failed shard ("No mapping found for [...] in order to sort on").
+		"sort":    []any{obj{ts: obj{"order": "desc", "unmapped_type": "date"}}},
+		"_source": c.sourceFields(true),
 		"query": obj{"bool": obj{
 			"must": []any{obj{"query_string": obj{"query": queryString(q, c.cfg.Operator, c.fieldMap()),
 				"default_field": c.field("message").Query, "default_operator": c.cfg.Operator.String()}}},

@@ -42,14 +42,16 @@ var spec = map[string][]string{
 	// _common.aggregations.yaml: AggregationContainer's non-type keys, and
 	// the fields of each aggregation recheckgen uses
 	"aggregation container": {"aggregations", "aggs", "meta"},
-	"terms":                 {"collect_mode", "exclude", "execution_hint", "field", "format", "include", "min_doc_count", "missing", "order", "script", "shard_min_doc_count", "shard_size", "show_term_doc_count_error", "size", "value_type"},
-	"min":                   {"field", "format", "missing", "script", "value_type"},
-	"max":                   {"field", "format", "missing", "script", "value_type"},
-	"cardinality":           {"execution_hint", "field", "missing", "precision_threshold", "script"},
-	"top_hits":              {"_source", "docvalue_fields", "explain", "field", "from", "highlight", "missing", "script", "script_fields", "seq_no_primary_term", "size", "sort", "stored_fields", "track_scores", "version"},
-	"date_histogram":        {"calendar_interval", "extended_bounds", "field", "fixed_interval", "format", "hard_bounds", "interval", "keyed", "min_doc_count", "missing", "offset", "order", "params", "script", "time_zone"},
-	"composite":             {"after", "size", "sources"},
-	"composite source":      {"date_histogram", "geotile_grid", "histogram", "terms"},
+	// _common.yaml FieldSort (a sort on a field, {field: {...}})
+	"field sort":       {"missing", "mode", "nested", "numeric_type", "order", "unmapped_type"},
+	"terms":            {"collect_mode", "exclude", "execution_hint", "field", "format", "include", "min_doc_count", "missing", "order", "script", "shard_min_doc_count", "shard_size", "show_term_doc_count_error", "size", "value_type"},
+	"min":              {"field", "format", "missing", "script", "value_type"},
+	"max":              {"field", "format", "missing", "script", "value_type"},
+	"cardinality":      {"execution_hint", "field", "missing", "precision_threshold", "script"},
+	"top_hits":         {"_source", "docvalue_fields", "explain", "field", "from", "highlight", "missing", "script", "script_fields", "seq_no_primary_term", "size", "sort", "stored_fields", "track_scores", "version"},
+	"date_histogram":   {"calendar_interval", "extended_bounds", "field", "fixed_interval", "format", "hard_bounds", "interval", "keyed", "min_doc_count", "missing", "offset", "order", "params", "script", "time_zone"},
+	"composite":        {"after", "size", "sources"},
+	"composite source": {"date_histogram", "geotile_grid", "histogram", "terms"},
 	// _common.query_dsl.yaml: BoolQuery, QueryStringQuery, ExistsQuery,
 	// DateRangeQuery (range on a date field); Operator's enum
 	"bool":             {"_name", "adjust_pure_negative", "boost", "filter", "minimum_should_match", "must", "must_not", "should"},
@@ -84,6 +86,13 @@ func (c *checker) keys(where, schema string, o obj) {
 
 func (c *checker) body(where, schema string, o obj) {
 	c.keys(where, schema, o)
+	if sorts, ok := o["sort"].([]any); ok {
+		for _, s := range sorts {
+			for field, fs := range s.(obj) {
+				c.keys(where+".sort."+field, "field sort", fs.(obj))
+			}
+		}
+	}
 	if q, ok := o["query"].(obj); ok {
 		c.query(where+".query", q)
 	}
