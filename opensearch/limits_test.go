@@ -28,3 +28,40 @@ func TestIndexWithoutTimestamp(t *testing.T) {
 		t.Fatalf("%v %+v", err, m)
 	}
 }
+
+// TestTooManyBuckets: an answer the cluster refuses for holding more
+// buckets than its search.max_buckets (a long window of narrow chart
+// buckets) fails the query with the limit and what to change, not a
+// count cut short.
+func TestTooManyBuckets(t *testing.T) {
+	srv := openstackIndex(t)
+	c := realClient(t, srv.URL, "logstash-", nil)
+	q := query("q", `message:"Timed out waiting for a reply"`)
+	// 3 builds, 3 chart buckets with lines, 3 build results in them: 9
+	srv.MaxBuckets.Store(8)
+	m, err := c.Search(context.Background(), q, win22, recheckgen.SearchOptions{Recent: 5})
+	if err == nil || m != nil || !strings.Contains(err.Error(), "more buckets than the server's search.max_buckets (8) allows") ||
+		!strings.Contains(err.Error(), "window.bucket") {
+		t.Errorf("over the limit: %v %+v", err, m)
+	}
+	srv.MaxBuckets.Store(9)
+	if m, err := c.Search(context.Background(), q, win22, recheckgen.SearchOptions{Recent: 5}); err != nil || len(m.Builds) != 3 {
+		t.Errorf("at the limit: %v %+v", err, m)
+	}
+}
+
+// TestResultWindow: more recent lines than index.max_result_window
+// (query --recent 20000) fail with the server's reason.
+func TestResultWindow(t *testing.T) {
+	srv := openstackIndex(t)
+	c := realClient(t, srv.URL, "logstash-", nil)
+	q := query("q", `message:"Timed out waiting for a reply"`)
+	_, err := c.Search(context.Background(), q, win22, recheckgen.SearchOptions{Recent: 10001})
+	if err == nil || !strings.Contains(err.Error(), "the server rejected the query (400)") ||
+		!strings.Contains(err.Error(), "Result window is too large, from + size must be less than or equal to: [10000] but was [10001]") {
+		t.Errorf("10001 recent lines: %v", err)
+	}
+	if m, err := c.Search(context.Background(), q, win22, recheckgen.SearchOptions{Recent: 10000}); err != nil || len(m.Recent) != 3 {
+		t.Errorf("10000 recent lines: %v %+v", err, m)
+	}
+}

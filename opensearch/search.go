@@ -433,6 +433,11 @@ func (c *Client) decode(raw json.RawMessage, w recheckgen.Window, recent int) (m
 		return nil, false, fmt.Errorf("invalid response JSON: %v", err)
 	}
 	if len(r.Error) > 0 && string(r.Error) != "null" {
+		if limit, ok := tooManyBuckets(r.Error); ok {
+			return nil, false, fmt.Errorf("the answer would hold more buckets than the server's search.max_buckets (%d) allows: "+
+				"%d builds at most, and per chart bucket (%d of %s) one bucket per build result; use wider chart buckets (window.bucket), "+
+				"a shorter window or a narrower query, or raise search.max_buckets", limit, maxBuilds, w.Buckets(), w.Bucket)
+		}
 		return nil, r.Status == http.StatusTooManyRequests, fmt.Errorf("the server rejected the query (%d): %s", r.Status, c.redact(reason(r.Error)))
 	}
 	if r.Shards.Failed > 0 {
@@ -497,6 +502,33 @@ func (c *Client) decode(raw json.RawMessage, w recheckgen.Window, recent int) (m
 		return nil, false, fmt.Errorf("the server's answer is refused: %w", n.err)
 	}
 	return m, false, nil
+}
+
+// tooManyBuckets reads an error object as search.max_buckets' refusal
+// (too_many_buckets_exception, as the cause or a root cause) and its
+// limit.
+func tooManyBuckets(raw json.RawMessage) (int, bool) {
+	type cause struct {
+		Type       string `json:"type"`
+		MaxBuckets int    `json:"max_buckets"`
+	}
+	var e struct {
+		cause
+		CausedBy  *cause  `json:"caused_by"`
+		RootCause []cause `json:"root_cause"`
+	}
+	if json.Unmarshal(raw, &e) != nil {
+		return 0, false
+	}
+	for _, c := range append([]cause{e.cause}, e.RootCause...) {
+		if c.Type == "too_many_buckets_exception" {
+			return c.MaxBuckets, true
+		}
+	}
+	if e.CausedBy != nil && e.CausedBy.Type == "too_many_buckets_exception" {
+		return e.CausedBy.MaxBuckets, true
+	}
+	return 0, false
 }
 
 // reason pulls the server's words out of an error object.
