@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/internal/opensearchtest"
 )
 
 // TestIndexWithoutTimestamp: an index of the pattern that does not map
@@ -63,5 +64,24 @@ func TestResultWindow(t *testing.T) {
 	}
 	if m, err := c.Search(context.Background(), q, win22, recheckgen.SearchOptions{Recent: 10000}); err != nil || len(m.Recent) != 3 {
 		t.Errorf("10000 recent lines: %v %+v", err, m)
+	}
+}
+
+// TestVotingValueOnNumberField: with voting mapped as a number, a
+// voting_value that is no number ("true") would have every query refused
+// by the cluster (a term that is no number on a number field); discovery
+// says so, naming the setting. A number spelt as a string is fine.
+func TestVotingValueOnNumberField(t *testing.T) {
+	srv := opensearchtest.New(t)
+	fill(t, srv, obj{"@timestamp": "2022-02-28T09:39:09Z", "message": "Timed out", "build_uuid": "u1", "build_status": "FAILURE", "voting": 1})
+	q := query("q", "message:Timed")
+	c := realClient(t, srv.URL, "logstash-", func(c *Config) { c.Fields.VotingValue = "true" })
+	_, err := c.Search(context.Background(), q, win22, recheckgen.SearchOptions{})
+	if err == nil || !strings.Contains(err.Error(), `field "voting" (voting) is long, and backend.opensearch.fields.voting_value "true" is no number`) {
+		t.Errorf("voting_value true: %v", err)
+	}
+	c = realClient(t, srv.URL, "logstash-", func(c *Config) { c.Fields.VotingValue = "1" })
+	if m, err := c.Search(context.Background(), q, win22, recheckgen.SearchOptions{}); err != nil || len(m.Builds) != 1 {
+		t.Errorf("voting_value 1: %v %+v", err, m)
 	}
 }

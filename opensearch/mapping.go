@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/recheckgen/recheckgen"
@@ -125,8 +126,30 @@ func (c *Client) Discover(ctx context.Context) (Mapping, error) {
 			return Mapping{}, fmt.Errorf("mapping of %s: %w", c.cfg.Index, err)
 		}
 		m.Fields = append(m.Fields, n)
+		if err := c.checkVotingValue(n); err != nil {
+			return Mapping{}, fmt.Errorf("mapping of %s: %w", c.cfg.Index, err)
+		}
 	}
 	return m, nil
+}
+
+// checkVotingValue refuses a voting_value that is no number when the index
+// maps voting as a number: a cluster refuses the term filter then, on
+// every query ("failed to create query: For input string: ...").
+func (c *Client) checkVotingValue(n Names) error {
+	if n.Logical != "voting" {
+		return nil
+	}
+	switch n.Type {
+	case "long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long":
+	default:
+		return nil
+	}
+	if _, err := strconv.ParseFloat(strings.TrimSpace(c.cfg.Fields.VotingValue), 64); err != nil {
+		return fmt.Errorf("field %q (voting) is %s, and backend.opensearch.fields.voting_value %q is no number: a cluster refuses to filter on it; set voting_value to the number the index writes (1)",
+			n.Source, n.Type, c.cfg.Fields.VotingValue)
+	}
+	return nil
 }
 
 // aggregatable says whether a field can be aggregated in every index.
