@@ -48,15 +48,25 @@ const (
 	LogsNone = "none"
 )
 
-// Failed says whether the result counts as a failure: everything but
-// SUCCESS and SKIPPED (and an unfinished build with no result).
+// What counts as a failed build, in one place: every result but these
+// (and an unfinished build with no result) is a failure.
+const (
+	ResultSuccess = "SUCCESS"
+	ResultSkipped = "SKIPPED"
+)
+
+// NotFailedResults are the results that are not failures, for backends
+// that must say so in a query.
+var NotFailedResults = []string{ResultSuccess, ResultSkipped}
+
+// Failed says whether the result counts as a failure.
 func (b Build) Failed() bool {
-	switch b.Result {
-	case "SUCCESS", "SKIPPED", "":
-		return false
-	}
-	return true
+	return b.Result != "" && b.Result != ResultSuccess && b.Result != ResultSkipped
 }
+
+// Passed says whether the build succeeded: a passing build, which
+// baselines and a query's share of passing matches count.
+func (b Build) Passed() bool { return b.Result == ResultSuccess }
 
 // Hit is one log line that matched a query.
 type Hit struct {

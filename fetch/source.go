@@ -170,7 +170,7 @@ func (s Spec) wantLogs(b recheckgen.Build) bool {
 	} else if b.Failed() {
 		return true
 	}
-	return b.Result == "SUCCESS" && sampled(b.UUID, s.SuccessPercent)
+	return b.Passed() && sampled(b.UUID, s.SuccessPercent)
 }
 
 // sampled is true for percent of all uuids, the same ones every time.

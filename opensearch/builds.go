@@ -40,7 +40,7 @@ func (c *Client) FailedBuilds(ctx context.Context, w recheckgen.Window, bf reche
 	filter := []any{
 		obj{"range": obj{ts: obj{"gte": w.Start.Add(-buildSpan).UnixMilli(), "lt": w.End.UnixMilli(), "format": "epoch_millis"}}},
 		obj{"exists": obj{"field": status}},
-		obj{"bool": obj{"must_not": obj{"terms": obj{status: []string{"SUCCESS", "SKIPPED"}}}}},
+		obj{"bool": obj{"must_not": obj{"terms": obj{status: recheckgen.NotFailedResults}}}},
 	}
 	if !bf.IncludeNonvoting {
 		filter = append(filter, obj{"term": obj{c.exact("voting"): c.cfg.Fields.VotingValue}})

@@ -94,7 +94,7 @@ func MakeDryRun(win recheckgen.Window, changed []string, all []Result, examples 
 			switch {
 			case mb.Failed():
 				e.Failed++
-			case mb.Result == "SUCCESS":
+			case mb.Passed():
 				e.Passing++
 			}
 		}

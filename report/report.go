@@ -170,7 +170,7 @@ func tally(builds []recheckgen.MatchedBuild, p string, since24 time.Time, win re
 			continue
 		}
 		c.builds++
-		if mb.Result == "SUCCESS" {
+		if mb.Passed() {
 			c.passing++
 		}
 		if i := dayIndex(win, mb.Last); i >= 0 && i < len(days) {

@@ -30,7 +30,7 @@ func ChooseBaseline(b recheckgen.Build, all []recheckgen.Build, size int) []rech
 	}
 	var same, other []recheckgen.Build
 	for _, x := range all {
-		if x.Result != "SUCCESS" || x.UUID == b.UUID || x.Logs != "" {
+		if !x.Passed() || x.UUID == b.UUID || x.Logs != "" {
 			continue
 		}
 		if x.Job == b.Job {

@@ -201,7 +201,7 @@ feed:
 func passing(builds []recheckgen.Build, w recheckgen.Window) int {
 	n := 0
 	for _, b := range builds {
-		if b.Result == "SUCCESS" && b.Voting && b.Logs == "" && w.Contains(b.Start) {
+		if b.Passed() && b.Voting && b.Logs == "" && w.Contains(b.Start) {
 			n++
 		}
 	}

@@ -109,7 +109,7 @@ func (v *Verifier) run(ctx context.Context, q recheckgen.Query, g recheckgen.Fai
 		switch {
 		case b.Failed():
 			s.Failed++
-		case b.Result == "SUCCESS":
+		case b.Passed():
 			s.Passing++
 		}
 	}
