@@ -50,6 +50,16 @@ var LogFields = []LogField{
 	{"log_url", Keyword, true},
 }
 
+// FieldNames are the vocabulary's names, in its order: the fields a
+// query may name unless the config says otherwise.
+func FieldNames() []string {
+	names := make([]string, len(LogFields))
+	for i, f := range LogFields {
+		names[i] = f.Name
+	}
+	return names
+}
+
 // FieldByName finds a field of the vocabulary.
 func FieldByName(name string) (LogField, bool) {
 	for _, f := range LogFields {

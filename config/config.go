@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/logfile"
 	"github.com/recheckgen/recheckgen/lucene"
@@ -164,12 +165,7 @@ func Default() *Config {
 		Report:  Report{Concurrency: 4, Batch: 50, HistoryDays: 90, QueryTimeout: time.Minute, QuietDays: 30, MaxLag: 3 * time.Hour, TriageBuilds: 2000},
 		Tracker: Tracker{Cache: ".recheckgen/trackers.json", Timeout: 10 * time.Second},
 		Dirs:    Dirs{Queries: "queries", Content: "content", Public: "public"},
-		Query: Query{DefaultOperator: lucene.OR, Fields: []string{
-			"message", "tags", "filename", "module", "loglevel", "syslog_program",
-			"build_uuid", "build_short_uuid", "build_name", "build_status", "build_queue",
-			"build_branch", "build_change", "build_patchset", "build_ref", "build_node",
-			"project", "voting", "node_provider", "node_region", "log_url", "@timestamp",
-		}},
+		Query:   Query{DefaultOperator: lucene.OR, Fields: recheckgen.FieldNames()},
 		Window:  Window{Length: 10 * 24 * time.Hour, End: "now", Bucket: time.Hour},
 		Backend: Backend{Type: "sqlite"},
 		Fetch: Fetch{Cache: ".recheckgen/cache", PerHost: 4, Timeout: 2 * time.Minute, Retries: 5, Budget: time.Hour,

@@ -32,15 +32,10 @@ var Keys = []string{
 	"title", "bug", "runbook", "tags", "applies",
 }
 
-// DefaultFields are the log fields elastic-recheck's indices carry; a
-// query naming another field gets a warning, since it likely matches
-// nothing.
-var DefaultFields = []string{
-	"message", "tags", "filename", "module", "loglevel", "syslog_program",
-	"build_uuid", "build_short_uuid", "build_name", "build_status", "build_queue",
-	"build_branch", "build_change", "build_patchset", "build_ref", "build_node",
-	"project", "voting", "node_provider", "node_region", "log_url", "@timestamp",
-}
+// DefaultFields are the log fields elastic-recheck's indices carry
+// (recheckgen.LogFields); a query naming another field gets a warning,
+// since it likely matches nothing.
+var DefaultFields = recheckgen.FieldNames()
 
 // Options say how queries are read.
 type Options struct {
