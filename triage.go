@@ -14,8 +14,27 @@ type Triage struct {
 	Left      int `json:"left"`
 	// Groups are the unexplained failures grouped, most builds first.
 	Groups []FailureGroup `json:"groups"`
-	// Builds are the explanations, a page each; no JSON file holds them.
-	Builds []*Explanation `json:"-"`
+	// Builds are the failed builds explained, in order, each with its
+	// group: a summary each, what the pages listing them need.
+	Builds []ExplainedBuild `json:"-"`
+	// Explanations hands over the explanations, a page each, one at a
+	// time (a site's may not fit in memory together); no JSON file holds
+	// them.
+	Explanations Explanations `json:"-"`
+}
+
+// ExplainedBuild is a failed build explained and the failure group it
+// falls in ("" for none).
+type ExplainedBuild struct {
+	Build Build
+	Group string
+}
+
+// Explanations are a triage's explanations, read one at a time: Each
+// calls f with each in turn, and stops at f's first error (returned), or
+// its own.
+type Explanations interface {
+	Each(f func(*Explanation) error) error
 }
 
 // Explanation says what triage found in one failed build: the known bugs

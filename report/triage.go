@@ -19,28 +19,33 @@ const indexGroupBuilds = 5
 // address of its log line (opts.Links), and the bugs' recent builds that
 // have a page say so.
 func SetTriage(r *recheckgen.Report, version int, es []*recheckgen.Explanation, groups []recheckgen.FailureGroup, left int, opts Options) {
-	t := &recheckgen.Triage{Version: version, Explained: len(es), Left: left, Groups: groups, Builds: es}
+	builds := make([]recheckgen.ExplainedBuild, len(es))
+	for i, e := range es {
+		linkExplanation(e, opts.Links)
+		builds[i] = recheckgen.ExplainedBuild{Build: e.Build, Group: e.Group}
+	}
+	setTriage(r, version, builds, explanationList(es), groups, left, opts)
+}
+
+// SetTriageFrom is SetTriage for explanations read one at a time (es
+// holds them in builds' order): each gets its addresses as it is read.
+func SetTriageFrom(r *recheckgen.Report, version int, builds []recheckgen.ExplainedBuild, es recheckgen.Explanations, groups []recheckgen.FailureGroup, left int, opts Options) {
+	setTriage(r, version, builds, linked{es, opts.Links}, groups, left, opts)
+}
+
+func setTriage(r *recheckgen.Report, version int, builds []recheckgen.ExplainedBuild, es recheckgen.Explanations, groups []recheckgen.FailureGroup, left int, opts Options) {
+	t := &recheckgen.Triage{Version: version, Explained: len(builds), Left: left, Groups: groups, Builds: builds, Explanations: es}
 	if t.Groups == nil {
 		t.Groups = []recheckgen.FailureGroup{}
 	}
-	link := func(b recheckgen.Build, l *recheckgen.ContextLine) { l.URL = opts.Links.LogLine(b, l.File, l.Line) }
 	explained := map[string]bool{}
-	for _, e := range es {
-		explained[e.Build.UUID] = true
-		e.ChangeURL, e.BuildURL = opts.Links.Change(e.Build), opts.Links.BuildPage(e.Build)
-		for i := range e.Lines {
-			link(e.Build, &e.Lines[i].ContextLine)
-		}
-		for i := range e.Known {
-			for j := range e.Known[i].Lines {
-				link(e.Build, &e.Known[i].Lines[j])
-			}
-		}
+	for _, b := range builds {
+		explained[b.Build.UUID] = true
 	}
 	for i := range t.Groups {
 		for j := range t.Groups[i].Builds {
 			gb := &t.Groups[i].Builds[j]
-			link(gb.Build, &gb.Line)
+			gb.Line.URL = opts.Links.LogLine(gb.Build, gb.Line.File, gb.Line.Line)
 		}
 	}
 	for i := range r.Bugs {
@@ -50,6 +55,46 @@ func SetTriage(r *recheckgen.Report, version int, es []*recheckgen.Explanation, 
 		}
 	}
 	r.Triage = t
+}
+
+// linkExplanation gives an explanation the addresses of its build, its
+// change and every line it shows.
+func linkExplanation(e *recheckgen.Explanation, links Links) {
+	link := func(l *recheckgen.ContextLine) { l.URL = links.LogLine(e.Build, l.File, l.Line) }
+	e.ChangeURL, e.BuildURL = links.Change(e.Build), links.BuildPage(e.Build)
+	for i := range e.Lines {
+		link(&e.Lines[i].ContextLine)
+	}
+	for i := range e.Known {
+		for j := range e.Known[i].Lines {
+			link(&e.Known[i].Lines[j])
+		}
+	}
+}
+
+// explanationList are explanations held in memory.
+type explanationList []*recheckgen.Explanation
+
+func (l explanationList) Each(f func(*recheckgen.Explanation) error) error {
+	for _, e := range l {
+		if err := f(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linked links each explanation as it is read.
+type linked struct {
+	es    recheckgen.Explanations
+	links Links
+}
+
+func (l linked) Each(f func(*recheckgen.Explanation) error) error {
+	return l.es.Each(func(e *recheckgen.Explanation) error {
+		linkExplanation(e, l.links)
+		return f(e)
+	})
 }
 
 // indexTriage is the triage as data/report.json holds it: each group with

@@ -71,10 +71,10 @@ type groupRef struct {
 }
 
 // builds writes a page per failed build explained, on every core: a site
-// may hold thousands.
+// may hold thousands, read one at a time.
 func (s *site) builds() error {
 	t := s.in.Report.Triage
-	if t == nil {
+	if t == nil || t.Explanations == nil {
 		return nil
 	}
 	groups := map[string]*recheckgen.FailureGroup{}
@@ -99,11 +99,19 @@ func (s *site) builds() error {
 			}
 		}()
 	}
-	for _, e := range t.Builds {
-		next <- e
-	}
+	read := t.Explanations.Each(func(e *recheckgen.Explanation) error {
+		select {
+		case err := <-errs:
+			return err
+		case next <- e:
+			return nil
+		}
+	})
 	close(next)
 	wg.Wait()
+	if read != nil {
+		return read
+	}
 	select {
 	case err := <-errs:
 		return err
@@ -200,8 +208,8 @@ func (s *site) triageViews() ([]failureGroupView, map[string]uncategorizedBuild)
 		return nil, nil
 	}
 	builds := map[string]uncategorizedBuild{}
-	for _, e := range t.Builds {
-		builds[e.Build.UUID] = uncategorizedBuild{Build: e.Build, Page: report.BuildPage(e.Build.UUID), Group: e.Group}
+	for _, b := range t.Builds {
+		builds[b.Build.UUID] = uncategorizedBuild{Build: b.Build, Page: report.BuildPage(b.Build.UUID), Group: b.Group}
 	}
 	var out []failureGroupView
 	for _, g := range t.Groups {

@@ -123,22 +123,45 @@ func GroupID(signature string) string {
 // come most builds first, then most recent, then by id; each group's
 // builds newest first. It depends only on what it is given, in any order.
 func Group(es []*recheckgen.Explanation) []recheckgen.FailureGroup {
-	by := map[string]*recheckgen.FailureGroup{}
+	var ms []member
 	for _, e := range es {
-		e.Group = ""
-		if e.Explained() || e.Signature == "" || !e.Build.Failed() {
-			continue
+		if m, ok := assign(e); ok {
+			ms = append(ms, m)
 		}
-		id := GroupID(e.Signature)
-		e.Group = id
-		g := by[id]
+	}
+	return groups(ms)
+}
+
+// member is what grouping keeps of a build it groups: its group's id and
+// signature, the build and its top line without the lines around it.
+type member struct {
+	id, signature string
+	build         recheckgen.GroupBuild
+}
+
+// assign records the build's group in its explanation, and says what
+// grouping keeps of it (ok false when it falls in no group).
+func assign(e *recheckgen.Explanation) (m member, ok bool) {
+	e.Group = ""
+	if e.Explained() || e.Signature == "" || !e.Build.Failed() {
+		return member{}, false
+	}
+	e.Group = GroupID(e.Signature)
+	top := e.Lines[0].ContextLine
+	top.Before, top.After = nil, nil
+	return member{id: e.Group, signature: e.Signature, build: recheckgen.GroupBuild{Build: e.Build, Line: top}}, true
+}
+
+// groups gathers the members by group, ordered as Group says.
+func groups(ms []member) []recheckgen.FailureGroup {
+	by := map[string]*recheckgen.FailureGroup{}
+	for _, m := range ms {
+		g := by[m.id]
 		if g == nil {
-			g = &recheckgen.FailureGroup{ID: id, Signature: e.Signature}
-			by[id] = g
+			g = &recheckgen.FailureGroup{ID: m.id, Signature: m.signature}
+			by[m.id] = g
 		}
-		top := e.Lines[0].ContextLine
-		top.Before, top.After = nil, nil
-		g.Builds = append(g.Builds, recheckgen.GroupBuild{Build: e.Build, Line: top})
+		g.Builds = append(g.Builds, m.build)
 	}
 	out := make([]recheckgen.FailureGroup, 0, len(by))
 	for _, g := range by {

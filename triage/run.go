@@ -36,15 +36,24 @@ type Input struct {
 	Workers int
 	// Done, when set, hears how many builds are explained so far.
 	Done func(done, total int)
+	// SpoolDir is where the explanations are spooled, in a temporary
+	// directory of their own (the system's temporary directory when "").
+	SpoolDir string
 }
 
-// Output is a window's triage: an explanation per failed build (in
-// Failed's order) and the groups of those no known bug explains, each
-// with its verified query when one passed.
+// Output is a window's triage: a summary per failed build explained (in
+// Failed's order), their explanations spooled to a temporary file (read
+// back one at a time: a window's may not fit in memory together), and the
+// groups of those no known bug explains, each with its verified query
+// when one passed. Close removes the spool.
 type Output struct {
-	Explanations []*recheckgen.Explanation
+	Builds       []recheckgen.ExplainedBuild
+	Explanations *Spool
 	Groups       []recheckgen.FailureGroup
 }
+
+// Close removes the spooled explanations.
+func (o *Output) Close() error { return o.Explanations.Close() }
 
 // Explainable are the builds of failed whose logs the backend holds, in
 // their order: a build stored without its logs has no line to explain it
@@ -83,15 +92,30 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{Explanations: make([]*recheckgen.Explanation, len(in.Failed))}
-	if err := explainAll(ctx, x, in, tried, found, out.Explanations); err != nil {
+	sp, err := newSpool(in.SpoolDir)
+	if err != nil {
 		return nil, err
 	}
-	out.Groups = Group(out.Explanations)
+	out := &Output{Builds: make([]recheckgen.ExplainedBuild, len(in.Failed)), Explanations: sp}
+	var ms []member
+	err = explainAll(ctx, x, in, tried, found, func(i int, e *recheckgen.Explanation) error {
+		m, ok := assign(e)
+		if ok {
+			ms = append(ms, m)
+		}
+		out.Builds[i] = recheckgen.ExplainedBuild{Build: e.Build, Group: e.Group}
+		return sp.add(e)
+	})
+	if err != nil {
+		sp.Close()
+		return nil, err
+	}
+	out.Groups = groups(ms)
 	v := &Verifier{Backend: in.Backend, Window: in.Window, QueryOptions: in.QueryOptions, Dir: in.Dir, RepoURL: in.RepoURL, Branch: in.Branch,
 		PassingTotal: passing(x.builds, in.Window), Known: known, Timeout: in.Options.QueryTimeout}
 	for i := range out.Groups {
 		if err := v.Verify(ctx, &out.Groups[i]); err != nil {
+			sp.Close()
 			return nil, err
 		}
 	}
@@ -147,12 +171,16 @@ func findKnown(ctx context.Context, in Input, limit time.Duration) (map[string]m
 	return out, nil
 }
 
-// explainAll explains the builds on Workers goroutines.
-func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]recheckgen.Query, found map[string]map[string]recheckgen.BuildHits, out []*recheckgen.Explanation) error {
+// explainAll explains the builds on Workers goroutines, and hands each
+// explanation to keep (one at a time) with the index of its build in
+// Failed; keep's first error stops it.
+func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]recheckgen.Query, found map[string]map[string]recheckgen.BuildHits,
+	keep func(i int, e *recheckgen.Explanation) error) error {
 	workers := in.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
@@ -168,11 +196,15 @@ func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]
 				b := in.Failed[i]
 				e, err := x.explain(ctx, b, Source{Backend: in.Backend, Reader: in.Reader}, tried[b.UUID], found[b.UUID])
 				mu.Lock()
+				if err != nil {
+					err = fmt.Errorf("triage build %s: %w", b.UUID, err)
+				} else if first == nil {
+					err = keep(i, e)
+				}
 				if err != nil && first == nil {
-					first = fmt.Errorf("triage build %s: %w", b.UUID, err)
+					first = err
 					cancel()
 				}
-				out[i] = e
 				done++
 				if in.Done != nil {
 					in.Done(done, len(in.Failed))
@@ -191,6 +223,10 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+	if first == nil {
+		// Cancelled from outside before every build was handed out.
+		first = parent.Err()
+	}
 	return first
 }
 

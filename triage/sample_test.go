@@ -174,11 +174,25 @@ func triageWindow(t testing.TB, st *store.Store) (*Output, recheckgen.Window, []
 		t.Fatal(err)
 	}
 	out, err := Run(ctx, Input{Backend: st, Reader: st, Window: win, Failed: failed, Results: results,
-		QueryOptions: queryfile.Options{Operator: lucene.AND}, Dir: "queries"})
+		QueryOptions: queryfile.Options{Operator: lucene.AND}, Dir: "queries", SpoolDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { out.Close() })
 	return out, win, results
+}
+
+// explanations reads back the spooled explanations of a triage.
+func explanations(t testing.TB, out *Output) []*recheckgen.Explanation {
+	t.Helper()
+	var es []*recheckgen.Explanation
+	if err := out.Explanations.Each(func(e *recheckgen.Explanation) error {
+		es = append(es, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return es
 }
 
 // causeKey is the injected cause of an unexplained sample build: its
@@ -213,7 +227,7 @@ func TestGroupSample(t *testing.T) {
 	groupOf := map[string]string{} // cause -> group
 	causeOf := map[string]string{} // group -> cause
 	unexplained, multiJob := 0, 0
-	for _, e := range out.Explanations {
+	for _, e := range explanations(t, out) {
 		if e.Explained() {
 			if e.Group != "" {
 				t.Errorf("%s: explained by %s but in group %s", e.Build.UUID, e.Known[0].ID, e.Group)

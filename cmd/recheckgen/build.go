@@ -87,7 +87,8 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 		return exitFail
 	}
 	defer b.Close()
-	in, failed, err := gather(ctx, cfg, p, b, e)
+	in, failed, release, err := gather(ctx, cfg, p, b, e)
+	defer release()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "recheckgen build: nothing published: %s\n", termsafe.Line(err.Error()))
 		return exitFail
@@ -133,11 +134,12 @@ func protected(cfg *config.Config) []string {
 	return out
 }
 
-// gather runs the queries and computes what the site shows.
-func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckgen.Backend, e *env) (site.Input, []string, error) {
+// gather runs the queries and computes what the site shows; release
+// removes what it keeps on disk for the site (the spooled explanations).
+func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckgen.Backend, e *env) (site.Input, []string, func(), error) {
 	win, err := window(ctx, cfg, b, e)
 	if err != nil {
-		return site.Input{}, nil, err
+		return site.Input{}, nil, func() {}, err
 	}
 	results := queryrun.Run(ctx, b, p.Queries, win, queryrun.Options{Concurrency: cfg.Report.Concurrency, Recent: 10,
 		Timeout: cfg.Report.QueryTimeout})
@@ -148,7 +150,7 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 		}
 	}
 	if len(results) > 0 && len(failed) == len(results) {
-		return site.Input{}, nil, fmt.Errorf("every query failed; the first: %s", failed[0])
+		return site.Input{}, nil, func() {}, fmt.Errorf("every query failed; the first: %s", failed[0])
 	}
 	for _, bf := range p.Broken {
 		r := brokenResult(bf)
@@ -200,7 +202,7 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 		}
 	}
 	report.Quiet(rep, win.End, cfg.Report.QuietDays)
-	triageWindow(ctx, cfg, b, win, results, builds, rep, opts, e)
+	release := triageWindow(ctx, cfg, b, win, results, builds, rep, opts, e)
 	latest, err := b.Latest(ctx, time.Now())
 	report.SetFreshness(rep, latest.Time, err, cfg.Report.MaxLag)
 	in := site.Input{Config: cfg, Report: rep, Graph: report.MakeGraph(rep, win, latest.Time.UnixMilli()), Window: win,
@@ -209,7 +211,7 @@ func gather(ctx context.Context, cfg *config.Config, p *repo.Project, b recheckg
 	if strings.HasPrefix(cfg.Site.ECharts, "https://") {
 		in.EChartsURL = cfg.Site.ECharts
 	}
-	return in, failed, nil
+	return in, failed, release, nil
 }
 
 // brokenResult stands for a query file that did not load: its page says
@@ -230,13 +232,15 @@ func brokenResult(bf repo.BrokenFile) report.Result {
 // triageWindow explains the window's newest failed builds, groups those
 // no known bug explains and verifies a query per group. It needs a
 // backend that hands over whole builds; when it cannot run, the site
-// says so and publishes the rest.
+// says so and publishes the rest. release removes the explanations
+// spooled for the build pages, once the site is written.
 func triageWindow(ctx context.Context, cfg *config.Config, b recheckgen.Backend, win recheckgen.Window, results []report.Result,
-	failed []recheckgen.Build, rep *recheckgen.Report, opts report.Options, e *env) {
+	failed []recheckgen.Build, rep *recheckgen.Report, opts report.Options, e *env) (release func()) {
+	release = func() {}
 	n := cfg.Report.TriageBuilds
 	lr, ok := b.(recheckgen.LogReader)
 	if n == 0 || !ok || rep.Uncategorized.Error != "" { // no list of failed builds: nothing to explain
-		return
+		return release
 	}
 	start := time.Now()
 	failed = triage.Explainable(failed)
@@ -250,11 +254,12 @@ func triageWindow(ctx context.Context, cfg *config.Config, b recheckgen.Backend,
 	out, err := triage.Run(ctx, in)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "warning: triage: %v: the site shows no explanations or groups\n", err)
-		return
+		return release
 	}
-	report.SetTriage(rep, triage.Version, out.Explanations, out.Groups, len(failed)-len(in.Failed), opts)
+	report.SetTriageFrom(rep, triage.Version, out.Builds, out.Explanations, out.Groups, len(failed)-len(in.Failed), opts)
 	fmt.Fprintf(e.stderr, "triage: %d failed build(s) explained, %d group(s) of unexplained failures in %.1fs\n",
-		len(out.Explanations), len(out.Groups), time.Since(start).Seconds())
+		len(out.Builds), len(out.Groups), time.Since(start).Seconds())
+	return func() { out.Close() }
 }
 
 // echarts reads the ECharts script and its licence (the npm package's

@@ -31,6 +31,10 @@ func checkTriage(t *testing.T, public string, rep recheckgen.Report) {
 	if tr.Explained != rep.Uncategorized.Failed || tr.Left != 0 || len(tr.Groups) < 8 {
 		t.Errorf("%d builds explained of %d failed, %d left, %d groups", tr.Explained, rep.Uncategorized.Failed, tr.Left, len(tr.Groups))
 	}
+	// A page per explanation, each read back from the spool.
+	if pages, _ := filepath.Glob(filepath.Join(public, "builds", "*.html")); len(pages) != tr.Explained {
+		t.Errorf("%d build pages for %d builds explained", len(pages), tr.Explained)
+	}
 	tmp := filepath.Dir(public)
 	root, _ := filepath.Abs(filepath.Join("..", ".."))
 	// Every proposed file passes check beside the repository's queries.
@@ -121,12 +125,22 @@ func buildSample(t *testing.T) (public string, rep recheckgen.Report, echarts bo
 	if !echarts && os.Getenv("RECHECKGEN_REQUIRE_ECHARTS") == "1" {
 		t.Fatalf("ECharts not installed (npm ci) and RECHECKGEN_REQUIRE_ECHARTS=1: %v", err)
 	}
+	// The explanations are spooled in the temporary directory while the
+	// site is written, and removed after.
+	spool := filepath.Join(tmp, "tmp")
+	if err := os.Mkdir(spool, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", spool)
 	code, out, errOut := runCmd(t, "build", "--offline", "--config", filepath.Join(root, "recheckgen.yaml"),
 		"--queries", filepath.Join(root, "queries"), "--content", filepath.Join(root, "content"),
 		"--public", public, "--db", filepath.Join(tmp, "logs.db"), "--sample", filepath.Join(tmp, "sample"),
 		"--echarts", script, "--base-url", "https://o.github.io"+project)
 	if code != exitOK {
 		t.Fatalf("build: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if left, _ := filepath.Glob(filepath.Join(spool, "recheckgen-triage-*")); len(left) > 0 {
+		t.Errorf("spooled explanations left: %v", left)
 	}
 	data, err := os.ReadFile(filepath.Join(public, "data", "report.json"))
 	if err != nil {

@@ -1,0 +1,114 @@
+package triage
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/lucene"
+	"github.com/recheckgen/recheckgen/queryfile"
+)
+
+// TestSpool: explanations read back from the spool are those written, in
+// their order, every field of them; the reader's error stops the reading;
+// Close removes the spool's directory.
+func TestSpool(t *testing.T) {
+	dir := t.TempDir()
+	sp, err := newSpool(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 20, 10, 0, 0, 123456789, time.UTC)
+	b := recheckgen.Build{UUID: "b1", Job: "tempest-full", Project: "openstack/nova", Pipeline: "gate", Branch: "master", Change: "5",
+		Patchset: "2", Ref: "refs/changes/05/5/2", Result: "FAILURE", Voting: true, Provider: "ovh", Region: "BHS1", Node: "ubuntu-noble",
+		LogURL: "https://logs.example.org/b1/", Start: at, End: at.Add(time.Hour)}
+	line := recheckgen.ContextLine{File: "job-output.txt", Line: 7, Message: "ERROR boom <script>", Time: at,
+		Before: []recheckgen.LogLine{{File: "job-output.txt", Line: 6, Message: "before"}}, After: []recheckgen.LogLine{{File: "job-output.txt", Line: 8, Message: "after"}},
+		Known: []string{"q1"}, URL: "https://logs.example.org/b1/job-output.txt#L7"}
+	full := &recheckgen.Explanation{Build: b, ChangeURL: "https://review.example.org/5", BuildURL: "https://zuul.example.org/build/b1",
+		Known:       []recheckgen.KnownMatch{{ID: "q1", Title: "a bug", URL: "https://bugs.example.org/1", Runbook: "gate.md#x", Lines: []recheckgen.ContextLine{line}, Count: 3}},
+		QueryErrors: []string{"q2: timeout"},
+		Lines:       []recheckgen.RankedLine{{ContextLine: line, Score: 9.25, Reasons: []string{"new"}, Count: 2, Files: []string{"a.txt"}, Normalized: "ERROR boom <*>"}},
+		Baseline:    recheckgen.Baseline{Builds: []recheckgen.BaselineBuild{{UUID: "p1", Job: "tempest-full", Branch: "master", Start: at, LogURL: "https://x/", SameJob: true, SameBranch: true}}, Lines: 1234, Note: "n"},
+		Events:      30000, Truncated: true, Signature: "ERROR boom <*>", Group: "g0123456789a"}
+	bare := &recheckgen.Explanation{Build: recheckgen.Build{UUID: "b2", Result: "FAILURE", Start: time.Unix(1796000000, 0)}}
+	want := []*recheckgen.Explanation{full, bare, full}
+	for _, e := range want {
+		if err := sp.add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 { // read twice: each reading starts over
+		var got []*recheckgen.Explanation
+		if err := sp.Each(func(e *recheckgen.Explanation) error { got = append(got, e); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("read back\n%+v\nwant\n%+v", got, want)
+		}
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := sp.Each(func(*recheckgen.Explanation) error { n++; return stop }); err != stop || n != 1 {
+		t.Errorf("reader's error: %v after %d", err, n)
+	}
+	if err := sp.Close(); err != nil {
+		t.Error(err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left after Close: %v", left)
+	}
+}
+
+// TestRunSpool: a window's triage keeps a summary per build in memory and
+// spools the explanations, which Close removes; a triage that fails
+// removes them too.
+func TestRunSpool(t *testing.T) {
+	st, _ := sampleStore(t)
+	out, win, results := triageWindow(t, st)
+	es := explanations(t, out)
+	if len(es) != len(out.Builds) || len(es) < 100 {
+		t.Fatalf("%d explanations for %d builds", len(es), len(out.Builds))
+	}
+	byUUID := map[string]*recheckgen.Explanation{}
+	for _, e := range es {
+		byUUID[e.Build.UUID] = e
+	}
+	for _, b := range out.Builds {
+		if e := byUUID[b.Build.UUID]; e == nil || e.Group != b.Group || !reflect.DeepEqual(e.Build, b.Build) {
+			t.Errorf("%s: summary %+v, explanation %v", b.Build.UUID, b, e)
+		}
+	}
+	if fi, err := os.Stat(out.Explanations.f.Name()); err == nil {
+		t.Logf("spool: %d bytes for %d builds", fi.Size(), len(es))
+	}
+	dir := filepath.Dir(out.Explanations.dir)
+	if err := out.Close(); err != nil {
+		t.Error(err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left after Close: %v", left)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	failed, err := st.FailedBuilds(ctx, win, recheckgen.BuildFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	_, err = Run(ctx, Input{Backend: st, Reader: st, Window: win, Failed: failed, Results: results, Workers: 1,
+		QueryOptions: queryfile.Options{Operator: lucene.AND}, Dir: "queries", SpoolDir: dir,
+		Done: func(done, total int) { cancel() }})
+	if err == nil {
+		t.Fatal("a cancelled triage did not fail")
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left after a failed triage: %v", left)
+	}
+}
