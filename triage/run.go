@@ -36,8 +36,10 @@ type Input struct {
 	Workers int
 	// Done, when set, hears how many builds are explained so far.
 	Done func(done, total int)
-	// SpoolDir is where the explanations are spooled, in a temporary
-	// directory of their own (the system's temporary directory when "").
+	// SpoolDir is where the explanations are spooled, each triage in a
+	// directory of its own (DefaultSpoolDir when ""): a directory that
+	// holds only spools, where those left by killed processes are removed
+	// when the next is made (Spool).
 	SpoolDir string
 }
 

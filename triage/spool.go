@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/recheckgen/recheckgen"
 )
@@ -18,29 +20,122 @@ import (
 // build: its explanations (about 135 KB each on the sample) are read
 // back one at a time to write their pages. Close removes the file and its
 // directory.
+//
+// A spool is a directory of its own, spoolPrefix*, in a directory that
+// holds nothing but spools (Input.SpoolDir): its file, and a lock file
+// the process holds (flock) until Close, which the operating system
+// releases however the process ends. Making a spool first removes those
+// left by processes killed outright: a spool whose lock can be taken is
+// no live process's. The spools' directory is itself locked (flock on the
+// directory) while a spool is made, cleaned or removed, so no spool is
+// seen between its making and its lock.
 type Spool struct {
-	mu  sync.Mutex
-	dir string
-	f   *os.File
-	w   *bufio.Writer
-	enc *gob.Encoder
-	err error // the first write's error: later ones are not tried
+	mu   sync.Mutex
+	dir  string
+	f    *os.File
+	lock *os.File
+	w    *bufio.Writer
+	enc  *gob.Encoder
+	err  error // the first write's error: later ones are not tried
 }
 
-// newSpool makes a spool in a new temporary directory in dir (the
-// system's when "").
+const (
+	spoolPrefix = "spool-"
+	spoolLock   = "lock"
+)
+
+// DefaultSpoolDir is where spools are made when Input.SpoolDir is "": a
+// directory of recheckgen's own in the system's temporary directory.
+func DefaultSpoolDir() string { return filepath.Join(os.TempDir(), "recheckgen-triage") }
+
+// newSpool makes a spool in dir (DefaultSpoolDir when ""), after removing
+// the spools there that no live process holds.
 func newSpool(dir string) (*Spool, error) {
-	d, err := os.MkdirTemp(dir, "recheckgen-triage-")
+	if dir == "" {
+		dir = DefaultSpoolDir()
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("spool the explanations: %w", err)
+	}
+	unlock, err := lockSpools(dir)
+	if err != nil {
+		return nil, fmt.Errorf("spool the explanations: lock %s: %w", dir, err)
+	}
+	defer unlock()
+	removeDeadSpools(dir)
+	d, err := os.MkdirTemp(dir, spoolPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("spool the explanations: %w", err)
 	}
+	lock, err := os.OpenFile(filepath.Join(d, spoolLock), os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW, 0o600)
+	if err == nil {
+		if err = syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			lock.Close()
+		}
+	}
+	if err != nil {
+		os.RemoveAll(d)
+		return nil, fmt.Errorf("spool the explanations: lock: %w", err)
+	}
 	f, err := os.Create(filepath.Join(d, "explanations.gob"))
 	if err != nil {
+		lock.Close()
 		os.RemoveAll(d)
 		return nil, fmt.Errorf("spool the explanations: %w", err)
 	}
 	w := bufio.NewWriter(f)
-	return &Spool{dir: d, f: f, w: w, enc: gob.NewEncoder(w)}, nil
+	return &Spool{dir: d, f: f, lock: lock, w: w, enc: gob.NewEncoder(w)}, nil
+}
+
+// lockSpools takes the lock of the spools' directory, waiting for another
+// process making or removing a spool there (briefly).
+func lockSpools(dir string) (unlock func(), err error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
+
+// removeDeadSpools removes the spools in dir left by processes that no
+// longer run: a directory named as a spool (not a link) whose lock file
+// this process can lock, or which is empty. Anything else is left alone;
+// the caller holds dir's lock.
+func removeDeadSpools(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), spoolPrefix) {
+			continue
+		}
+		d := filepath.Join(dir, e.Name())
+		if os.Remove(d) == nil { // empty
+			continue
+		}
+		if deadSpool(d) {
+			os.RemoveAll(d)
+		}
+	}
+}
+
+// deadSpool says whether the spool d has a lock file that no process
+// holds.
+func deadSpool(d string) bool {
+	f, err := os.OpenFile(filepath.Join(d, spoolLock), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil
 }
 
 // add writes an explanation to the end of the spool.
@@ -93,8 +188,14 @@ func (s *Spool) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	err := s.f.Close()
+	// Removed under the spools' lock, and its own lock released last: no
+	// other process removes it at the same time.
+	if unlock, lerr := lockSpools(filepath.Dir(s.dir)); lerr == nil {
+		defer unlock()
+	}
 	if rerr := os.RemoveAll(s.dir); rerr != nil {
 		err = rerr
 	}
+	s.lock.Close()
 	return err
 }

@@ -1,11 +1,17 @@
 package triage
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,4 +117,126 @@ func TestRunSpool(t *testing.T) {
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Errorf("left after a failed triage: %v", left)
 	}
+}
+
+// TestSpoolLeftByKilledProcess: a spool left by a process killed outright
+// is removed when the next spool is made; one whose process still runs is
+// not, nor this process's own, nor what is not provably a spool.
+func TestSpoolLeftByKilledProcess(t *testing.T) {
+	dir := t.TempDir()
+	live := spoolHelper(t, dir)
+	killed := spoolHelper(t, dir)
+	foreign := filepath.Join(dir, "notes")           // not named as a spool
+	unlocked := filepath.Join(dir, spoolPrefix+"x1") // no lock file: no proof
+	for _, d := range []string{foreign, unlocked} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "f"), []byte("keep"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	mine, err := newSpool(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mine.Close()
+	for _, d := range []string{live.dir, killed.dir, foreign, unlocked} {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("a spool of a running process removed: %v", err)
+		}
+	}
+
+	killed.kill(t)
+	other, err := newSpool(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(killed.dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the spool of a killed process is left: %v", err)
+	}
+	for _, d := range []string{live.dir, mine.dir, foreign, unlocked} {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("removed: %v", err)
+		}
+	}
+	if err := other.Close(); err != nil {
+		t.Error(err)
+	}
+
+	live.kill(t)
+	last, err := newSpool(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(live.dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the spool of a killed process is left: %v", err)
+	}
+	last.Close()
+}
+
+// helperSpool is a spool made by another process, which holds it until
+// killed.
+type helperSpool struct {
+	cmd *exec.Cmd
+	dir string
+}
+
+func (h helperSpool) kill(t *testing.T) {
+	t.Helper()
+	if err := h.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	h.cmd.Wait()
+}
+
+// spoolHelper starts this test binary as a process that makes a spool in
+// dir, says its directory and waits to be killed (TestSpoolHelperProcess).
+func spoolHelper(t *testing.T, dir string) helperSpool {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSpoolHelperProcess$")
+	cmd.Env = append(os.Environ(), "RECHECKGEN_SPOOL_HELPER="+dir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin, err := cmd.StdinPipe() // open until the test ends
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	h := helperSpool{cmd: cmd}
+	t.Cleanup(func() { stdin.Close(); cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("helper: %v", err)
+	}
+	h.dir = strings.TrimSpace(line)
+	if filepath.Dir(h.dir) != dir {
+		t.Fatalf("helper's spool: %q", h.dir)
+	}
+	return h
+}
+
+// TestSpoolHelperProcess is the process spoolHelper starts; it does
+// nothing as a test.
+func TestSpoolHelperProcess(t *testing.T) {
+	dir := os.Getenv("RECHECKGEN_SPOOL_HELPER")
+	if dir == "" {
+		t.Skip("a helper process for TestSpoolLeftByKilledProcess")
+	}
+	sp, err := newSpool(dir)
+	if err != nil {
+		fmt.Println("error:", err)
+		os.Exit(1)
+	}
+	if err := sp.add(&recheckgen.Explanation{Build: recheckgen.Build{UUID: "b"}}); err != nil {
+		os.Exit(1)
+	}
+	fmt.Println(sp.dir)
+	io.Copy(io.Discard, os.Stdin) // until killed
+	os.Exit(0)
 }

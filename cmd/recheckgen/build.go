@@ -247,7 +247,10 @@ func triageWindow(ctx context.Context, cfg *config.Config, b recheckgen.Backend,
 	in := triage.Input{Backend: b, Reader: lr, Window: win, Failed: failed[:min(n, len(failed))], Results: results,
 		QueryOptions: queryfile.Options{Operator: cfg.Query.DefaultOperator, Fields: cfg.Query.Fields},
 		Dir:          filepath.ToSlash(cfg.Dirs.Queries), RepoURL: cfg.Site.RepoURL, Branch: cfg.Site.Branch,
-		Options: triage.Options{QueryTimeout: cfg.Report.QueryTimeout}}
+		Options: triage.Options{QueryTimeout: cfg.Report.QueryTimeout},
+		// Beside the store, in the directory recheckgen owns: a spool left
+		// by a killed build is removed by the next one (triage.Input).
+		SpoolDir: filepath.Join(filepath.Dir(cfg.SQLite.Path), "triage")}
 	if bar := progressBar(e.rawErr, "triage"); bar != nil {
 		in.Done = func(done, total int) { bar(store.Progress{Done: done, Total: total}) }
 	}

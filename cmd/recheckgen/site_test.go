@@ -125,13 +125,25 @@ func buildSample(t *testing.T) (public string, rep recheckgen.Report, echarts bo
 	if !echarts && os.Getenv("RECHECKGEN_REQUIRE_ECHARTS") == "1" {
 		t.Fatalf("ECharts not installed (npm ci) and RECHECKGEN_REQUIRE_ECHARTS=1: %v", err)
 	}
-	// The explanations are spooled in the temporary directory while the
-	// site is written, and removed after.
-	spool := filepath.Join(tmp, "tmp")
-	if err := os.Mkdir(spool, 0o755); err != nil {
+	// The explanations are spooled beside the store while the site is
+	// written, and removed after; so is what a build killed outright left
+	// there (its lock file, which no process holds any more, and its
+	// explanations). Nothing goes to the temporary directory.
+	spools := filepath.Join(tmp, "triage")
+	dead := filepath.Join(spools, "spool-123")
+	if err := os.MkdirAll(dead, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("TMPDIR", spool)
+	for _, f := range []string{"lock", "explanations.gob"} {
+		if err := os.WriteFile(filepath.Join(dead, f), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sysTmp := filepath.Join(tmp, "tmp")
+	if err := os.Mkdir(sysTmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", sysTmp)
 	code, out, errOut := runCmd(t, "build", "--offline", "--config", filepath.Join(root, "recheckgen.yaml"),
 		"--queries", filepath.Join(root, "queries"), "--content", filepath.Join(root, "content"),
 		"--public", public, "--db", filepath.Join(tmp, "logs.db"), "--sample", filepath.Join(tmp, "sample"),
@@ -139,8 +151,10 @@ func buildSample(t *testing.T) (public string, rep recheckgen.Report, echarts bo
 	if code != exitOK {
 		t.Fatalf("build: exit %d\n%s\n%s", code, out, errOut)
 	}
-	if left, _ := filepath.Glob(filepath.Join(spool, "recheckgen-triage-*")); len(left) > 0 {
-		t.Errorf("spooled explanations left: %v", left)
+	for _, d := range []string{spools, sysTmp} {
+		if left, _ := os.ReadDir(d); len(left) > 0 {
+			t.Errorf("spooled explanations left in %s: %v", d, left)
+		}
 	}
 	data, err := os.ReadFile(filepath.Join(public, "data", "report.json"))
 	if err != nil {
