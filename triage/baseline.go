@@ -134,5 +134,11 @@ func Fingerprints(ctx context.Context, r recheckgen.LogReader, b recheckgen.Buil
 		return nil, false, err
 	}
 	slices.Sort(out)
-	return slices.Compact(out), full, nil
+	out = slices.Compact(out)
+	if cap(out) > len(out)+len(out)/4 {
+		// Kept between explanations (setCache counts len): not the
+		// duplicates' room too.
+		out = slices.Clone(out)
+	}
+	return out, full, nil
 }

@@ -10,6 +10,7 @@
 package triage
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +49,9 @@ type Options struct {
 	// CacheLines bounds the baseline fingerprints kept between
 	// explanations (8 bytes each; 8M when 0).
 	CacheLines int
+	// CacheBuilds bounds the baseline builds whose fingerprints are kept
+	// between explanations (8 baselines' worth when 0).
+	CacheBuilds int
 }
 
 func (o Options) withDefaults() Options {
@@ -66,6 +70,9 @@ func (o Options) withDefaults() Options {
 	if o.CacheLines <= 0 {
 		o.CacheLines = 8 << 20
 	}
+	if o.CacheBuilds <= 0 {
+		o.CacheBuilds = 8 * o.Baseline
+	}
 	return o
 }
 
@@ -82,23 +89,44 @@ type Source struct {
 // store. It is safe for concurrent use, and keeps the baselines' lines
 // between explanations (up to Options.CacheLines).
 type Explainer struct {
-	base   recheckgen.LogReader
-	builds []recheckgen.Build
-	opts   Options
-	cache  *setCache
+	base  recheckgen.LogReader
+	opts  Options
+	cache *setCache
+	// passing are the builds of base a baseline can hold (passing, with
+	// their logs), by job; byJob and byUUID index them, made once:
+	// ChooseBaseline picks from the job's, or from all of them when the
+	// job has none, as it would from every build of base.
+	passing []recheckgen.Build
+	byJob   map[string][]recheckgen.Build
+	byUUID  map[string]int
 }
 
-// NewExplainer lists the builds of base, the store baselines come from
-// (nil: no baseline).
+// NewExplainer lists the passing builds of base, the store baselines
+// come from (nil: no baseline).
 func NewExplainer(ctx context.Context, base recheckgen.LogReader, opts Options) (*Explainer, error) {
 	opts = opts.withDefaults()
-	x := &Explainer{base: base, opts: opts, cache: newSetCache(opts.CacheLines)}
+	x := &Explainer{base: base, opts: opts, cache: newSetCache(opts.CacheLines, opts.CacheBuilds)}
 	if base != nil {
 		bs, err := base.ListBuilds(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list builds for baselines: %w", err)
 		}
-		x.builds = bs
+		for _, b := range bs {
+			if b.Passed() && b.Logs == "" {
+				x.passing = append(x.passing, b)
+			}
+		}
+	}
+	sort.SliceStable(x.passing, func(i, j int) bool { return x.passing[i].Job < x.passing[j].Job })
+	x.byJob, x.byUUID = map[string][]recheckgen.Build{}, map[string]int{}
+	for i := 0; i < len(x.passing); {
+		j := i
+		for j < len(x.passing) && x.passing[j].Job == x.passing[i].Job {
+			x.byUUID[x.passing[j].UUID] = j
+			j++
+		}
+		x.byJob[x.passing[i].Job] = x.passing[i:j:j]
+		i = j
 	}
 	return x, nil
 }
@@ -251,18 +279,18 @@ func (x *Explainer) baseline(ctx context.Context, e *recheckgen.Explanation) (*S
 		e.Baseline.Note = "the backend cannot hand over whole builds: no baseline, so no line counts as new"
 		return nil, nil
 	}
-	chosen := ChooseBaseline(e.Build, x.builds, x.opts.Baseline)
+	pool := x.byJob[e.Build.Job]
+	if len(pool) == 0 {
+		pool = x.passing
+	}
+	chosen := ChooseBaseline(e.Build, pool, x.opts.Baseline)
 	if len(chosen) == 0 {
 		e.Baseline.Note = "no passing build in the store to compare with: no line counts as new"
 		return nil, nil
 	}
-	byUUID := map[string]recheckgen.Build{}
-	for _, b := range x.builds {
-		byUUID[b.UUID] = b
-	}
 	var lists [][]uint64
 	for _, bb := range chosen {
-		l, full, err := x.cache.get(ctx, x.base, byUUID[bb.UUID])
+		l, full, err := x.cache.get(ctx, x.base, x.passing[x.byUUID[bb.UUID]])
 		if err != nil {
 			return nil, fmt.Errorf("baseline build %s: %w", bb.UUID, err)
 		}
@@ -342,14 +370,18 @@ func (x *Explainer) context(ctx context.Context, e *recheckgen.Explanation, r re
 	return nil
 }
 
-// setCache keeps the fingerprints of baseline builds, up to max in all,
-// dropping the oldest read first.
+// setCache keeps the fingerprints of baseline builds: at most maxBuilds
+// builds and maxLines fingerprints in all, dropping the least recently
+// used first. Builds are explained in an order where neighbours share
+// their baselines (Run), so the cache holds what the explanations in
+// flight and the next ones need, whatever the window's builds.
 type setCache struct {
-	mu      sync.Mutex
-	max     int
-	total   int
-	order   []string
-	entries map[string]*cacheEntry
+	mu        sync.Mutex
+	maxLines  int
+	maxBuilds int
+	total     int
+	lru       *list.List // uuids read, the most recently used at the back
+	entries   map[string]*cacheEntry
 }
 
 type cacheEntry struct {
@@ -357,14 +389,20 @@ type cacheEntry struct {
 	fps  []uint64
 	full bool
 	err  error
+	elem *list.Element // in lru once read
 }
 
-func newSetCache(max int) *setCache { return &setCache{max: max, entries: map[string]*cacheEntry{}} }
+func newSetCache(maxLines, maxBuilds int) *setCache {
+	return &setCache{maxLines: maxLines, maxBuilds: maxBuilds, lru: list.New(), entries: map[string]*cacheEntry{}}
+}
 
 func (c *setCache) get(ctx context.Context, r recheckgen.LogReader, b recheckgen.Build) ([]uint64, bool, error) {
 	uuid := b.UUID
 	c.mu.Lock()
 	if e, ok := c.entries[uuid]; ok {
+		if e.elem != nil {
+			c.lru.MoveToBack(e.elem)
+		}
 		c.mu.Unlock()
 		<-e.done
 		return e.fps, e.full, e.err
@@ -380,11 +418,10 @@ func (c *setCache) get(ctx context.Context, r recheckgen.LogReader, b recheckgen
 		delete(c.entries, uuid)
 		return e.fps, e.full, e.err
 	}
-	c.order = append(c.order, uuid)
+	e.elem = c.lru.PushBack(uuid)
 	c.total += len(e.fps)
-	for c.total > c.max && len(c.order) > 1 {
-		old := c.order[0]
-		c.order = c.order[1:]
+	for (c.total > c.maxLines || c.lru.Len() > c.maxBuilds) && c.lru.Len() > 1 {
+		old := c.lru.Remove(c.lru.Front()).(string)
 		if oe := c.entries[old]; oe != nil {
 			c.total -= len(oe.fps)
 			delete(c.entries, old)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 
@@ -70,10 +71,27 @@ func Explainable(failed []recheckgen.Build) []recheckgen.Build {
 	return out
 }
 
+// knownChunk is how many builds' known-bug lines are found at once
+// (findKnown) and held until those builds are explained: it bounds that
+// memory whatever the window's builds, at the cost of running each
+// known-bug query once more per chunk.
+var knownChunk = 256
+
 // Run explains every failed build of the window, groups the unexplained
 // ones and verifies a query for each group.
 func Run(ctx context.Context, in Input) (*Output, error) {
-	x, err := NewExplainer(ctx, in.Reader, in.Options)
+	workers := in.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	in.Workers = workers
+	opts := in.Options.withDefaults()
+	if in.Options.CacheBuilds <= 0 {
+		// The baselines of the explanations in flight, and as many again
+		// for the next ones (Run's order makes neighbours share them).
+		opts.CacheBuilds = max(8, 2*workers) * opts.Baseline
+	}
+	x, err := NewExplainer(ctx, in.Reader, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -90,31 +108,35 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 		}
 		known = append(known, k)
 	}
-	found, err := findKnown(ctx, in, x.opts.QueryTimeout)
-	if err != nil {
-		return nil, err
-	}
 	sp, err := newSpool(in.SpoolDir)
 	if err != nil {
 		return nil, err
 	}
 	out := &Output{Builds: make([]recheckgen.ExplainedBuild, len(in.Failed)), Explanations: sp}
 	var ms []member
-	err = explainAll(ctx, x, in, tried, found, func(i int, e *recheckgen.Explanation) error {
+	keep := func(i int, e *recheckgen.Explanation) error {
 		m, ok := assign(e)
 		if ok {
 			ms = append(ms, m)
 		}
 		out.Builds[i] = recheckgen.ExplainedBuild{Build: e.Build, Group: e.Group}
 		return sp.add(e)
-	})
-	if err != nil {
-		sp.Close()
-		return nil, err
+	}
+	order := workOrder(in.Failed)
+	for start := 0; start < len(order); start += knownChunk {
+		chunk := order[start:min(start+knownChunk, len(order))]
+		found, err := findKnown(ctx, in, chunk, opts.QueryTimeout, opts.KnownLines)
+		if err == nil {
+			err = explainAll(ctx, x, in, chunk, start, tried, found, keep)
+		}
+		if err != nil {
+			sp.Close()
+			return nil, err
+		}
 	}
 	out.Groups = groups(ms)
 	v := &Verifier{Backend: in.Backend, Window: in.Window, QueryOptions: in.QueryOptions, Dir: in.Dir, RepoURL: in.RepoURL, Branch: in.Branch,
-		PassingTotal: passing(x.builds, in.Window), Known: known, Timeout: in.Options.QueryTimeout}
+		PassingTotal: passing(x.passing, in.Window), Known: known, Timeout: in.Options.QueryTimeout}
 	for i := range out.Groups {
 		if err := v.Verify(ctx, &out.Groups[i]); err != nil {
 			sp.Close()
@@ -124,18 +146,43 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	return out, nil
 }
 
+// workOrder is the order the builds are explained in, as indexes into
+// failed: by job, branch and start, so that builds explained one after
+// the other have mostly the same baseline (ChooseBaseline: same job, same
+// branch, nearest in time) and its builds are read once.
+func workOrder(failed []recheckgen.Build) []int {
+	order := make([]int, len(failed))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := failed[order[i]], failed[order[j]]
+		if a.Job != b.Job {
+			return a.Job < b.Job
+		}
+		if a.Branch != b.Branch {
+			return a.Branch < b.Branch
+		}
+		return a.Start.Before(b.Start)
+	})
+	return order
+}
+
 // findKnown finds, when the backend can (recheckgen.BuildSearcher), every
-// known bug's matching lines in the failed builds it matched, one query at
-// a time: by build uuid, then query id. Asking per build would cost the
-// whole window's matches for every build.
-func findKnown(ctx context.Context, in Input, limit time.Duration) (map[string]map[string]recheckgen.BuildHits, error) {
+// known bug's matching lines in the failed builds chunk (indexes into
+// in.Failed) it matched, one query at a time: by build uuid, then query
+// id. Asking per build would cost the whole window's matches for every
+// build. Of each build's lines, only the text of the first shown lines
+// is kept (an explanation shows shown of them; the others only mark the
+// ranked lines they are, by file and line).
+func findKnown(ctx context.Context, in Input, chunk []int, limit time.Duration, shown int) (map[string]map[string]recheckgen.BuildHits, error) {
 	bs, ok := in.Backend.(recheckgen.BuildSearcher)
 	if !ok {
 		return nil, nil
 	}
 	failed := map[string]bool{}
-	for _, b := range in.Failed {
-		failed[b.UUID] = true
+	for _, i := range chunk {
+		failed[in.Failed[i].UUID] = true
 	}
 	out := map[string]map[string]recheckgen.BuildHits{}
 	for _, res := range in.Results {
@@ -164,6 +211,13 @@ func findKnown(ctx context.Context, in Input, limit time.Duration) (map[string]m
 			continue // each build tries the query on its own
 		}
 		for uuid, bh := range hits {
+			for i := range bh.Hits {
+				if i < shown {
+					bh.Hits[i].Message = capText(bh.Hits[i].Message, maxShown)
+				} else {
+					bh.Hits[i].Message = ""
+				}
+			}
 			if out[uuid] == nil {
 				out[uuid] = map[string]recheckgen.BuildHits{}
 			}
@@ -173,15 +227,12 @@ func findKnown(ctx context.Context, in Input, limit time.Duration) (map[string]m
 	return out, nil
 }
 
-// explainAll explains the builds on Workers goroutines, and hands each
-// explanation to keep (one at a time) with the index of its build in
-// Failed; keep's first error stops it.
-func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]recheckgen.Query, found map[string]map[string]recheckgen.BuildHits,
+// explainAll explains the builds of chunk (indexes into in.Failed) on
+// in.Workers goroutines, and hands each explanation to keep (one at a
+// time) with its index; keep's first error stops it. done builds were
+// explained before this chunk (for in.Done).
+func explainAll(ctx context.Context, x *Explainer, in Input, chunk []int, done int, tried map[string][]recheckgen.Query, found map[string]map[string]recheckgen.BuildHits,
 	keep func(i int, e *recheckgen.Explanation) error) error {
-	workers := in.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
-	}
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -189,8 +240,7 @@ func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var first error
-	done := 0
-	for w := 0; w < workers; w++ {
+	for w := 0; w < in.Workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -216,7 +266,7 @@ func explainAll(ctx context.Context, x *Explainer, in Input, tried map[string][]
 		}()
 	}
 feed:
-	for i := range in.Failed {
+	for _, i := range chunk {
 		select {
 		case next <- i:
 		case <-ctx.Done():
