@@ -151,7 +151,8 @@ func TestGroupsStable(t *testing.T) {
 
 // TestKnownBothWays: the known bugs Run finds for each build with one
 // query over the window (recheckgen.BuildSearcher) are those, with the
-// same counts and lines, that the query narrowed to the build finds, as
+// same counts, lines and text, and marking the same ranked lines, that
+// the query narrowed to the build finds, as
 // recheckgen triage runs it.
 func TestKnownBothWays(t *testing.T) {
 	st, _ := sampleStore(t)
@@ -193,9 +194,14 @@ func knownSummary(e *recheckgen.Explanation) string {
 	for _, k := range e.Known {
 		fmt.Fprintf(&b, "%s %d:", k.ID, k.Count)
 		for _, l := range k.Lines {
-			fmt.Fprintf(&b, " %s:%d", l.File, l.Line)
+			fmt.Fprintf(&b, " %s:%d %q", l.File, l.Line, l.Message)
 		}
 		b.WriteString("\n")
+	}
+	for _, l := range e.Lines { // the ranked lines a known bug matched
+		if len(l.Known) > 0 {
+			fmt.Fprintf(&b, "%s:%d %v\n", l.File, l.Line, l.Known)
+		}
 	}
 	return b.String()
 }
