@@ -119,8 +119,32 @@ func junction(op string, parts []string) string {
 	return op + "(" + strings.Join(flat, ",") + ")"
 }
 
-// balanced and splitTop read a rendered list as LuceneRef.java does.
+// balanced and splitTop read a rendered list as LuceneRef.java does:
+// outside quoted strings (where a backslash escapes), parentheses nest
+// and commas at depth 0 separate.
 func balanced(s string) bool {
+	ok := true
+	return scanTop(s, func(_ int, depth int) {
+		if depth < 0 {
+			ok = false
+		}
+	}, nil) == 0 && ok
+}
+
+func splitTop(s string) []string {
+	var out []string
+	start := 0
+	scanTop(s, nil, func(i int) {
+		out = append(out, s[start:i])
+		start = i + 1
+	})
+	return append(out, s[start:])
+}
+
+// scanTop walks s outside quoted strings, telling close the depth after
+// each ')' and comma the index of each comma at depth 0; it returns the
+// depth left open at the end.
+func scanTop(s string, close func(i, depth int), comma func(i int)) int {
 	depth, q := 0, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -138,42 +162,17 @@ func balanced(s string) bool {
 		case '(':
 			depth++
 		case ')':
-			if depth--; depth < 0 {
-				return false
-			}
-		}
-	}
-	return depth == 0
-}
-
-func splitTop(s string) []string {
-	var out []string
-	depth, start, q := 0, 0, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if q {
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				q = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			q = true
-		case '(':
-			depth++
-		case ')':
 			depth--
+			if close != nil {
+				close(i, depth)
+			}
 		case ',':
-			if depth == 0 {
-				out = append(out, s[start:i])
-				start = i + 1
+			if depth == 0 && comma != nil {
+				comma(i)
 			}
 		}
 	}
-	return append(out, s[start:])
+	return depth
 }
 
 func quote(s string) string {
