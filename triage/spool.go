@@ -22,13 +22,16 @@ import (
 // directory.
 //
 // A spool is a directory of its own, spoolPrefix*, in a directory that
-// holds nothing but spools (Input.SpoolDir): its file, and a lock file
-// the process holds (flock) until Close, which the operating system
-// releases however the process ends. Making a spool first removes those
-// left by processes killed outright: a spool whose lock can be taken is
-// no live process's. The spools' directory is itself locked (flock on the
-// directory) while a spool is made, cleaned or removed, so no spool is
-// seen between its making and its lock.
+// holds nothing but spools (Input.SpoolDir), marked as recheckgen's when
+// recheckgen made it or found it empty: its file, and a lock file the
+// process holds (flock) until Close, which the operating system releases
+// however the process ends. Making a spool first removes those left by
+// processes killed outright: a spool whose lock can be taken is no live
+// process's, and one holding anything but the two files recheckgen
+// writes stays whole. Nothing is removed
+// from a directory without the marker. The spools' directory is itself
+// locked (flock on its lock file) while a spool is made, cleaned or
+// removed, so no spool is seen between its making and its lock.
 type Spool struct {
 	mu   sync.Mutex
 	dir  string
@@ -42,6 +45,11 @@ type Spool struct {
 const (
 	spoolPrefix = "spool-"
 	spoolLock   = "lock"
+	spoolFile   = "explanations.gob"
+	// spoolsMarker marks a directory of spools as recheckgen's, and
+	// spoolsLock is the lock of the whole directory.
+	spoolsMarker = ".recheckgen-spools"
+	spoolsLock   = ".lock"
 )
 
 // DefaultSpoolDir is where spools are made when Input.SpoolDir is "": a
@@ -54,7 +62,7 @@ func newSpool(dir string) (*Spool, error) {
 	if dir == "" {
 		dir = DefaultSpoolDir()
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := ownSpools(dir); err != nil {
 		return nil, fmt.Errorf("spool the explanations: %w", err)
 	}
 	unlock, err := lockSpools(dir)
@@ -77,7 +85,7 @@ func newSpool(dir string) (*Spool, error) {
 		os.RemoveAll(d)
 		return nil, fmt.Errorf("spool the explanations: lock: %w", err)
 	}
-	f, err := os.Create(filepath.Join(d, "explanations.gob"))
+	f, err := os.Create(filepath.Join(d, spoolFile))
 	if err != nil {
 		lock.Close()
 		os.RemoveAll(d)
@@ -87,10 +95,35 @@ func newSpool(dir string) (*Spool, error) {
 	return &Spool{dir: d, f: f, lock: lock, w: w, enc: gob.NewEncoder(w)}, nil
 }
 
+// ownSpools makes dir the directory of recheckgen's spools, or checks it
+// is: it carries the marker written when recheckgen made it or found it
+// empty. A directory holding anything else is someone's: refused.
+func ownSpools(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	marker := filepath.Join(dir, spoolsMarker)
+	if fi, err := os.Lstat(marker); err == nil {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s is not recheckgen's marker (not a regular file)", marker)
+		}
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%s holds files recheckgen did not make (it has no %s): remove them or move the store", dir, spoolsMarker)
+	}
+	return os.WriteFile(marker, []byte("recheckgen's triage spools: each spool-* is removed by its build, or by a later one once its process is gone\n"), 0o600)
+}
+
 // lockSpools takes the lock of the spools' directory, waiting for another
-// process making or removing a spool there (briefly).
+// process making or removing a spool there (briefly). It locks a regular
+// file opened for writing, which flock needs on NFS.
 func lockSpools(dir string) (unlock func(), err error) {
-	f, err := os.Open(dir)
+	f, err := os.OpenFile(filepath.Join(dir, spoolsLock), os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -102,9 +135,9 @@ func lockSpools(dir string) (unlock func(), err error) {
 }
 
 // removeDeadSpools removes the spools in dir left by processes that no
-// longer run: a directory named as a spool (not a link) whose lock file
-// this process can lock, or which is empty. Anything else is left alone;
-// the caller holds dir's lock.
+// longer run: a directory named as a spool (not a link) that is empty, or
+// that holds nothing but a spool's two files and whose lock file this
+// process can lock. The caller holds dir's lock.
 func removeDeadSpools(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -118,16 +151,33 @@ func removeDeadSpools(dir string) {
 		if os.Remove(d) == nil { // empty
 			continue
 		}
-		if deadSpool(d) {
-			os.RemoveAll(d)
+		if onlySpoolFiles(d) && deadSpool(d) {
+			os.Remove(filepath.Join(d, spoolFile))
+			os.Remove(filepath.Join(d, spoolLock))
+			os.Remove(d)
 		}
 	}
+}
+
+// onlySpoolFiles says whether d holds nothing but the regular files a
+// spool holds.
+func onlySpoolFiles(d string) bool {
+	entries, err := os.ReadDir(d)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if (e.Name() != spoolLock && e.Name() != spoolFile) || !e.Type().IsRegular() {
+			return false
+		}
+	}
+	return true
 }
 
 // deadSpool says whether the spool d has a lock file that no process
 // holds.
 func deadSpool(d string) bool {
-	f, err := os.OpenFile(filepath.Join(d, spoolLock), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := os.OpenFile(filepath.Join(d, spoolLock), os.O_RDWR|syscall.O_NOFOLLOW, 0)
 	if err != nil {
 		return false
 	}

@@ -66,7 +66,7 @@ func TestSpool(t *testing.T) {
 	if err := sp.Close(); err != nil {
 		t.Error(err)
 	}
-	if left, _ := os.ReadDir(dir); len(left) != 0 {
+	if left := spoolsLeft(dir); len(left) != 0 {
 		t.Errorf("left after Close: %v", left)
 	}
 }
@@ -97,7 +97,7 @@ func TestRunSpool(t *testing.T) {
 	if err := out.Close(); err != nil {
 		t.Error(err)
 	}
-	if left, _ := os.ReadDir(dir); len(left) != 0 {
+	if left := spoolsLeft(dir); len(left) != 0 {
 		t.Errorf("left after Close: %v", left)
 	}
 
@@ -114,7 +114,7 @@ func TestRunSpool(t *testing.T) {
 	if err == nil {
 		t.Fatal("a cancelled triage did not fail")
 	}
-	if left, _ := os.ReadDir(dir); len(left) != 0 {
+	if left := spoolsLeft(dir); len(left) != 0 {
 		t.Errorf("left after a failed triage: %v", left)
 	}
 }
@@ -128,7 +128,8 @@ func TestSpoolLeftByKilledProcess(t *testing.T) {
 	killed := spoolHelper(t, dir)
 	foreign := filepath.Join(dir, "notes")           // not named as a spool
 	unlocked := filepath.Join(dir, spoolPrefix+"x1") // no lock file: no proof
-	for _, d := range []string{foreign, unlocked} {
+	photos := filepath.Join(dir, spoolPrefix+"photos")
+	for _, d := range []string{foreign, unlocked, photos} {
 		if err := os.Mkdir(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -136,6 +137,18 @@ func TestSpoolLeftByKilledProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Named as a spool, with a lock file no process holds, and more: not a
+	// spool's files alone, so it stays whole, its lock file too.
+	if err := os.WriteFile(filepath.Join(photos, spoolLock), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for _, f := range []string{"f", spoolLock} {
+			if _, err := os.Stat(filepath.Join(photos, f)); err != nil {
+				t.Errorf("a directory holding more than a spool lost a file: %v", err)
+			}
+		}
+	}()
 
 	mine, err := newSpool(dir)
 	if err != nil {
@@ -174,6 +187,54 @@ func TestSpoolLeftByKilledProcess(t *testing.T) {
 		t.Errorf("the spool of a killed process is left: %v", err)
 	}
 	last.Close()
+}
+
+// spoolsLeft are the entries of a spools' directory besides its marker
+// and lock file, which stay.
+func spoolsLeft(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var left []string
+	for _, e := range entries {
+		if e.Name() != spoolsMarker && e.Name() != spoolsLock {
+			left = append(left, e.Name())
+		}
+	}
+	return left
+}
+
+// TestSpoolsNotOurs: a spools' directory recheckgen did not make (it
+// holds files and no marker) is refused, and nothing in it is removed,
+// not even what looks like a dead spool.
+func TestSpoolsNotOurs(t *testing.T) {
+	dir := t.TempDir()
+	dead := filepath.Join(dir, spoolPrefix+"old")
+	if err := os.Mkdir(dead, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{spoolLock, spoolFile} {
+		if err := os.WriteFile(filepath.Join(dead, f), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sp, err := newSpool(dir); err == nil || !strings.Contains(err.Error(), "did not make") {
+		if sp != nil {
+			sp.Close()
+		}
+		t.Fatalf("a directory of someone's taken for spools: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dead, spoolFile)); err != nil {
+		t.Errorf("removed from a directory recheckgen did not make: %v", err)
+	}
+	// An empty directory is taken, and marked.
+	empty := t.TempDir()
+	sp, err := newSpool(empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp.Close()
+	if _, err := os.Stat(filepath.Join(empty, spoolsMarker)); err != nil {
+		t.Error(err)
+	}
 }
 
 // helperSpool is a spool made by another process, which holds it until

@@ -122,13 +122,19 @@ func build(ctx context.Context, cfg *config.Config, e *env) int {
 	return exitOK
 }
 
+// spoolDir is where triage spools a build's explanations: beside the
+// store, under a name only recheckgen uses.
+func spoolDir(cfg *config.Config) string {
+	return filepath.Join(filepath.Dir(cfg.SQLite.Path), ".recheckgen-triage")
+}
+
 // protected are the paths a build reads, which the output directory may
 // not be or hold: a typo in --public must never replace the repository.
 func protected(cfg *config.Config) []string {
 	wd, _ := os.Getwd()
 	out := []string{wd, cfg.File, cfg.Dirs.Queries, cfg.Dirs.Content, cfg.Dirs.Theme, cfg.Tracker.Cache, cfg.Fetch.Cache}
 	if cfg.Backend.Type == "sqlite" {
-		out = append(out, cfg.SQLite.Path, cfg.SQLite.Sample)
+		out = append(out, cfg.SQLite.Path, cfg.SQLite.Sample, spoolDir(cfg))
 		out = append(out, cfg.SQLite.Ingest...)
 	}
 	return out
@@ -250,7 +256,7 @@ func triageWindow(ctx context.Context, cfg *config.Config, b recheckgen.Backend,
 		Options: triage.Options{QueryTimeout: cfg.Report.QueryTimeout},
 		// Beside the store, in the directory recheckgen owns: a spool left
 		// by a killed build is removed by the next one (triage.Input).
-		SpoolDir: filepath.Join(filepath.Dir(cfg.SQLite.Path), "triage")}
+		SpoolDir: spoolDir(cfg)}
 	if bar := progressBar(e.rawErr, "triage"); bar != nil {
 		in.Done = func(done, total int) { bar(store.Progress{Done: done, Total: total}) }
 	}

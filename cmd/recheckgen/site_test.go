@@ -129,12 +129,12 @@ func buildSample(t *testing.T) (public string, rep recheckgen.Report, echarts bo
 	// written, and removed after; so is what a build killed outright left
 	// there (its lock file, which no process holds any more, and its
 	// explanations). Nothing goes to the temporary directory.
-	spools := filepath.Join(tmp, "triage")
+	spools := filepath.Join(tmp, ".recheckgen-triage")
 	dead := filepath.Join(spools, "spool-123")
 	if err := os.MkdirAll(dead, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"lock", "explanations.gob"} {
+	for _, f := range []string{"../.recheckgen-spools", "lock", "explanations.gob"} {
 		if err := os.WriteFile(filepath.Join(dead, f), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -152,8 +152,11 @@ func buildSample(t *testing.T) (public string, rep recheckgen.Report, echarts bo
 		t.Fatalf("build: exit %d\n%s\n%s", code, out, errOut)
 	}
 	for _, d := range []string{spools, sysTmp} {
-		if left, _ := os.ReadDir(d); len(left) > 0 {
-			t.Errorf("spooled explanations left in %s: %v", d, left)
+		left, _ := os.ReadDir(d)
+		for _, e := range left {
+			if e.Name() != ".recheckgen-spools" && e.Name() != ".lock" { // the spools' directory's own
+				t.Errorf("spooled explanations left in %s: %v", d, e.Name())
+			}
 		}
 	}
 	data, err := os.ReadFile(filepath.Join(public, "data", "report.json"))
