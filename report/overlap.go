@@ -61,7 +61,7 @@ func Overlap(results []Result, opts OverlapOptions) recheckgen.Overlap {
 			b := builds[mb.UUID]
 			set[b/64] |= 1 << (b % 64)
 		}
-		sets[i], sizes[i] = set, count(set, nil)
+		sets[i], sizes[i] = set, count(set)
 	}
 	for i := range ran {
 		for j := i + 1; j < len(ran); j++ {
@@ -112,13 +112,10 @@ func Overlap(results []Result, opts OverlapOptions) recheckgen.Overlap {
 	return ov
 }
 
-// count is the population of set, within mask when it is not nil.
-func count(set, mask []uint64) int {
+// count is the population of set.
+func count(set []uint64) int {
 	n := 0
-	for i, w := range set {
-		if mask != nil {
-			w &= mask[i]
-		}
+	for _, w := range set {
 		n += bits.OnesCount64(w)
 	}
 	return n
