@@ -281,10 +281,7 @@ func codeBlock(s string) string {
 	return fence + "\n" + s + "\n" + fence
 }
 
+// oneLine is s on one line, its spaces collapsed, cut to n characters.
 func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
+	return cut(strings.Join(strings.Fields(s), " "), n)
 }
