@@ -45,7 +45,6 @@ func (s *Store) SearchBuilds(ctx context.Context, q recheckgen.Query, win rechec
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", q.ID, err)
 	}
-	newer := func(x, y lineRef) bool { return x.ts > y.ts || (x.ts == y.ts && x.id > y.id) }
 	for rows.Next() {
 		var id, buildID, ts int64
 		if err := rows.Scan(&id, &buildID, &ts); err != nil {
@@ -61,19 +60,7 @@ func (s *Store) SearchBuilds(ctx context.Context, q recheckgen.Query, win rechec
 			per[buildID] = k
 		}
 		k.lines++
-		r := lineRef{id, ts}
-		if len(k.refs) == perBuild && !newer(r, k.refs[perBuild-1]) {
-			continue
-		}
-		i := 0
-		for i < len(k.refs) && newer(k.refs[i], r) {
-			i++
-		}
-		if len(k.refs) < perBuild {
-			k.refs = append(k.refs, lineRef{})
-		}
-		copy(k.refs[i+1:], k.refs[i:])
-		k.refs[i] = r
+		k.refs = keepNewest(k.refs, lineRef{id, ts}, perBuild)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

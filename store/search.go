@@ -179,20 +179,25 @@ func (a *aggregate) add(id, buildID, ts int64) {
 }
 
 // keepRecent keeps the n newest lines (ties: the later line id).
-func (a *aggregate) keepRecent(r lineRef) {
-	if a.n <= 0 {
-		return
+func (a *aggregate) keepRecent(r lineRef) { a.recent = keepNewest(a.recent, r, a.n) }
+
+// keepNewest adds r to refs, newest first, keeping at most n (ties: the
+// later line id).
+func keepNewest(refs []lineRef, r lineRef, n int) []lineRef {
+	if n <= 0 {
+		return refs
 	}
 	newer := func(x, y lineRef) bool { return x.ts > y.ts || (x.ts == y.ts && x.id > y.id) }
-	if len(a.recent) == a.n && !newer(r, a.recent[a.n-1]) {
-		return
+	if len(refs) == n && !newer(r, refs[n-1]) {
+		return refs
 	}
-	i := sort.Search(len(a.recent), func(i int) bool { return newer(r, a.recent[i]) })
-	if len(a.recent) < a.n {
-		a.recent = append(a.recent, lineRef{})
+	i := sort.Search(len(refs), func(i int) bool { return newer(r, refs[i]) })
+	if len(refs) < n {
+		refs = append(refs, lineRef{})
 	}
-	copy(a.recent[i+1:], a.recent[i:])
-	a.recent[i] = r
+	copy(refs[i+1:], refs[i:])
+	refs[i] = r
+	return refs
 }
 
 func (a *aggregate) result() *recheckgen.Match {
