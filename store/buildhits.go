@@ -41,15 +41,17 @@ func (s *Store) SearchBuilds(ctx context.Context, q recheckgen.Query, win rechec
 	}
 	per := map[int64]*kept{}
 	args := append([]any{win.Start.UnixMilli(), win.End.UnixMilli()}, w.args...)
-	rows, err := s.db.QueryContext(ctx, matchSQL(w, true), args...)
+	// As Search reads: through the searches' handle, and a damaged index
+	// met here is marked for the next command to rebuild.
+	rows, err := s.reader().QueryContext(ctx, matchSQL(w, true), args...)
 	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", q.ID, err)
+		return nil, fmt.Errorf("query %s: %w", q.ID, s.searchFailed(ctx, err))
 	}
 	for rows.Next() {
 		var id, buildID, ts int64
 		if err := rows.Scan(&id, &buildID, &ts); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("query %s: %w", q.ID, err)
+			return nil, fmt.Errorf("query %s: %w", q.ID, s.searchFailed(ctx, err))
 		}
 		if !want[buildID] {
 			continue
@@ -64,7 +66,7 @@ func (s *Store) SearchBuilds(ctx context.Context, q recheckgen.Query, win rechec
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query %s: %w", q.ID, err)
+		return nil, fmt.Errorf("query %s: %w", q.ID, s.searchFailed(ctx, err))
 	}
 	out := map[string]recheckgen.BuildHits{}
 	var batch []lineRef
