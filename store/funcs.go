@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/recheckgen/recheckgen/analysis"
+	"github.com/recheckgen/recheckgen/lucene"
 	"modernc.org/sqlite"
 )
 
@@ -121,44 +122,8 @@ func fuzzyMatch(v, term string, n int) bool {
 	if v == term {
 		return true
 	}
-	d := editDistance(v, term, n)
+	d := lucene.EditDistance(v, term, n)
 	return d <= n && d < min(utf8.RuneCountInString(v), utf8.RuneCountInString(term))
-}
-
-// editDistance is the Damerau–Levenshtein (optimal string alignment)
-// distance between a and b, as Lucene's fuzzy query counts it; it stops
-// early and returns limit+1 once the distance must exceed limit.
-func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			best = min(best, cur[j])
-		}
-		if best > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }
 
 func sortedFields() []string {

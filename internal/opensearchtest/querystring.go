@@ -401,7 +401,7 @@ func fuzzyMatch(ix *index, d *doc, f, text string, fuzzy int) bool {
 			edits = 2
 		}
 	}
-	near := func(s string) bool { return editDistance([]rune(text), []rune(s), edits) <= edits }
+	near := func(s string) bool { return lucene.EditDistance(text, s, edits) <= edits }
 	if ft.Type == "text" {
 		for _, toks := range tokens(ix, d, f) {
 			for _, tok := range toks {
@@ -418,36 +418,6 @@ func fuzzyMatch(ix *index, d *doc, f, text string, fuzzy int) bool {
 		}
 	}
 	return false
-}
-
-// editDistance is the optimal string alignment distance between a and b
-// (insertions, deletions, substitutions and transpositions of neighbours),
-// or more than limit when it exceeds it.
-func editDistance(a, b []rune, limit int) int {
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 // patternMatch matches a wildcard or regular expression: against each
