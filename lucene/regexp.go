@@ -273,3 +273,26 @@ func (r *reParser) charExp() (rune, *RegexpError) {
 	}
 	return r.next()
 }
+
+// WildcardRE2 is a Lucene wildcard pattern (with \*, \? and \\ escapes) as
+// an anchored RE2: `*` any text, `?` any one character.
+func WildcardRE2(p string) string {
+	var b strings.Builder
+	b.WriteString("^(?s:")
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			i++
+			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		case c == '*':
+			b.WriteString(".*")
+		case c == '?':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		}
+	}
+	b.WriteString(")$")
+	return b.String()
+}

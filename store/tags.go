@@ -93,7 +93,7 @@ func matchesValue(n lucene.Node, v string) bool {
 	case *lucene.Phrase:
 		return n.Text == v
 	case *lucene.Wildcard:
-		re, err := compile(wildcardRE2(n.Pattern))
+		re, err := compile(lucene.WildcardRE2(n.Pattern))
 		return err == nil && re.MatchString(v)
 	case *lucene.Regexp:
 		pattern, err := lucene.RE2(n.Pattern)

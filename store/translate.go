@@ -214,7 +214,7 @@ func (w *where) wildcard(n *lucene.Wildcard) error {
 		}
 		return w.fts(ftsString(lit) + "*")
 	}
-	return w.wordTest("token_glob", lit, wildcardRE2(pattern))
+	return w.wordTest("token_glob", lit, lucene.WildcardRE2(pattern))
 }
 
 // wordTest adds fn(l.message, re), on the lines holding a word that starts
@@ -287,29 +287,6 @@ func literalPrefix(p string) (lit, rest string) {
 		}
 	}
 	return b.String(), ""
-}
-
-// wildcardRE2 is a Lucene wildcard pattern (with \*, \? and \\ escapes) as
-// an anchored RE2: `*` any text, `?` any one character.
-func wildcardRE2(p string) string {
-	var b strings.Builder
-	b.WriteString("^(?s:")
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case c == '\\' && i+1 < len(p):
-			i++
-			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
-		case c == '*':
-			b.WriteString(".*")
-		case c == '?':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
-		}
-	}
-	b.WriteString(")$")
-	return b.String()
 }
 
 func fuzziness(t *lucene.Term) int {

@@ -157,7 +157,7 @@ func (sq *stringQuery) prepare(ix *index, n lucene.Node) *searchError {
 			if strings.HasSuffix(n.Pattern, "*") && !strings.ContainsAny(strings.TrimSuffix(n.Pattern, "*"), "*?") {
 				kind = "prefix"
 			}
-			sq.res[n] = globRegexp(n.Pattern)
+			sq.res[n] = regexp.MustCompile(lucene.WildcardRE2(n.Pattern))
 		case *lucene.Regexp:
 			f, kind = n.Field, "regexp"
 			re, err := lucene.RE2(n.Pattern)
@@ -443,27 +443,4 @@ func patternMatch(ix *index, d *doc, f string, re *regexp.Regexp) bool {
 		}
 	}
 	return false
-}
-
-// globRegexp turns a wildcard pattern (\* and \? literal) into a regexp.
-func globRegexp(p string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString("^(?s:")
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; c {
-		case '\\':
-			if i+1 < len(p) {
-				i++
-				b.WriteString(regexp.QuoteMeta(string(p[i])))
-			}
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	b.WriteString(")$")
-	return regexp.MustCompile(b.String())
 }

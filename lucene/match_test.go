@@ -1,6 +1,9 @@
 package lucene
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 func TestEditDistance(t *testing.T) {
 	for _, c := range []struct {
@@ -19,6 +22,27 @@ func TestEditDistance(t *testing.T) {
 	} {
 		if got := EditDistance(c.a, c.b, c.limit); got != c.want {
 			t.Errorf("EditDistance(%q, %q, %d) = %d, want %d", c.a, c.b, c.limit, got, c.want)
+		}
+	}
+}
+
+func TestWildcardRE2(t *testing.T) {
+	for _, c := range []struct {
+		pattern, text string
+		want          bool
+	}{
+		{`conn*`, "connection", true},
+		{`c?nn`, "conn", true},
+		{`c\*`, "cx", false},
+		{`c\*`, "c*", true},
+		{`café*`, "cafés", true},  // a character outside ASCII, as written
+		{`caf\é*`, "cafés", true}, // and escaped
+		{`caf?s`, "cafés", true},  // `?` is one character, not one byte
+		{`a.b`, "axb", false},
+	} {
+		re := regexp.MustCompile(WildcardRE2(c.pattern))
+		if got := re.MatchString(c.text); got != c.want {
+			t.Errorf("%s on %q: %v, want %v", c.pattern, c.text, got, c.want)
 		}
 	}
 }
