@@ -1,5 +1,7 @@
 package lucene
 
+import "unicode/utf8"
+
 // EditDistance is the optimal string alignment distance between a and b
 // (insertions, deletions, substitutions and transpositions of neighbours,
 // each one edit), as Lucene's fuzzy query counts edits with transpositions
@@ -36,4 +38,16 @@ func EditDistance(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// AutoEdits is the edits Elasticsearch's AUTO fuzziness (a bare `~`)
+// allows a term of text: none up to 2 characters, 1 up to 5, else 2.
+func AutoEdits(text string) int {
+	switch n := utf8.RuneCountInString(text); {
+	case n <= 2:
+		return 0
+	case n <= 5:
+		return 1
+	}
+	return 2
 }

@@ -293,13 +293,7 @@ func fuzziness(t *lucene.Term) int {
 	if t.Fuzzy != lucene.FuzzyAuto {
 		return t.Fuzzy
 	}
-	switch n := len([]rune(t.Text)); {
-	case n <= 2:
-		return 0
-	case n <= 5:
-		return 1
-	}
-	return 2
+	return lucene.AutoEdits(t.Text)
 }
 
 // keyword matches an exact-value column, as Elasticsearch's keyword fields.

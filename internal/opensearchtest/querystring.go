@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/recheckgen/recheckgen/analysis"
 	"github.com/recheckgen/recheckgen/lucene"
@@ -392,14 +391,7 @@ func fuzzyMatch(ix *index, d *doc, f, text string, fuzzy int) bool {
 	}
 	edits := fuzzy
 	if fuzzy == lucene.FuzzyAuto {
-		switch n := utf8.RuneCountInString(text); {
-		case n < 3:
-			edits = 0
-		case n < 6:
-			edits = 1
-		default:
-			edits = 2
-		}
+		edits = lucene.AutoEdits(text)
 	}
 	near := func(s string) bool { return lucene.EditDistance(text, s, edits) <= edits }
 	if ft.Type == "text" {
