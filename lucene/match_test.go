@@ -46,3 +46,11 @@ func TestWildcardRE2(t *testing.T) {
 		}
 	}
 }
+
+func TestAutoEdits(t *testing.T) {
+	for text, want := range map[string]int{"": 0, "ab": 0, "abc": 1, "abcde": 1, "abcdef": 2, "éé": 0, "ééé": 1} {
+		if got := AutoEdits(text); got != want {
+			t.Errorf("AutoEdits(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
