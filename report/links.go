@@ -91,11 +91,17 @@ func expand(t string, vals map[string]string) string {
 		}
 		t = t[i+j+1:]
 	}
-	u, err := url.Parse(b.String())
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	return SafeURL(b.String())
+}
+
+// SafeURL returns u when it is an absolute http(s) URL, else "": links
+// from logs, builds and query files may point nowhere else.
+func SafeURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 		return ""
 	}
-	return u.String()
+	return p.String()
 }
 
 // escapePath escapes each segment of a slash path.

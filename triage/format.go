@@ -25,7 +25,7 @@ type Links struct {
 
 // line links a line of a build's log file, as the site links it.
 func (l Links) line(b recheckgen.Build, file string, n int) string {
-	if u := safeURL((report.Links{LineURL: l.LineURL}).LogLine(b, file, n)); u != "" {
+	if u := report.SafeURL((report.Links{LineURL: l.LineURL}).LogLine(b, file, n)); u != "" {
 		return u
 	}
 	return fileURL(b.LogURL, file)
@@ -41,7 +41,7 @@ func (l Links) runbook(ref string) string {
 	if frag != "" {
 		u += "#" + url.PathEscape(frag)
 	}
-	return safeURL(u)
+	return report.SafeURL(u)
 }
 
 // build links the build's page on the site.
@@ -49,7 +49,7 @@ func (l Links) build(uuid string) string {
 	if l.Site == "" {
 		return ""
 	}
-	return safeURL(strings.TrimSuffix(l.Site, "/") + "/" + report.BuildPage(uuid))
+	return report.SafeURL(strings.TrimSuffix(l.Site, "/") + "/" + report.BuildPage(uuid))
 }
 
 // fileURL links a log file of a build.
@@ -57,16 +57,7 @@ func fileURL(logURL, file string) string {
 	if logURL == "" {
 		return ""
 	}
-	return safeURL(strings.TrimSuffix(logURL, "/") + "/" + file)
-}
-
-// safeURL returns u when it is an absolute http(s) URL, else "".
-func safeURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return ""
-	}
-	return p.String()
+	return report.SafeURL(strings.TrimSuffix(logURL, "/") + "/" + file)
 }
 
 // textWidth is how much of a line the text output shows.
@@ -207,7 +198,7 @@ func Markdown(e *recheckgen.Explanation, links Links, lines int) string {
 	var b strings.Builder
 	build := e.Build
 	name := mdCode(build.Job)
-	if u := safeURL(build.LogURL); u != "" {
+	if u := report.SafeURL(build.LogURL); u != "" {
 		name = mdLink(build.Job, u)
 	}
 	fmt.Fprintf(&b, "**recheckgen triage** of %s (%s, %s)\n\n", name, mdCode(build.Result), build.Start.UTC().Format(time.DateOnly))
@@ -215,7 +206,7 @@ func Markdown(e *recheckgen.Explanation, links Links, lines int) string {
 		b.WriteString("This failure looks like:\n\n")
 		for _, k := range e.Known {
 			title := mdText(k.Title)
-			if u := safeURL(k.URL); u != "" {
+			if u := report.SafeURL(k.URL); u != "" {
 				title = mdLink(k.Title, u)
 			}
 			fmt.Fprintf(&b, "- %s %s", mdCode(k.ID), title)
@@ -304,7 +295,7 @@ func mdCode(s string) string {
 // mdLink is a link whose text is escaped and whose destination, an http(s)
 // URL, is written between angle brackets with what could end it escaped.
 func mdLink(text, u string) string {
-	u = safeURL(u)
+	u = report.SafeURL(u)
 	if u == "" {
 		return mdText(text)
 	}
