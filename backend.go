@@ -2,7 +2,9 @@ package recheckgen
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -101,14 +103,25 @@ func (m *Match) Shares(key func(Build) string) []Share {
 }
 
 // SortMatched orders matching builds by their last matching line, newest
-// first, then by uuid.
+// first, then by uuid. It sorts their positions and moves each build once:
+// a MatchedBuild is hundreds of bytes, and a search on a large store sorts
+// thousands of them.
 func SortMatched(bs []MatchedBuild) {
-	sort.Slice(bs, func(i, j int) bool {
-		if !bs[i].Last.Equal(bs[j].Last) {
-			return bs[i].Last.After(bs[j].Last)
+	order := make([]int, len(bs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		if c := bs[j].Last.Compare(bs[i].Last); c != 0 {
+			return c
 		}
-		return bs[i].UUID < bs[j].UUID
+		return strings.Compare(bs[i].UUID, bs[j].UUID)
 	})
+	sorted := make([]MatchedBuild, len(bs))
+	for k, i := range order {
+		sorted[k] = bs[i]
+	}
+	copy(bs, sorted)
 }
 
 // BuildCounter is a backend that knows every build that ran, not only the
