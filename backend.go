@@ -103,9 +103,9 @@ func (m *Match) Shares(key func(Build) string) []Share {
 }
 
 // SortMatched orders matching builds by their last matching line, newest
-// first, then by uuid. It sorts their positions and moves each build once:
-// a MatchedBuild is hundreds of bytes, and a search on a large store sorts
-// thousands of them.
+// first, then by uuid. It sorts their positions, then moves each build
+// once into place: a MatchedBuild is hundreds of bytes, and a search on a
+// large store sorts thousands of them.
 func SortMatched(bs []MatchedBuild) {
 	order := make([]int, len(bs))
 	for i := range order {
@@ -117,11 +117,23 @@ func SortMatched(bs []MatchedBuild) {
 		}
 		return strings.Compare(bs[i].UUID, bs[j].UUID)
 	})
-	sorted := make([]MatchedBuild, len(bs))
-	for k, i := range order {
-		sorted[k] = bs[i]
+	// Position k takes the build at order[k]; follow each cycle of that
+	// permutation, holding one build aside.
+	for start := range order {
+		if order[start] < 0 {
+			continue
+		}
+		held := bs[start]
+		k := start
+		for order[k] != start {
+			next := order[k]
+			bs[k] = bs[next]
+			order[k] = -1
+			k = next
+		}
+		bs[k] = held
+		order[k] = -1
 	}
-	copy(bs, sorted)
 }
 
 // BuildCounter is a backend that knows every build that ran, not only the

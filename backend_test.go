@@ -1,7 +1,10 @@
 package recheckgen
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"sort"
 	"testing"
 	"time"
 )
@@ -36,5 +39,39 @@ func TestSortMatched(t *testing.T) {
 				t.Errorf("order %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSortMatchedCycles holds the in-place move against a plain sort, over
+// orders whose permutations have many cycles of many lengths.
+func TestSortMatchedCycles(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := range 60 {
+		bs := make([]MatchedBuild, n)
+		for i := range bs {
+			uuid := fmt.Sprintf("%04x", r.IntN(1<<16))
+			bs[i] = MatchedBuild{Build: Build{UUID: uuid, Job: "job-" + uuid}, Last: time.Unix(int64(r.IntN(8)), 0), Lines: i}
+		}
+		want := slices.Clone(bs)
+		sort.SliceStable(want, func(i, j int) bool {
+			if !want[i].Last.Equal(want[j].Last) {
+				return want[i].Last.After(want[j].Last)
+			}
+			return want[i].UUID < want[j].UUID
+		})
+		got := slices.Clone(bs)
+		SortMatched(got)
+		for i := range got {
+			if got[i].UUID != want[i].UUID || !got[i].Last.Equal(want[i].Last) || got[i].Job != "job-"+got[i].UUID {
+				t.Fatalf("n=%d: position %d holds %+v, want %+v", n, i, got[i], want[i])
+			}
+		}
+		seen := map[int]bool{}
+		for _, b := range got {
+			if seen[b.Lines] {
+				t.Fatalf("n=%d: build %d appears twice", n, b.Lines)
+			}
+			seen[b.Lines] = true
+		}
 	}
 }

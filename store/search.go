@@ -128,7 +128,8 @@ func (s *Store) Search(ctx context.Context, q recheckgen.Query, win recheckgen.W
 type aggregate struct {
 	win      recheckgen.Window
 	builds   map[int64]buildRow
-	byBuild  map[int64]*recheckgen.MatchedBuild
+	matched  []matchedBuild    // one per build, in the order first met
+	byBuild  map[int64]int     // build row id → its index in matched
 	seen     map[[2]int64]bool // (build, bucket) pairs counted
 	buckets  map[string][]int
 	recent   []lineRef // newest first, at most n
@@ -140,31 +141,37 @@ type aggregate struct {
 
 type lineRef struct{ id, ts int64 }
 
+// matchedBuild is what a search gathers of one build's lines; the build's
+// record is copied in once, when the result is made.
+type matchedBuild struct {
+	id          int64
+	result      string
+	first, last int64
+	lines       int
+}
+
 func newAggregate(win recheckgen.Window, builds map[int64]buildRow, n int) *aggregate {
-	return &aggregate{win: win, builds: builds, byBuild: map[int64]*recheckgen.MatchedBuild{},
+	return &aggregate{win: win, builds: builds, byBuild: map[int64]int{},
 		seen: map[[2]int64]bool{}, buckets: map[string][]int{}, n: n}
 }
 
 func (a *aggregate) add(id, buildID, ts int64) {
 	t := time.UnixMilli(ts).UTC()
-	mb := a.byBuild[buildID]
-	if mb == nil {
-		mb = &recheckgen.MatchedBuild{Build: a.builds[buildID].b, First: t, Last: t}
-		a.byBuild[buildID] = mb
+	i, ok := a.byBuild[buildID]
+	if !ok {
+		i = len(a.matched)
+		a.byBuild[buildID] = i
+		a.matched = append(a.matched, matchedBuild{id: buildID, result: a.builds[buildID].b.Result, first: ts, last: ts})
 	}
-	mb.Lines++
-	if t.Before(mb.First) {
-		mb.First = t
-	}
-	if t.After(mb.Last) {
-		mb.Last = t
-	}
+	mb := &a.matched[i]
+	mb.lines++
+	mb.first, mb.last = min(mb.first, ts), max(mb.last, ts)
 	if k := a.win.BucketOf(t); k >= 0 && !a.seen[[2]int64{buildID, int64(k)}] {
 		a.seen[[2]int64{buildID, int64(k)}] = true
-		counts := a.buckets[mb.Result]
+		counts := a.buckets[mb.result]
 		if counts == nil {
 			counts = make([]int, a.win.Buckets())
-			a.buckets[mb.Result] = counts
+			a.buckets[mb.result] = counts
 		}
 		counts[k]++
 	}
@@ -201,9 +208,10 @@ func keepNewest(refs []lineRef, r lineRef, n int) []lineRef {
 }
 
 func (a *aggregate) result() *recheckgen.Match {
-	m := &recheckgen.Match{Buckets: a.buckets}
-	for _, mb := range a.byBuild {
-		m.Builds = append(m.Builds, *mb)
+	m := &recheckgen.Match{Buckets: a.buckets, Builds: make([]recheckgen.MatchedBuild, len(a.matched))}
+	for i, mb := range a.matched {
+		m.Builds[i] = recheckgen.MatchedBuild{Build: a.builds[mb.id].b, First: time.UnixMilli(mb.first).UTC(),
+			Last: time.UnixMilli(mb.last).UTC(), Lines: mb.lines}
 	}
 	recheckgen.SortMatched(m.Builds)
 	if a.anyLines {
