@@ -283,5 +283,5 @@ func codeBlock(s string) string {
 
 // oneLine is s on one line, its spaces collapsed, cut to n characters.
 func oneLine(s string, n int) string {
-	return cut(strings.Join(strings.Fields(s), " "), n)
+	return Cut(strings.Join(strings.Fields(s), " "), n)
 }

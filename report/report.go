@@ -225,7 +225,7 @@ func recentBuilds(m *recheckgen.Match, opts Options) []recheckgen.RecentBuild {
 		}
 		rb := recheckgen.RecentBuild{Build: b, Last: mb.Last, ChangeURL: opts.Links.Change(b), BuildURL: opts.Links.BuildPage(b)}
 		if hit {
-			rb.File, rb.Line, rb.Message = h.File, h.Line, cut(h.Message, opts.MessageMax)
+			rb.File, rb.Line, rb.Message = h.File, h.Line, Cut(h.Message, opts.MessageMax)
 			rb.LineURL = opts.Links.LogLine(b, h.File, h.Line)
 		}
 		out = append(out, rb)
@@ -246,8 +246,10 @@ func fill(b, from recheckgen.Build) recheckgen.Build {
 	return b
 }
 
-// cut shortens s to at most n characters, marking the cut.
-func cut(s string, n int) string {
+// Cut shortens s to at most n characters (not bytes: a cut never splits
+// one), marking the cut with "…"; n <= 0 leaves s whole. The site, the
+// dry run, triage and the command line all cut messages with it.
+func Cut(s string, n int) string {
 	if n <= 0 || len(s) <= n {
 		return s
 	}

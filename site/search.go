@@ -8,6 +8,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/lucene"
+	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/runbook"
 	"github.com/yuin/goldmark/ast"
 )
@@ -77,7 +78,7 @@ func (s *site) search() error {
 			if len(e.Lines) == searchLines {
 				break
 			}
-			line := cut(h.Message, searchLineMax)
+			line := report.Cut(h.Message, searchLineMax)
 			if !seen[line] {
 				seen[line] = true
 				e.Lines = append(e.Lines, line)
@@ -96,15 +97,16 @@ func (s *site) search() error {
 		for _, h := range p.Headings {
 			heads = append(heads, h.Text)
 		}
-		text := strings.Join(append([]string{intro}, heads...), " ")
+		text, more := cutMore(strings.Join(append([]string{intro}, heads...), " "), searchTextMax)
 		idx.Docs = append(idx.Docs, searchEntry{Kind: "runbook", Title: p.Meta.Title, URL: u, Tags: p.Meta.Tags,
-			Sub: strings.Join(p.Meta.Tags, ", "), Text: cut(text, searchTextMax), More: moreWords(text, searchTextMax)})
+			Sub: strings.Join(p.Meta.Tags, ", "), Text: text, More: more})
 		for _, sec := range secs {
 			if sec.id == "" {
 				continue
 			}
+			text, more := cutMore(sec.text, searchTextMax)
 			idx.Docs = append(idx.Docs, searchEntry{Kind: "section", Title: sec.title, URL: u + "#" + sec.id,
-				Sub: p.Meta.Title, Text: cut(sec.text, searchTextMax), More: moreWords(sec.text, searchTextMax)})
+				Sub: p.Meta.Title, Text: text, More: more})
 		}
 	}
 	for _, k := range []struct {
@@ -208,16 +210,16 @@ func searchWords(s string) []string {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' }
 
-// moreWords lists, once each, the words of s past its first n characters
-// that the first n do not hold (numbers and single letters left out: no
-// reader searches for them). A word the cut splits counts as past it.
-func moreWords(s string, n int) string {
-	head := cut(s, n)
-	if len(head) == len(s) {
-		return ""
+// cutMore cuts s to its first n characters (report.Cut) and lists, once
+// each, the words past them that the first n do not hold (numbers and
+// single letters left out: no reader searches for them). A word the cut
+// splits counts as past it.
+func cutMore(s string, n int) (head, more string) {
+	head = report.Cut(s, n)
+	if head == s {
+		return head, ""
 	}
-	at := len(head) - len("…") // where cut cut s
-	// A word the cut splits counts as past it.
+	at := len(head) - len("…") // where the cut fell
 	if r, _ := utf8.DecodeRuneInString(s[at:]); isWordRune(r) {
 		for at > 0 {
 			r, size := utf8.DecodeLastRuneInString(s[:at])
@@ -239,20 +241,5 @@ func moreWords(s string, n int) string {
 		seen[w] = true
 		out = append(out, w)
 	}
-	return strings.Join(out, " ")
-}
-
-// cut shortens s to at most n characters.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	k := 0
-	for i := range s {
-		if k == n {
-			return s[:i] + "…"
-		}
-		k++
-	}
-	return s
+	return head, strings.Join(out, " ")
 }

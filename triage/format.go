@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/report"
@@ -140,7 +139,7 @@ func baselineText(e *recheckgen.Explanation) string {
 // writeContext writes a line with the lines around it, numbered.
 func writeContext(w io.Writer, l recheckgen.ContextLine, indent string) {
 	write := func(mark string, n int, msg string) {
-		for i, part := range strings.Split(clip(msg, textWidth*4), "\n") {
+		for i, part := range strings.Split(report.Cut(msg, textWidth*4), "\n") {
 			if i > 0 {
 				mark, n = " ", 0
 			}
@@ -148,7 +147,7 @@ func writeContext(w io.Writer, l recheckgen.ContextLine, indent string) {
 			if n == 0 {
 				num = "      "
 			}
-			fmt.Fprintf(w, "%s%s %s  %s\n", indent, mark, num, clip(part, textWidth))
+			fmt.Fprintf(w, "%s%s %s  %s\n", indent, mark, num, report.Cut(part, textWidth))
 		}
 	}
 	if len(l.Before) == 0 && len(l.After) == 0 {
@@ -161,17 +160,6 @@ func writeContext(w io.Writer, l recheckgen.ContextLine, indent string) {
 	for _, c := range l.After {
 		write(" ", c.Line, c.Message)
 	}
-}
-
-// clip cuts s to n bytes at a character boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 func or(s, dflt string) string {
@@ -235,7 +223,7 @@ func Markdown(e *recheckgen.Explanation, links Links, lines int) string {
 			where = mdLink(fmt.Sprintf("%s:%d", l.File, l.Line), u)
 		}
 		fmt.Fprintf(&s, "%d. %s — %s\n\n", i+1, where, mdText(strings.Join(l.Reasons, "; ")))
-		s.WriteString(mdBlock(clip(l.Message, 2000)))
+		s.WriteString(mdBlock(report.Cut(l.Message, 2000)))
 		if len(body)+s.Len()+len(strings.Join(shown, "")) > maxMarkdown-512 {
 			break
 		}

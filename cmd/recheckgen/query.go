@@ -15,6 +15,7 @@ import (
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/queryfile"
 	"github.com/recheckgen/recheckgen/queryrun"
+	"github.com/recheckgen/recheckgen/report"
 	"github.com/spf13/pflag"
 )
 
@@ -130,7 +131,7 @@ func printMatch(w io.Writer, q recheckgen.Query, win recheckgen.Window, m *reche
 		fmt.Fprintln(w, "\nnewest lines")
 	}
 	for _, h := range m.Recent {
-		fmt.Fprintf(w, "  %s %s %s:%d\n    %s\n", h.Time.Format(time.DateTime), h.Build.Job, h.File, h.Line, truncate(h.Message, 200))
+		fmt.Fprintf(w, "  %s %s %s:%d\n    %s\n", h.Time.Format(time.DateTime), h.Build.Job, h.File, h.Line, report.Cut(h.Message, 200))
 		if h.Build.LogURL != "" {
 			fmt.Fprintf(w, "    %s%s\n", strings.TrimSuffix(h.Build.LogURL, "/")+"/", h.File)
 		}
@@ -160,11 +161,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
