@@ -101,7 +101,7 @@ func MakeDryRun(win recheckgen.Window, changed []string, all []Result, examples 
 		if e.Builds > 0 {
 			e.PassingShare = float64(e.Passing) / float64(e.Builds)
 		}
-		e.TooBroad = e.PassingShare > BroadShare
+		e.TooBroad = counts{builds: e.Builds, passing: e.Passing}.tooBroad(BroadShare)
 		e.Jobs = m.Shares(func(b recheckgen.Build) string { return b.Job })
 		e.Projects = m.Shares(func(b recheckgen.Build) string { return b.Project })
 		e.Examples = m.Recent[:min(len(m.Recent), examples)]

@@ -46,3 +46,29 @@ func TestDryRunMarkdownNames(t *testing.T) {
 		}
 	}
 }
+
+// TestDryRunTooBroad: a changed query is too broad when more than a tenth
+// of the builds it matches passed (BroadShare), counted as the report
+// counts it: one passing build of ten is not too broad, two are.
+func TestDryRunTooBroad(t *testing.T) {
+	for _, tc := range []struct {
+		passing int
+		want    bool
+	}{{0, false}, {1, false}, {2, true}, {10, true}} {
+		var nums []int
+		for i := range 10 {
+			if i < tc.passing {
+				nums = append(nums, 100+i)
+			} else {
+				nums = append(nums, i)
+			}
+		}
+		d := MakeDryRun(recheckgen.Window{Start: end.Add(-24 * time.Hour), End: end}, []string{"q"}, results(map[string][]int{"q": nums}), 1)
+		if e := d.Effects[0]; e.TooBroad != tc.want || e.Passing != tc.passing || e.Builds != 10 {
+			t.Errorf("%d of 10 passing: too broad %v (passing %d of %d), want %v", tc.passing, e.TooBroad, e.Passing, e.Builds, tc.want)
+		}
+		if got := (counts{builds: 10, passing: tc.passing}).tooBroad(DefaultOptions(end).TooBroad); got != tc.want {
+			t.Errorf("%d of 10 passing: the report's rule says %v, want %v", tc.passing, got, tc.want)
+		}
+	}
+}

@@ -52,7 +52,7 @@ type Options struct {
 // DefaultOptions are elastic-recheck-like defaults.
 func DefaultOptions(now time.Time) Options {
 	return Options{Now: now, SpikeFactor: 3, SpikeMin: 3, Recent: 10, Pipelines: []string{"gate", "check"},
-		TooBroad: 0.1, MessageMax: 500, GroupBuilds: 50, TestPageMin: 2}
+		TooBroad: BroadShare, MessageMax: 500, GroupBuilds: 50, TestPageMin: 2}
 }
 
 // Make builds the report of a window from each query's result and the
