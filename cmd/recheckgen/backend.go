@@ -140,3 +140,12 @@ func printIngest(w io.Writer, sum store.Summary, maxWarnings int) {
 		fmt.Fprintf(w, "  warning: %s\n", termsafe.Line(wn.String()))
 	}
 }
+
+// indicesMatched says how many indices the pattern matched, which only
+// discovery (_field_caps) finds out.
+func indicesMatched(cfg *config.Config, n int) string {
+	if !cfg.OpenSearch.Discover {
+		return "indices not counted: backend.opensearch.discover is off, the configured field names are used as they are"
+	}
+	return fmt.Sprintf("matches %d indices", n)
+}

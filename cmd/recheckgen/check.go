@@ -123,7 +123,7 @@ func checkBackend(cfg *config.Config, qs []recheckgen.Query, e *env) diag.List {
 		if err != nil {
 			return bad("%v", err)
 		}
-		fmt.Fprintf(e.stderr, "backend: %s at %s; %s matches %d indices\n", h.Server, strings.Join(cfg.OpenSearch.URLs, ", "), cfg.OpenSearch.Index, h.Mapping.Indices)
+		fmt.Fprintf(e.stderr, "backend: %s at %s; %s %s\n", h.Server, strings.Join(cfg.OpenSearch.URLs, ", "), cfg.OpenSearch.Index, indicesMatched(cfg, h.Mapping.Indices))
 		for _, n := range h.Mapping.Fields {
 			if n.Agg != n.Source && n.Agg != "" {
 				fmt.Fprintf(e.stderr, "backend: %s aggregated on %s (%s)\n", n.Logical, n.Agg, n.Type)

@@ -106,7 +106,7 @@ func explainCluster(cfg *config.Config, q recheckgen.Query, e *env) int {
 		fmt.Fprintf(e.stderr, "recheckgen explain: %v\n", err)
 		return exitFail
 	}
-	fmt.Fprintf(e.stdout, "\nOpenSearch %s (%d indices), field names:\n", cfg.OpenSearch.Index, m.Indices)
+	fmt.Fprintf(e.stdout, "\nOpenSearch %s (%s), field names:\n", cfg.OpenSearch.Index, indicesMatched(cfg, m.Indices))
 	fmt.Fprintf(e.stdout, "  %-18s %-24s %-24s %s\n", "field", "aggregate on", "read from _source", "mapped as")
 	for _, n := range m.Fields {
 		agg := n.Agg

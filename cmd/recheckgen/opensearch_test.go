@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,8 +122,15 @@ func TestCheckBackend(t *testing.T) {
 	args := []string{"check", "--backend", "opensearch", "--opensearch-url", srv.URL, "--queries", queries, "--content", filepath.Join(tmp, "none")}
 	code, out, errOut := runCmd(t, args...)
 	if code != exitOK || !strings.Contains(errOut, "backend: OpenSearch 2.11.1 at "+srv.URL) || !strings.Contains(errOut, "newest document 20") ||
-		!strings.Contains(errOut, "backend: 1 of 1 queries ran") {
+		!strings.Contains(errOut, "backend: 1 of 1 queries ran") || !regexp.MustCompile(`logstash-\* matches [1-9][0-9]* indices\n`).MatchString(errOut) {
 		t.Errorf("check --backend: %d\n%s\n%s", code, out, errOut)
+	}
+	// Without discovery nothing counts the indices: it says so, not "0".
+	undiscovered := filepath.Join(tmp, "undiscovered.yaml")
+	os.WriteFile(undiscovered, []byte("backend:\n  opensearch:\n    discover: false\n"), 0o644)
+	code, out, errOut = runCmd(t, append(slices.Clone(args), "--config", undiscovered)...)
+	if code != exitOK || strings.Contains(errOut, "0 indices") || !strings.Contains(errOut, "indices not counted: backend.opensearch.discover is off") {
+		t.Errorf("check --backend, discover off: %d\n%s\n%s", code, out, errOut)
 	}
 	os.WriteFile(filepath.Join(queries, "bad.yaml"), []byte("title: a word on a number\nquery: build_change:abc\n"), 0o644)
 	code, out, errOut = runCmd(t, args...)
