@@ -1,6 +1,8 @@
 package config
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -300,6 +302,38 @@ func TestSourceURLCredentialsNotEchoed(t *testing.T) {
 	dl = Validate(c)
 	if len(dl) != 1 || !strings.Contains(dl[0].Message, "must not hold credentials") || strings.Contains(dl[0].Message, "s3cret-t0ken") {
 		t.Errorf("--source with credentials: %v", dl)
+	}
+}
+
+// TestSourceURLSecretsNotEchoed: whatever else is wrong with a source's
+// URL, the message naming it holds none of its user information (a
+// password, or a token given as the user), from the file or the flag.
+func TestSourceURLSecretsNotEchoed(t *testing.T) {
+	for _, u := range []string{
+		"ftp://bot:s3cret-t0ken@z.example.org/api/tenant/t",   // not http(s)
+		"https://s3cret-t0ken@z.example.org/api/tenant/t",     // a token as the user
+		"https://bot:s3cret-t0ken@z.example.org:port/api/x",   // does not parse
+		"https://bot:s3cret-t0ken@z.example.org/no/tenant",    // not a tenant's API
+		"https://bot:s3cret-t0ken@z.example.org/api/tenant/t", // credentials
+	} {
+		dl := Decode(Default(), "recheckgen.yaml", []byte("sources:\n  - zuul: "+u+"\n"))
+		if len(dl) == 0 || strings.Contains(fmt.Sprint(dl), "s3cret") {
+			t.Errorf("%s in the file: %v", u, dl)
+		}
+		fs := pflag.NewFlagSet("x", pflag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		apply := Flags(fs)
+		if err := fs.Parse([]string{"--source", "zuul=" + u}); err != nil {
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("%s on the command line: %v", u, err)
+			}
+			continue
+		}
+		c := Default()
+		apply(c)
+		if dl := Validate(c); len(dl) == 0 || strings.Contains(fmt.Sprint(dl), "s3cret") {
+			t.Errorf("%s on the command line: %v", u, dl)
+		}
 	}
 }
 

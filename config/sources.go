@@ -225,20 +225,21 @@ func (s Source) check() string {
 	switch s.Kind {
 	case "zuul", "jenkins":
 		u, err := url.Parse(s.URL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Sprintf("%s: %s must be an http(s) URL", s.Kind, diag.Quote(s.URL))
+		shown := diag.Quote(withoutUser(s.URL))
+		if err == nil && u.User != nil {
+			return fmt.Sprintf("%s: %s must not hold credentials: name the environment variables holding them with user_env and password_env (or token_env)", s.Kind, shown)
 		}
-		if u.User != nil {
-			return fmt.Sprintf("%s: %s must not hold credentials: name the environment variables holding them with user_env and password_env (or token_env)", s.Kind, diag.Quote(u.Redacted()))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Sprintf("%s: %s must be an http(s) URL", s.Kind, shown)
 		}
 		if u.RawQuery != "" || u.Fragment != "" {
-			return fmt.Sprintf("%s: %s must have no query or fragment", s.Kind, diag.Quote(s.URL))
+			return fmt.Sprintf("%s: %s must have no query or fragment", s.Kind, shown)
 		}
 		if s.Kind == "zuul" && !zuulAPI.MatchString(u.Path) {
-			return fmt.Sprintf("zuul: %s must be a tenant's API, https://HOST/api/tenant/NAME", diag.Quote(s.URL))
+			return fmt.Sprintf("zuul: %s must be a tenant's API, https://HOST/api/tenant/NAME", shown)
 		}
 		if s.Kind == "jenkins" && !jenkinsURL.MatchString(u.Path) {
-			return fmt.Sprintf("jenkins: %s must be a job, folder or view, https://HOST/job/NAME or https://HOST/view/NAME", diag.Quote(s.URL))
+			return fmt.Sprintf("jenkins: %s must be a job, folder or view, https://HOST/job/NAME or https://HOST/view/NAME", shown)
 		}
 	case "sample", "dir":
 		if strings.TrimSpace(s.Dir) == "" {
@@ -248,6 +249,24 @@ func (s Source) check() string {
 		return fmt.Sprintf("unknown source kind %s (want %s)", diag.Quote(s.Kind), strings.Join(SourceKinds, ", "))
 	}
 	return ""
+}
+
+// withoutUser is a URL as a message may quote it: its user information
+// (a password, or a token given as the user) masked, even in a URL that
+// does not parse.
+func withoutUser(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	host, path := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		return scheme + "://xxxxx" + host[i:] + path
+	}
+	return raw
 }
 
 // sourcesValue is the --source flag: KIND=URL or KIND=DIR, repeated.
@@ -275,9 +294,9 @@ func (v *sourcesValue) Set(arg string) error {
 	} else {
 		s.Dir = val
 	}
-	// pflag quotes the whole argument in its error: a URL holding a
-	// password is taken here, and refused by Validate without it.
-	if u, err := url.Parse(val); err == nil && u.User != nil {
+	// pflag quotes the whole argument in its error: a URL holding user
+	// information is taken here, and refused by Validate without it.
+	if withoutUser(val) != val {
 		*v = append(*v, s)
 		return nil
 	}
