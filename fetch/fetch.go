@@ -33,6 +33,7 @@ import (
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/internal/httpclient"
 	"github.com/recheckgen/recheckgen/internal/rootfile"
+	"github.com/recheckgen/recheckgen/sample"
 )
 
 // Options tune a fetch.
@@ -253,7 +254,7 @@ func putLocal(ctx context.Context, s Spec, dest Destination) (SourceSummary, err
 	if s.Kind == "sample" {
 		// The sample corpus is every build of its made-up CI.
 		ss.Complete = true
-		err = dest.Cover(ctx, "sample", Span{time.Unix(0, 0).UTC(), SampleEnd})
+		err = dest.Cover(ctx, "sample", Span{time.Unix(0, 0).UTC(), sample.DefaultOptions().End})
 	}
 	return ss, err
 }
@@ -270,10 +271,6 @@ func originOf(s Spec) string {
 	}
 	return s.Key()
 }
-
-// SampleEnd is when the sample corpus's made-up CI stops listing: set by
-// the caller from the corpus's options (sample.DefaultOptions().End).
-var SampleEnd = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
 // run is the state of one remote source's fetch.
 type run struct {

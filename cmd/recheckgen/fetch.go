@@ -12,7 +12,6 @@ import (
 	"github.com/recheckgen/recheckgen/fetch"
 	"github.com/recheckgen/recheckgen/internal/termsafe"
 	"github.com/recheckgen/recheckgen/opensearch"
-	"github.com/recheckgen/recheckgen/sample"
 	"github.com/recheckgen/recheckgen/store"
 	"github.com/recheckgen/recheckgen/zuul"
 	"github.com/spf13/pflag"
@@ -148,7 +147,6 @@ func runSources(ctx context.Context, cfg *config.Config, st *store.Store, remote
 	if len(specs) == 0 {
 		return fetch.Summary{}, nil
 	}
-	fetch.SampleEnd = sample.DefaultOptions().End
 	opts := fetch.Options{
 		Cache: cfg.Fetch.Cache, Globs: cfg.SQLite.Globs, Extra: fetchExtra, Known: literal(cfg.SQLite.Globs),
 		PerHost: cfg.Fetch.PerHost, Timeout: cfg.Fetch.Timeout, Retries: cfg.Fetch.Retries, Budget: cfg.Fetch.Budget,
