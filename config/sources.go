@@ -118,7 +118,7 @@ func decodeSources(doc *yamlfile.Doc, f yamlfile.Field, p *[]Source) diag.List {
 				continue
 			}
 			s.Kind = k
-			if k == "zuul" || k == "jenkins" {
+			if s.Remote() {
 				s.URL = val
 			} else {
 				s.Dir = val

@@ -194,7 +194,7 @@ func Run(ctx context.Context, specs []Spec, dest Destination, opts Options) (Sum
 	}
 	var unlock func()
 	for _, s := range specs {
-		if s.Kind != "zuul" && s.Kind != "jenkins" {
+		if !s.Remote() {
 			continue
 		}
 		var err error
@@ -212,7 +212,7 @@ func Run(ctx context.Context, specs []Spec, dest Destination, opts Options) (Sum
 	authErrs := make([]error, len(specs))
 	var secrets []string
 	for i, s := range specs {
-		if s.Kind == "zuul" || s.Kind == "jenkins" {
+		if s.Remote() {
 			auths[i], authErrs[i] = s.auth(opts.LookupEnv)
 			secrets = append(secrets, auths[i].secrets()...)
 		}
@@ -226,7 +226,7 @@ func Run(ctx context.Context, specs []Spec, dest Destination, opts Options) (Sum
 		case authErrs[i] != nil:
 			ss = newSummary(s)
 			ss.Err = "credentials: " + authErrs[i].Error()
-		case s.Kind == "zuul" || s.Kind == "jenkins":
+		case s.Remote():
 			ss, err = fetchRemote(ctx, s, auths[i], red, c, dest, opts)
 		default:
 			ss, err = putLocal(ctx, s, dest)

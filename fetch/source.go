@@ -45,6 +45,12 @@ type Spec struct {
 	UserEnv, PasswordEnv, TokenEnv string
 }
 
+// Remote says the source is fetched over the network (zuul, jenkins).
+func (s Spec) Remote() bool { return RemoteKind(s.Kind) }
+
+// RemoteKind says a source of kind is fetched over the network.
+func RemoteKind(kind string) bool { return kind == "zuul" || kind == "jenkins" }
+
 // auth reads the source's credentials from the environment (lookup); a
 // variable named but unset or empty is an error, not an anonymous fetch.
 func (s Spec) auth(lookup func(string) (string, bool)) (Auth, error) {

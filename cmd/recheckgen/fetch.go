@@ -140,7 +140,7 @@ func runSources(ctx context.Context, cfg *config.Config, st *store.Store, remote
 				return fetch.Summary{}, err
 			}
 		}
-		if remote || (s.Kind != "zuul" && s.Kind != "jenkins") {
+		if remote || !s.Remote() {
 			specs = append(specs, s)
 		}
 	}
@@ -202,7 +202,7 @@ func printSource(w io.Writer, s fetch.SourceSummary, maxWarnings int) {
 				c.Builds, float64(c.Bytes)/1e6, c.Skipped, c.Failed)
 		}
 	}
-	if s.Kind != "zuul" && s.Kind != "jenkins" {
+	if !fetch.RemoteKind(s.Kind) {
 		// A local source: its ingest says it all.
 		if d, ok := s.Stored.Detail.(store.Summary); ok && (d.Builds > 0 || len(d.Warnings) > 0) {
 			printIngest(w, d, maxWarnings)
