@@ -230,21 +230,24 @@ func later(a, b time.Time) time.Time {
 // the result or whether its logs are held. complete says the list is
 // every build that ran: each source that listed builds of the window
 // recorded a span covering the window from its start to the source's
-// latest listing, and no build of the window came from a directory
-// someone copied (origin "").
+// latest listing, and past its newest build there (a fetch that failed
+// stores what it fetched, and records no span), and no build of the
+// window came from a directory someone copied (origin "").
 func (s *Store) Builds(ctx context.Context, w recheckgen.Window, f recheckgen.BuildFilter) ([]recheckgen.Build, bool, error) {
 	builds, err := s.buildMap(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	origins := map[string]bool{}
+	newest := map[string]time.Time{} // by origin, of the window's builds
 	var out []recheckgen.Build
 	for _, r := range builds {
 		b := r.b
 		if !w.Contains(b.Start) {
 			continue
 		}
-		origins[r.origin] = true
+		if nb, ok := newest[r.origin]; !ok || b.Start.After(nb) {
+			newest[r.origin] = b.Start
+		}
 		if !f.IncludeNonvoting && !b.Voting {
 			continue
 		}
@@ -254,15 +257,15 @@ func (s *Store) Builds(ctx context.Context, w recheckgen.Window, f recheckgen.Bu
 		out = append(out, b)
 	}
 	recheckgen.SortNewestFirst(out)
-	complete, err := s.covers(ctx, w, origins)
+	complete, err := s.covers(ctx, w, newest)
 	return out, complete, err
 }
 
-// covers says whether every origin of the window's builds, and every
-// origin whose coverage reaches into the window, listed every build of
-// the window.
-func (s *Store) covers(ctx context.Context, w recheckgen.Window, origins map[string]bool) (bool, error) {
-	if origins[""] {
+// covers says whether every origin of the window's builds (newest: the
+// newest of them by origin), and every origin whose coverage reaches into
+// the window, listed every build of the window.
+func (s *Store) covers(ctx context.Context, w recheckgen.Window, newest map[string]time.Time) (bool, error) {
+	if _, ok := newest[""]; ok {
 		return false, nil
 	}
 	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT origin FROM coverage WHERE to_ms > ? AND from_ms < ?", w.Start.UnixMilli(), w.End.UnixMilli())
@@ -275,23 +278,26 @@ func (s *Store) covers(ctx context.Context, w recheckgen.Window, origins map[str
 			rows.Close()
 			return false, err
 		}
-		origins[o] = true
+		if _, ok := newest[o]; !ok {
+			newest[o] = time.Time{}
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return false, err
 	}
-	if len(origins) == 0 {
+	if len(newest) == 0 {
 		return false, nil
 	}
-	for o := range origins {
+	for o, nb := range newest {
 		spans, err := s.Coverage(ctx, o)
 		if err != nil || len(spans) == 0 {
 			return false, err
 		}
-		// The window's start to the source's latest listing (or the
-		// window's end, if sooner) in one span.
-		end := spans[len(spans)-1].To
+		// The window's start to the source's latest listing, or past its
+		// newest build (spans are half-open), or to the window's end, if
+		// sooner, in one span.
+		end := later(spans[len(spans)-1].To, nb.Add(time.Millisecond))
 		if w.End.Before(end) {
 			end = w.End
 		}

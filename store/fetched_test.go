@@ -110,6 +110,22 @@ func TestBuildsComplete(t *testing.T) {
 	if !complete || len(bs) != 3 {
 		t.Errorf("listed to 7.5 days: complete %v, %d builds", complete, len(bs))
 	}
+	// A fetch that failed (its budget ran out: Zuul lists newest first)
+	// stores what it fetched and records no coverage: the builds it
+	// stored after the source's last complete listing are some of those
+	// that ran, not every one.
+	st3, err := Open(ctx, filepath.Join(t.TempDir(), "logs.db"))
+	must(t, err)
+	defer st3.Close()
+	ingestOrigin(t, st3, root, "zuul-a")
+	must(t, st3.Cover(ctx, "zuul-a", Span{at(0), at(5.5)}))
+	if bs, complete, _ := st3.Builds(ctx, win, recheckgen.BuildFilter{}); complete || len(bs) != 3 {
+		t.Errorf("builds stored after the last complete listing (5.5 days): complete %v, %d builds", complete, len(bs))
+	}
+	must(t, st3.Cover(ctx, "zuul-a", Span{at(5.5), at(7)}))
+	if _, complete, _ := st3.Builds(ctx, win, recheckgen.BuildFilter{}); complete {
+		t.Error("a listing to the newest build's start, not past it: complete")
+	}
 	other := t.TempDir()
 	fetchedBuild(t, other, "b1", "FAILURE", at(5.5), "")
 	ingestOrigin(t, st2, other, "")
