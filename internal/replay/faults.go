@@ -2,6 +2,7 @@ package replay
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,6 +109,20 @@ func (fs *faults) ResetLog() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.requests = nil
+}
+
+// segments is r's path split at its slashes, each part then unescaped:
+// an escaped slash (%2F) stays inside its part, as cheroot (Zuul's HTTP
+// server) keeps it, so a path that only routes once %2F is taken for a
+// separator matches no name.
+func segments(r *http.Request) []string {
+	parts := strings.Split(r.URL.EscapedPath(), "/")
+	for i, p := range parts {
+		if s, err := url.PathUnescape(p); err == nil {
+			parts[i] = s
+		}
+	}
+	return parts
 }
 
 // Path matches requests for exactly p.

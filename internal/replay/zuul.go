@@ -313,7 +313,12 @@ var (
 // api routes /api/tenant/{tenant}/builds and /build/{uuid} as Zuul's
 // route map does; every other API path is 404.
 func (z *Zuul) api(w http.ResponseWriter, r *http.Request) {
-	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/"), "/")
+	parts := segments(r)
+	if len(parts) < 4 || parts[0] != "" || parts[1] != "api" {
+		http.NotFound(w, r)
+		return
+	}
+	parts = parts[2:]
 	if len(parts) < 3 || parts[0] != "tenant" {
 		http.NotFound(w, r)
 		return
