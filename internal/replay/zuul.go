@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -388,12 +389,13 @@ func (z *Zuul) buildsAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Zuul tells a parameter given (even empty) from one left out: given,
+	// it is read (int() of "" fails) and used, idx_min/idx_max at any value.
 	atoi := func(k string, def int64) (int64, bool) {
-		v := q.Get(k)
-		if v == "" {
+		if !q.Has(k) {
 			return def, true
 		}
-		n, err := strconv.ParseInt(v, 10, 64)
+		n, err := strconv.ParseInt(q.Get(k), 10, 64)
 		return n, err == nil
 	}
 	limit, ok1 := atoi("limit", 50)
@@ -402,8 +404,8 @@ func (z *Zuul) buildsAPI(w http.ResponseWriter, r *http.Request) {
 		cherryError(w, http.StatusInternalServerError, "The server encountered an unexpected condition")
 		return
 	}
-	idxMin, ok3 := atoi("idx_min", 0)
-	idxMax, ok4 := atoi("idx_max", 0)
+	idxMin, ok3 := atoi("idx_min", math.MinInt64)
+	idxMax, ok4 := atoi("idx_max", math.MaxInt64)
 	if !ok3 || !ok4 {
 		cherryError(w, http.StatusBadRequest, "idx_min, idx_max must be integers")
 		return
@@ -428,7 +430,7 @@ func (z *Zuul) buildsAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func (z *Zuul) matches(b *zbuild, q url.Values, idxMin, idxMax int64) bool {
-	if idxMin > 0 && b.id < idxMin || idxMax > 0 && b.id > idxMax {
+	if b.id < idxMin || b.id > idxMax {
 		return false
 	}
 	field := func(name string) string {
@@ -476,9 +478,9 @@ func (z *Zuul) matches(b *zbuild, q url.Values, idxMin, idxMax int64) bool {
 			return false
 		}
 	}
-	if v := q.Get("complete"); v != "" {
+	if q.Has("complete") {
 		done := field("result") != ""
-		if done != strings.EqualFold(v, "true") {
+		if done != strings.EqualFold(q.Get("complete"), "true") {
 			return false
 		}
 	}

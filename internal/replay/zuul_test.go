@@ -59,3 +59,45 @@ func TestZuulRoutesBySegment(t *testing.T) {
 		}
 	}
 }
+
+// TestZuulBuildsGivenParams: a parameter given empty or at zero is not one
+// left out. Zuul reads limit, skip, idx_min and idx_max with int() (which
+// fails on ""), filters by idx_min/idx_max whenever given, and takes any
+// complete= but "true" for false (running builds only).
+func TestZuulBuildsGivenParams(t *testing.T) {
+	z := NewZuul(t, testBuilds(3), ZuulOptions{})
+	for _, c := range []struct {
+		query string
+		code  int
+		n     int
+	}{
+		{"", 200, 3},
+		{"limit=2", 200, 2},
+		{"limit=", 500, 0},
+		{"skip=", 500, 0},
+		{"idx_max=", 400, 0},
+		{"idx_min=", 400, 0},
+		{"idx_max=0", 200, 0},
+		{"idx_max=-1", 200, 0},
+		{"idx_min=0", 200, 3},
+		{"complete=true", 200, 2},
+		{"complete=TRUE", 200, 2},
+		{"complete=false", 200, 1},
+		{"complete=", 200, 1},
+	} {
+		resp, err := http.Get(z.API() + "/builds?" + c.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page []json.RawMessage
+		if resp.StatusCode == 200 {
+			if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+				t.Errorf("?%s: %v", c.query, err)
+			}
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.code || len(page) != c.n {
+			t.Errorf("?%s: %d with %d builds, want %d with %d", c.query, resp.StatusCode, len(page), c.code, c.n)
+		}
+	}
+}
