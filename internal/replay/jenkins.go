@@ -284,19 +284,11 @@ func parseFields(s string) (treeSpec, string, error) {
 			if end < 0 {
 				return nil, "", fmt.Errorf("tree: unclosed { after %s", name)
 			}
-			a, b, _ := strings.Cut(s[1:end], ",")
-			f.ranged, f.from, f.to = true, 0, -1
 			var err error
-			if a != "" {
-				if f.from, err = strconv.Atoi(a); err != nil {
-					return nil, "", fmt.Errorf("tree: bad range %q", s[:end+1])
-				}
+			if f.from, f.to, err = parseRange(s[1:end]); err != nil {
+				return nil, "", fmt.Errorf("tree: bad range %q", s[:end+1])
 			}
-			if b != "" {
-				if f.to, err = strconv.Atoi(b); err != nil {
-					return nil, "", fmt.Errorf("tree: bad range %q", s[:end+1])
-				}
-			}
+			f.ranged = true
 			s = s[end+1:]
 		}
 		if !strings.HasPrefix(s, ",") {
@@ -304,6 +296,32 @@ func parseFields(s string) (treeSpec, string, error) {
 		}
 		s = s[1:]
 	}
+}
+
+// parseRange reads a range's inside as Stapler's NamedPathPruner does:
+// {N} is element N alone, {N,} from N on, {,M} and {N,M} up to M; each
+// bound digits only (to -1: no end).
+func parseRange(s string) (from, to int, err error) {
+	num := func(v string) (int, error) {
+		if v == "" || strings.Trim(v, "0123456789") != "" {
+			return 0, fmt.Errorf("not a number: %q", v)
+		}
+		return strconv.Atoi(v)
+	}
+	a, b, comma := strings.Cut(s, ",")
+	switch {
+	case !comma:
+		from, err = num(a)
+		return from, from + 1, err
+	case a == "":
+		to, err = num(b)
+		return 0, to, err
+	}
+	if from, err = num(a); err != nil || b == "" {
+		return from, -1, err
+	}
+	to, err = num(b)
+	return from, to, err
 }
 
 // prune keeps what spec names of v (Jenkins leaves out fields it does
