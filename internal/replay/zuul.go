@@ -332,6 +332,10 @@ func (z *Zuul) api(w http.ResponseWriter, r *http.Request) {
 	case len(parts) == 3 && parts[2] == "builds":
 		z.buildsAPI(w, r)
 	case len(parts) == 4 && parts[2] == "build":
+		// build(uuid) takes no query parameter.
+		if !takes(w, r.URL.Query(), nil) {
+			return
+		}
 		z.mu.Lock()
 		b := z.find(parts[3])
 		var rec map[string]json.RawMessage
@@ -364,22 +368,30 @@ func writeJSON(w http.ResponseWriter, v any) {
 	w.Write(data)
 }
 
-func (z *Zuul) buildsAPI(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	allowed := modernParams
-	if z.opts.Legacy {
-		allowed = legacyParams
-	}
+// takes answers as CherryPy does a query naming a keyword the handler
+// does not take (false), or says the request may go on.
+func takes(w http.ResponseWriter, q url.Values, allowed []string) bool {
 	var unexpected []string
 	for k := range q {
 		if !slices.Contains(allowed, k) {
 			unexpected = append(unexpected, k)
 		}
 	}
-	if len(unexpected) > 0 {
-		sort.Strings(unexpected)
-		// CherryPy's answer to a keyword the handler does not take.
-		cherryError(w, http.StatusNotFound, "Unexpected query string parameters: "+strings.Join(unexpected, ", "))
+	if len(unexpected) == 0 {
+		return true
+	}
+	sort.Strings(unexpected)
+	cherryError(w, http.StatusNotFound, "Unexpected query string parameters: "+strings.Join(unexpected, ", "))
+	return false
+}
+
+func (z *Zuul) buildsAPI(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	allowed := modernParams
+	if z.opts.Legacy {
+		allowed = legacyParams
+	}
+	if !takes(w, q, allowed) {
 		return
 	}
 	for _, single := range []string{"limit", "skip", "idx_min", "idx_max", "voting", "complete", "final", "held"} {

@@ -101,3 +101,22 @@ func TestZuulBuildsGivenParams(t *testing.T) {
 		}
 	}
 }
+
+// TestZuulBuildTakesNoQuery: the build API's handler takes the uuid of
+// its path and nothing else; CherryPy refuses any query parameter, as it
+// does one the builds API does not take.
+func TestZuulBuildTakesNoQuery(t *testing.T) {
+	z := NewZuul(t, testBuilds(1), ZuulOptions{})
+	u := z.API() + "/build/" + z.Builds()[0].UUID
+	for _, c := range []struct {
+		query string
+		want  int
+	}{{"", 200}, {"?limit=1", 404}, {"?foo=bar", 404}, {"?bogus", 404}} {
+		if got := status(t, u+c.query); got != c.want {
+			t.Errorf("GET build%s: %d, want %d", c.query, got, c.want)
+		}
+	}
+	if got := status(t, z.API()+"/builds?foo=bar"); got != 404 {
+		t.Errorf("GET builds?foo=bar: %d, want 404", got)
+	}
+}
