@@ -2,7 +2,6 @@ package replay
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -579,11 +578,7 @@ func (z *Zuul) logs(w http.ResponseWriter, r *http.Request) {
 		// The stored gzip, announced as an encoding of its text.
 		w.Header().Set("Content-Encoding", "gzip")
 	case z.opts.GzipEncoding && accepts && len(data) > 0:
-		var b bytes.Buffer
-		zw := gzip.NewWriter(&b)
-		zw.Write(data)
-		zw.Close()
-		data = b.Bytes()
+		data = Gzip(data)
 		w.Header().Set("Content-Encoding", "gzip")
 	case gz:
 		ctype = "application/gzip"
