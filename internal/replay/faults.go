@@ -44,12 +44,19 @@ type faults struct {
 	mu       sync.Mutex
 	list     []*fault
 	requests []string
-	// OnRequest, when set, sees every request before it is answered.
+	// onRequest, when set, sees every request before it is answered.
 	onRequest func(*http.Request)
 	// requests being answered, the most at once, per host header; and
 	// the User-Agents seen.
 	inflight, maxInflight int
 	agents                map[string]bool
+}
+
+// OnRequest calls f with every request before it is answered.
+func (fs *faults) OnRequest(f func(*http.Request)) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.onRequest = f
 }
 
 // track counts r as being answered until the returned function runs.

@@ -102,13 +102,6 @@ func (j *Jenkins) Jobs() []string {
 // JobURL is a job's URL.
 func (j *Jenkins) JobURL(job string) string { return j.URL + "/job/" + url.PathEscape(job) + "/" }
 
-// OnRequest calls f with every request before it is answered.
-func (j *Jenkins) OnRequest(f func(*http.Request)) {
-	j.faults.mu.Lock()
-	j.faults.onRequest = f
-	j.faults.mu.Unlock()
-}
-
 func (j *Jenkins) serve(w http.ResponseWriter, r *http.Request) {
 	defer j.track(r)()
 	if j.apply(w, r) {

@@ -155,13 +155,6 @@ func (z *Zuul) Remove(uuid string) {
 	z.builds = slices.DeleteFunc(z.builds, func(b *zbuild) bool { return b.UUID == uuid })
 }
 
-// OnRequest calls f with every request before it is answered.
-func (z *Zuul) OnRequest(f func(*http.Request)) {
-	z.faults.mu.Lock()
-	z.faults.onRequest = f
-	z.faults.mu.Unlock()
-}
-
 func (z *Zuul) find(uuid string) *zbuild {
 	for _, b := range z.builds {
 		if b.UUID == uuid {
