@@ -83,15 +83,6 @@ func (j *Jenkins) Add(b *Build, building bool) {
 	j.add(b).building = building
 }
 
-// Finish ends the newest building build of job.
-func (j *Jenkins) Finish(job string) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	for _, b := range j.jobs[job] {
-		b.building = false
-	}
-}
-
 // Jobs lists the job names.
 func (j *Jenkins) Jobs() []string {
 	j.mu.Lock()
