@@ -255,15 +255,22 @@ func logRoot(logURL string) (*url.URL, error) {
 		return nil, fmt.Errorf("log_url %q is not an http or https URL", short(logURL))
 	}
 	u.RawQuery, u.Fragment = "", ""
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
+	// Work on the path as the server wrote it: an escaped "/" (%2F) inside
+	// a segment is not a separator, and decoding it would ask for another
+	// file.
+	p := u.EscapedPath()
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
 	}
 	for _, sub := range []string{"html/", "cover/"} {
-		if strings.HasSuffix(u.Path, "/"+sub) {
-			u.Path = strings.TrimSuffix(u.Path, sub)
+		if strings.HasSuffix(p, "/"+sub) {
+			p = strings.TrimSuffix(p, sub)
 		}
 	}
-	u.RawPath = ""
+	if u.Path, err = url.PathUnescape(p); err != nil {
+		return nil, fmt.Errorf("log_url %q: %w", short(logURL), err)
+	}
+	u.RawPath = p
 	return u, nil
 }
 
