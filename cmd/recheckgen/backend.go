@@ -26,7 +26,7 @@ func openStore(ctx context.Context, cfg *config.Config, remote bool, e *env) (*s
 	if err != nil {
 		return nil, err
 	}
-	if _, err := runSources(ctx, cfg, st, remote, e, e.stderr, 5); err != nil {
+	if _, err := runSources(ctx, cfg, st, remote, e, e.stderr, fetchWarnings); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func fillCluster(ctx context.Context, cfg *config.Config, remote bool, e *env) e
 		return err
 	}
 	defer st.Close()
-	_, err = runSources(ctx, cfg, st, remote, e, e.stderr, 5)
+	_, err = runSources(ctx, cfg, st, remote, e, e.stderr, fetchWarnings)
 	return err
 }
 

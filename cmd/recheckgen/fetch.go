@@ -12,6 +12,7 @@ import (
 	"github.com/recheckgen/recheckgen/fetch"
 	"github.com/recheckgen/recheckgen/internal/termsafe"
 	"github.com/recheckgen/recheckgen/opensearch"
+	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/store"
 	"github.com/recheckgen/recheckgen/zuul"
 	"github.com/spf13/pflag"
@@ -67,7 +68,7 @@ Examples:
 				return exitFail
 			}
 			defer st.Close()
-			limit := 5
+			limit := fetchWarnings
 			if *verbose {
 				limit = -1
 			}
@@ -129,6 +130,10 @@ func plan(cfg *config.Config, e *env, notes bool) []fetch.Spec {
 	}
 	return out
 }
+
+// fetchWarnings is how many of a fetch's warnings are printed, the rest
+// counted (fetch --verbose prints them all).
+const fetchWarnings = 5
 
 // runSources stores the planned sources into st (without the remote ones
 // unless remote), printing a summary per source to w.
@@ -288,9 +293,4 @@ func drawFetch(w io.Writer, start time.Time) func(fetch.Progress) {
 }
 
 // host is a source's name cut for the bar.
-func host(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+func host(s string) string { return report.Cut(s, 40) }
