@@ -71,6 +71,11 @@ func parseLucene(raw string, q *recheckgen.Query, opts Options, at at) diag.List
 	if opts.Tags != nil {
 		dl = append(dl, unknownTags(expr, opts.Tags, at)...)
 	}
+	if opts.Runnable != nil {
+		if off, why := opts.Runnable(expr); why != "" {
+			dl = append(dl, at(off, diag.Error, "query: "+why))
+		}
+	}
 	return dl
 }
 

@@ -52,6 +52,10 @@ type Options struct {
 	// Tags, when set, reports whether the backend gives some line a tag;
 	// a `tags:` value it never gives is warned about.
 	Tags func(tag string) bool
+	// Runnable, when set, says why the backend cannot run a parsed query
+	// and at which byte offset of it ("" when it can): an error, as the
+	// build would drop the query.
+	Runnable func(expr lucene.Node) (offset int, why string)
 }
 
 var (

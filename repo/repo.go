@@ -56,7 +56,15 @@ func (p *Project) OnlyBrokenQueries(dl diag.List) bool {
 // Load reads content and queries as cfg names them. A missing content
 // directory is allowed (a site of queries only); a missing query directory
 // is an error, since nothing could be reported.
-func Load(cfg *config.Config) (*Project, diag.List) {
+func Load(cfg *config.Config) (*Project, diag.List) { return load(cfg, false) }
+
+// LoadForCheck is Load for `check`, which also names at its line and
+// column a query the embedded store cannot run, when the store is the
+// backend: a build reports it as a query that failed to run, with no
+// position in its file.
+func LoadForCheck(cfg *config.Config) (*Project, diag.List) { return load(cfg, true) }
+
+func load(cfg *config.Config, forCheck bool) (*Project, diag.List) {
 	p := &Project{Config: cfg}
 	var dl diag.List
 	md := runbook.Markdown(cfg.Site.RawHTML)
@@ -77,6 +85,9 @@ func Load(cfg *config.Config) (*Project, diag.List) {
 	if cfg.Backend.Type == "sqlite" {
 		// The embedded store tags lines itself; a server's index, its own way.
 		opts.Tags = func(tag string) bool { return store.TagProduced(tag, cfg.SQLite.Globs) }
+		if forCheck {
+			opts.Runnable = store.Runnable
+		}
 	}
 	qs, qdl := queryfile.LoadDir(cfg.Dirs.Queries, opts)
 	dl = append(dl, qdl...)

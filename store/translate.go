@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"regexp"
@@ -45,6 +46,20 @@ func Fields() []string {
 		out = append(out, f)
 	}
 	return out
+}
+
+// Runnable says why the store cannot run a parsed query, and where in it
+// ("" when it can), for checks that run before any store is opened.
+func Runnable(expr lucene.Node) (offset int, why string) {
+	_, err := translate(expr)
+	if err == nil {
+		return 0, ""
+	}
+	var ue *UnsupportedError
+	if errors.As(err, &ue) {
+		return ue.Span.Start, "the embedded store cannot run " + ue.Construct
+	}
+	return 0, err.Error()
 }
 
 // UnsupportedError names a query construct the store cannot run.

@@ -64,10 +64,12 @@ Examples:
 			}
 			cfg, dl := load()
 			if dl.Errors() == 0 {
-				p, pdl := repo.Load(cfg)
+				if *backend != "" {
+					cfg.Backend.Type = *backend // before loading: the store refuses what a server runs
+				}
+				p, pdl := repo.LoadForCheck(cfg)
 				dl = append(dl, pdl...)
 				if *backend != "" && pdl.Errors() == 0 {
-					cfg.Backend.Type = *backend
 					dl = append(dl, checkBackend(cfg, p.Queries, e)...)
 				}
 				if err := site.CheckTheme(cfg.Dirs.Theme); err != nil {
