@@ -11,7 +11,6 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/config"
-	"github.com/recheckgen/recheckgen/internal/termsafe"
 	"github.com/recheckgen/recheckgen/opensearch"
 	"github.com/recheckgen/recheckgen/sample"
 	"github.com/recheckgen/recheckgen/store"
@@ -132,13 +131,7 @@ func printIngest(w io.Writer, sum store.Summary, maxWarnings int) {
 	fmt.Fprintf(w, "ingested %d build(s), %d file(s), %d lines, %.1f MB in %.1fs (%.0f lines/s); %d already stored, %d failed, %d warning(s)\n",
 		sum.Builds, sum.Files, sum.Lines, float64(sum.Bytes)/1e6, sum.Elapsed.Seconds(),
 		float64(sum.Lines)/max(sum.Elapsed.Seconds(), 1e-9), sum.Skipped, sum.Failed, len(sum.Warnings))
-	for i, wn := range sum.Warnings {
-		if maxWarnings >= 0 && i == maxWarnings {
-			fmt.Fprintf(w, "  ... and %d more warning(s) (recheckgen ingest --verbose lists them all)\n", len(sum.Warnings)-i)
-			break
-		}
-		fmt.Fprintf(w, "  warning: %s\n", termsafe.Line(wn.String()))
-	}
+	printWarnings(w, "  ", texts(sum.Warnings), maxWarnings, " (recheckgen ingest --verbose lists them all)")
 }
 
 // indicesMatched says how many indices the pattern matched, which only

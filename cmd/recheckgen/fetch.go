@@ -131,10 +131,6 @@ func plan(cfg *config.Config, e *env, notes bool) []fetch.Spec {
 	return out
 }
 
-// fetchWarnings is how many of a fetch's warnings are printed, the rest
-// counted (fetch --verbose prints them all).
-const fetchWarnings = 5
-
 // runSources stores the planned sources into st (without the remote ones
 // unless remote), printing a summary per source to w.
 func runSources(ctx context.Context, cfg *config.Config, st *store.Store, remote bool, e *env, w io.Writer, maxWarnings int) (fetch.Summary, error) {
@@ -236,13 +232,7 @@ func printSource(w io.Writer, s fetch.SourceSummary, maxWarnings int) {
 		fmt.Fprintf(w, "  logs missing: %s\n", cut(s.LogsMissing, 10))
 	}
 	warns := append(append([]string(nil), s.Warnings...), s.Stored.Warnings...)
-	for i, wn := range warns {
-		if maxWarnings >= 0 && i == maxWarnings {
-			fmt.Fprintf(w, "  ... and %d more warning(s) (--verbose lists them all)\n", len(warns)-i)
-			break
-		}
-		fmt.Fprintf(w, "  warning: %s\n", termsafe.Line(wn))
-	}
+	printWarnings(w, "  ", warns, maxWarnings, " (--verbose lists them all)")
 }
 
 func cut(s []string, n int) string {

@@ -228,13 +228,7 @@ func (t *target) fetched(ctx context.Context, cfg *config.Config, ref zuul.Build
 		t.close()
 		return nil, err
 	}
-	for i, w := range one.Warnings {
-		if i == 5 {
-			fmt.Fprintf(e.stderr, "  ... and %d more warning(s)\n", len(one.Warnings)-i)
-			break
-		}
-		fmt.Fprintf(e.stderr, "warning: %s\n", termsafe.Line(fmt.Sprint(w)))
-	}
+	printWarnings(e.stderr, "", one.Warnings, fetchWarnings, "")
 	switch one.Logs {
 	case recheckgen.LogsNone:
 		t.close()
@@ -272,13 +266,7 @@ func (t *target) ownStore(ctx context.Context, cfg *config.Config, dir, uuid str
 		t.close()
 		return nil, err
 	}
-	for i, w := range sum.Warnings {
-		if i == 5 {
-			fmt.Fprintf(e.stderr, "  ... and %d more warning(s)\n", len(sum.Warnings)-i)
-			break
-		}
-		fmt.Fprintf(e.stderr, "warning: %s\n", termsafe.Line(fmt.Sprint(w)))
-	}
+	printWarnings(e.stderr, "", texts(sum.Warnings), fetchWarnings, "")
 	build, ok, err := findBuild(ctx, st, uuid, false)
 	if err != nil || !ok {
 		t.close()
