@@ -5,7 +5,9 @@ import (
 	"compress/gzip"
 	"net/http"
 	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -96,6 +98,73 @@ func TestTriageURLHostileServers(t *testing.T) {
 			}
 			if cache, err := os.ReadDir(p.dir + "/.recheckgen/cache"); err == nil && len(cache) != 0 {
 				t.Errorf("the fetch cache holds %v: a build fetched on its own belongs to no source", cache)
+			}
+		})
+	}
+}
+
+// TestTriageInterrupted: Ctrl-C (SIGINT) or SIGTERM while `triage URL`
+// waits on a log server stops it at once, says so, and leaves nothing in
+// the temporary directory: the build it was fetching is removed.
+func TestTriageInterrupted(t *testing.T) {
+	bs, err := replay.Load(corpus(t, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var victim *replay.Build
+	for _, b := range bs {
+		if _, ok := b.Files["job-output.txt"]; ok && b.Result != "SUCCESS" {
+			victim = b
+			break
+		}
+	}
+	if victim == nil {
+		t.Fatal("no failed build with a job-output.txt in the corpus")
+	}
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			z := replay.NewZuul(t, bs, replay.ZuulOptions{})
+			z.Inject(replay.Path("/logs/"+victim.UUID+"/job-output.txt"), replay.Fault{Delay: time.Hour})
+			p := fetchProject(t, z.API())
+			if err := os.Mkdir(p.dir+"/queries", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			tmp := t.TempDir()
+			cmd := exec.Command(bin, "triage", "--fetch-timeout", "10m", z.URL+"/t/sample/build/"+victim.UUID)
+			cmd.Dir, cmd.Env = p.dir, append(os.Environ(), "TMPDIR="+tmp)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Signal once the fetch has begun: its directory exists.
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				if left, _ := os.ReadDir(tmp); len(left) > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("the fetch never began:\n%s", stderr.String())
+				}
+			}
+			time.Sleep(200 * time.Millisecond)
+			start := time.Now()
+			cmd.Process.Signal(sig)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				cmd.Process.Kill()
+				<-done
+				t.Fatalf("still running 20 s after %v:\n%s", sig, stderr.String())
+			}
+			t.Logf("exit %d, %v after the signal", cmd.ProcessState.ExitCode(), time.Since(start).Round(time.Millisecond))
+			if cmd.ProcessState.ExitCode() != 1 || !strings.Contains(stderr.String(), "recheckgen triage: interrupted") {
+				t.Errorf("exit %d, want 1 and \"interrupted\":\n%s", cmd.ProcessState.ExitCode(), stderr.String())
+			}
+			if left, _ := os.ReadDir(tmp); len(left) != 0 {
+				t.Errorf("left in the temporary directory: %v", left)
 			}
 		})
 	}

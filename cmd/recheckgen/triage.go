@@ -84,23 +84,30 @@ Examples:
 			if dl.Errors() > 0 {
 				return printDiags(e, dl)
 			}
-			ctx := context.Background()
-			t, err := openTarget(ctx, cfg, args[0], e)
-			if err != nil {
+			// Interrupted, it stops and removes the build it fetched and
+			// its temporary store.
+			ctx, stop := interruptible()
+			defer stop()
+			fail := func(err error) int {
+				if ctx.Err() != nil {
+					err = errors.New("interrupted")
+				}
 				fmt.Fprintf(e.stderr, "recheckgen triage: %s\n", termsafe.Line(err.Error()))
 				return exitFail
+			}
+			t, err := openTarget(ctx, cfg, args[0], e)
+			if err != nil {
+				return fail(err)
 			}
 			defer t.close()
 			x, err := triage.NewExplainer(ctx, t.base, triage.Options{Rank: triage.RankOptions{Top: *top}, Baseline: *baseline,
 				Context: *context_, QueryTimeout: cfg.Report.QueryTimeout})
 			if err != nil {
-				fmt.Fprintf(e.stderr, "recheckgen triage: %s\n", termsafe.Line(err.Error()))
-				return exitFail
+				return fail(err)
 			}
 			ex, err := x.Explain(ctx, t.build, t.src, qs)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "recheckgen triage: %s\n", termsafe.Line(err.Error()))
-				return exitFail
+				return fail(err)
 			}
 			for _, qe := range ex.QueryErrors {
 				fmt.Fprintf(e.stderr, "warning: query %s\n", qe)
