@@ -84,6 +84,12 @@ func TestZuulBuildsGivenParams(t *testing.T) {
 		{"complete=TRUE", 200, 2},
 		{"complete=false", 200, 1},
 		{"complete=", 200, 1},
+		// Filters Zuul applies and the fake does not: refused, never an
+		// unfiltered page.
+		{"change=123", 501, 0},
+		{"held=true", 501, 0},
+		{"exclude_result=SUCCESS", 501, 0},
+		{"nodeset=", 501, 0},
 	} {
 		resp, err := http.Get(z.API() + "/builds?" + c.query)
 		if err != nil {
