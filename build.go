@@ -59,6 +59,14 @@ const (
 // that must say so in a query.
 var NotFailedResults = []string{ResultSuccess, ResultSkipped}
 
+// KnownResults are the results Zuul (zuul/model.py, zuul/executor) and
+// Jenkins give a finished build, for telling a typo in a setting that
+// names results from a result no build has had.
+var KnownResults = []string{ResultSuccess, ResultSkipped, "FAILURE", "ERROR", "TIMED_OUT", "POST_FAILURE",
+	"RETRY_LIMIT", "NODE_FAILURE", "MERGE_CONFLICT", "MERGE_FAILURE", "MERGER_FAILURE", "CONFIG_ERROR",
+	"DISK_FULL", "ABORTED", "CANCELED", "LOST", "RETRY", "FINALIZE_FAILURE", "EXCEPTION", "NO_JOBS",
+	"UNSTABLE", "NOT_BUILT"}
+
 // Failed says whether the result counts as a failure.
 func (b Build) Failed() bool {
 	return b.Result != "" && b.Result != ResultSuccess && b.Result != ResultSkipped

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/recheckgen/recheckgen/diag"
 	"io"
 	"os"
 	"path/filepath"
@@ -355,6 +356,33 @@ func TestSourceFlag(t *testing.T) {
 		Flags(fs)
 		if err := fs.Parse([]string{"--source", bad}); err == nil {
 			t.Errorf("--source %s accepted", bad)
+		}
+	}
+}
+
+// TestLogResultsUnknown: a `log_results` value no build has as its result
+// is warned about where it stands, with the result it probably meant;
+// known results, in a list or alone, are not.
+func TestLogResultsUnknown(t *testing.T) {
+	for _, tc := range []struct {
+		src       string
+		line, col int
+		msg       string
+	}{
+		{"sources:\n  - zuul: https://z/api/tenant/t\n    log_results: [FAILURE, FAILED]\n", 3, 28, "`FAILED` is not a result Zuul or Jenkins gives a build (results are matched exactly, in capitals): no build's logs are fetched for it; did you mean `FAILURE`?"},
+		{"sources:\n  - zuul: https://z/api/tenant/t\n    log_results: timed_out\n", 3, 18, "did you mean `TIMED_OUT`?"},
+		{"sources:\n  - zuul: https://z/api/tenant/t\n    log_results: [POST_FAILURE, TIMED_OUT, NODE_FAILURE]\n", 0, 0, ""},
+		{"sources:\n  - jenkins: https://ci/job/x\n    log_results: [UNSTABLE, FAILURE]\n", 0, 0, ""},
+	} {
+		dl := Decode(Default(), "recheckgen.yaml", []byte(tc.src))
+		if tc.msg == "" {
+			if len(dl) != 0 {
+				t.Errorf("%q: %v", tc.src, dl)
+			}
+			continue
+		}
+		if len(dl) != 1 || dl[0].Severity != diag.Warning || dl[0].Line != tc.line || dl[0].Col != tc.col || !strings.Contains(dl[0].Message, tc.msg) {
+			t.Errorf("%q: got %v, want a warning at %d:%d %q", tc.src, dl, tc.line, tc.col, tc.msg)
 		}
 	}
 }

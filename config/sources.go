@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/yamlfile"
 	"go.yaml.in/yaml/v3"
@@ -138,6 +140,9 @@ func decodeSources(doc *yamlfile.Doc, f yamlfile.Field, p *[]Source) diag.List {
 				*lst = vals
 				dl = append(dl, d...)
 			}
+		}
+		if kf, ok := fields["log_results"]; ok {
+			dl = append(dl, unknownResults(doc, kf)...)
 		}
 		if kf, ok := fields["voting"]; ok {
 			b, d := doc.Bool(kf)
@@ -305,4 +310,41 @@ func (v *sourcesValue) Set(arg string) error {
 	}
 	*v = append(*v, s)
 	return nil
+}
+
+// unknownResults warns on each value of `log_results` no Zuul or Jenkins
+// build has as its result: matched exactly, a typo (`FAILED`) would fetch
+// no logs, silently.
+func unknownResults(doc *yamlfile.Doc, f yamlfile.Field) diag.List {
+	items := []*yaml.Node{f.Value}
+	if f.Value.Kind == yaml.SequenceNode {
+		items = f.Value.Content
+	}
+	var dl diag.List
+	for _, it := range items {
+		if it.Kind != yaml.ScalarNode || it.Tag == "!!null" || slices.Contains(recheckgen.KnownResults, it.Value) {
+			continue
+		}
+		msg := fmt.Sprintf("`%s` is not a result Zuul or Jenkins gives a build (results are matched exactly, in capitals): no build's logs are fetched for it", it.Value)
+		if s := suggestResult(it.Value); s != "" {
+			msg += fmt.Sprintf("; did you mean `%s`?", s)
+		}
+		dl = append(dl, doc.Warn(it, msg))
+	}
+	return dl
+}
+
+// suggestResult is the known result v was probably meant to be: a near
+// spelling, else one it begins like (FAILED, FAILURE).
+func suggestResult(v string) string {
+	v = strings.ToUpper(v)
+	if s := yamlfile.Suggest(v, recheckgen.KnownResults); s != "" {
+		return s
+	}
+	for _, r := range recheckgen.KnownResults {
+		if n := min(len(r), len(v), 4); n == 4 && r[:n] == v[:n] {
+			return r
+		}
+	}
+	return ""
 }

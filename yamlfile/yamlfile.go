@@ -151,6 +151,11 @@ func (d *Doc) At(n *yaml.Node, msg string) diag.Diagnostic {
 	return d.at(n.Line, n.Column, diag.Error, msg)
 }
 
+// Warn makes a warning at node n.
+func (d *Doc) Warn(n *yaml.Node, msg string) diag.Diagnostic {
+	return d.at(n.Line, n.Column, diag.Warning, msg)
+}
+
 func (d *Doc) at(line, col int, sev diag.Severity, msg string) diag.Diagnostic {
 	return diag.Diagnostic{File: d.File, Line: line + d.LineOffset, Col: col, Severity: sev,
 		Message: msg, Excerpt: diag.Excerpt(d.lineText(line), col)}
