@@ -16,6 +16,10 @@ import (
 // base of base and HEAD, committed or not, and new files git does not
 // ignore, as paths relative to the working directory.
 func Files(ctx context.Context, base, dir string) ([]string, error) {
+	// git would read a base starting with "-" as an option of its own.
+	if base == "" || strings.HasPrefix(base, "-") {
+		return nil, fmt.Errorf("base %q is not a branch, tag or commit", base)
+	}
 	mb, err := git(ctx, "merge-base", base, "HEAD")
 	if err != nil {
 		return nil, fmt.Errorf("no merge base of %s and HEAD (fetch the base branch, with enough history): %w", base, err)
