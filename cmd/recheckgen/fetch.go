@@ -148,14 +148,10 @@ func runSources(ctx context.Context, cfg *config.Config, st *store.Store, remote
 	if len(specs) == 0 {
 		return fetch.Summary{}, nil
 	}
-	opts := fetch.Options{
-		Cache: cfg.Fetch.Cache, Globs: cfg.SQLite.Globs, Extra: fetchExtra, Known: literal(cfg.SQLite.Globs),
-		PerHost: cfg.Fetch.PerHost, Timeout: cfg.Fetch.Timeout, Retries: cfg.Fetch.Retries, Budget: cfg.Fetch.Budget,
-		MaxFile: int64(cfg.Fetch.MaxFileMiB) << 20, MaxBuild: int64(cfg.Fetch.MaxBuildMiB) << 20, Keep: cfg.FetchKeep(),
-		LogAttempts: cfg.Fetch.LogAttempts,
-		Progress:    fetchBar(e.rawErr),
-		Waiting:     func() { fmt.Fprintf(e.stderr, "waiting for another fetch using %s\n", cfg.Fetch.Cache) },
-	}
+	opts := fetchOptions(cfg, cfg.Fetch.Cache)
+	opts.Keep, opts.LogAttempts = cfg.FetchKeep(), cfg.Fetch.LogAttempts
+	opts.Progress = fetchBar(e.rawErr)
+	opts.Waiting = func() { fmt.Fprintf(e.stderr, "waiting for another fetch using %s\n", cfg.Fetch.Cache) }
 	var dest fetch.Destination = fetch.Store{St: st, Opts: store.IngestOptions{Globs: cfg.SQLite.Globs, MaxFileBytes: int64(cfg.SQLite.MaxFileMiB) << 20,
 		Progress: progressBar(e.rawErr, "ingest")}}
 	if cfg.Backend.Type == "opensearch" {
@@ -180,9 +176,15 @@ func runSources(ctx context.Context, cfg *config.Config, st *store.Store, remote
 	return sum, err
 }
 
-// fetchExtra are files fetched besides the globs: the ingest reads the
-// node's provider from the inventory Zuul writes.
-var fetchExtra = []string{zuul.InventoryPath}
+// fetchOptions are the fetch settings a run and triage's fetch of one
+// build share, with cache the directory fetched builds go to. Besides the
+// ingest's globs it fetches the inventory Zuul writes, where the ingest
+// reads the node's provider.
+func fetchOptions(cfg *config.Config, cache string) fetch.Options {
+	return fetch.Options{Cache: cache, Globs: cfg.SQLite.Globs, Extra: []string{zuul.InventoryPath}, Known: literal(cfg.SQLite.Globs),
+		PerHost: cfg.Fetch.PerHost, Timeout: cfg.Fetch.Timeout, Retries: cfg.Fetch.Retries, Budget: cfg.Fetch.Budget,
+		MaxFile: int64(cfg.Fetch.MaxFileMiB) << 20, MaxBuild: int64(cfg.Fetch.MaxBuildMiB) << 20}
+}
 
 // literal are the globs without wildcards: the names tried for a build
 // whose log server has no manifest.

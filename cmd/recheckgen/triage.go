@@ -228,9 +228,7 @@ func (t *target) fetched(ctx context.Context, cfg *config.Config, ref zuul.Build
 	outer := t.close
 	t.close = func() { outer(); os.RemoveAll(tmp) }
 	fmt.Fprintf(e.stderr, "fetching build %s from %s\n", ref.UUID, redacted(ref.API))
-	one, err := fetch.OneBuild(ctx, ref, fetch.Options{Cache: tmp, Globs: cfg.SQLite.Globs, Extra: fetchExtra, Known: literal(cfg.SQLite.Globs),
-		PerHost: cfg.Fetch.PerHost, Timeout: cfg.Fetch.Timeout, Retries: cfg.Fetch.Retries, Budget: cfg.Fetch.Budget,
-		MaxFile: int64(cfg.Fetch.MaxFileMiB) << 20, MaxBuild: int64(cfg.Fetch.MaxBuildMiB) << 20})
+	one, err := fetch.OneBuild(ctx, ref, fetchOptions(cfg, tmp))
 	if err != nil {
 		t.close()
 		return nil, err
