@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -384,5 +385,16 @@ func TestLogResultsUnknown(t *testing.T) {
 		if len(dl) != 1 || dl[0].Severity != diag.Warning || dl[0].Line != tc.line || dl[0].Col != tc.col || !strings.Contains(dl[0].Message, tc.msg) {
 			t.Errorf("%q: got %v, want a warning at %d:%d %q", tc.src, dl, tc.line, tc.col, tc.msg)
 		}
+	}
+}
+
+// TestSourceKeyKinds: the kinds and the keys only remote sources take both
+// come from SourceKeys, every key one or the other.
+func TestSourceKeyKinds(t *testing.T) {
+	if want := []string{"zuul", "jenkins", "sample", "dir"}; !slices.Equal(SourceKinds, want) {
+		t.Errorf("SourceKinds = %v, want %v", SourceKinds, want)
+	}
+	if len(SourceKinds)+len(remoteKeys) != len(SourceKeys) || slices.Contains(remoteKeys, "dir") || !slices.Contains(remoteKeys, "token_env") {
+		t.Errorf("remoteKeys = %v", remoteKeys)
 	}
 }

@@ -40,36 +40,48 @@ type Source struct {
 func (s Source) Remote() bool { return s.Kind == "zuul" || s.Kind == "jenkins" }
 
 // SourceKinds are the keys naming a source's kind.
-var SourceKinds = []string{"zuul", "jenkins", "sample", "dir"}
+var SourceKinds = sourceKeys(true)
+
+// remoteKeys are the keys that apply to zuul and jenkins sources only:
+// every key but the kinds.
+var remoteKeys = sourceKeys(false)
 
 // SourceKey is a key of a `sources:` entry.
 type SourceKey struct {
 	Key, Usage string
+	Kind       bool // it names the source's kind
+}
+
+// sourceKeys are the keys that name a kind, or those that do not.
+func sourceKeys(kind bool) []string {
+	var out []string
+	for _, k := range SourceKeys {
+		if k.Kind == kind {
+			out = append(out, k.Key)
+		}
+	}
+	return out
 }
 
 // SourceKeys is every key a `sources:` entry takes, in the order the docs
 // list them (a test keeps docs/configuration.md in step).
 var SourceKeys = []SourceKey{
-	{"zuul", "a Zuul tenant's API, https://HOST/api/tenant/NAME: its builds API is listed, logs come from each build's log_url"},
-	{"jenkins", "a Jenkins job, folder or view (https://HOST/job/NAME, https://HOST/view/NAME): builds from the JSON API, logs from consoleText"},
-	{"sample", "a directory where the built-in sample corpus is generated when missing, then stored"},
-	{"dir", "a directory of build directories (a build.json and logs each), stored as they are"},
-	{"pipelines", "Zuul: pipelines listed (all when absent)"},
-	{"projects", "Zuul: projects listed (all when absent)"},
-	{"branches", "Zuul: branches listed (all when absent)"},
-	{"jobs", "job names listed, as globs (tempest-*); all when absent"},
-	{"voting", "Zuul: true lists only voting jobs, false only non-voting ones (both when absent)"},
-	{"since", "how far back a listing reaches (default fetch.since)"},
-	{"log_results", "results whose logs are fetched (default: every failing result, all but SUCCESS and SKIPPED)"},
-	{"success_logs_percent", "share of SUCCESS builds whose logs are fetched too, chosen by uuid so every run picks the same (default 10)"},
-	{"user_env", "the environment variable holding the user for basic auth (a Jenkins user), with password_env"},
-	{"password_env", "the environment variable holding the password or API token for basic auth, with user_env"},
-	{"token_env", "the environment variable holding a bearer token (Zuul's JWT), instead of user_env and password_env"},
+	{"zuul", "a Zuul tenant's API, https://HOST/api/tenant/NAME: its builds API is listed, logs come from each build's log_url", true},
+	{"jenkins", "a Jenkins job, folder or view (https://HOST/job/NAME, https://HOST/view/NAME): builds from the JSON API, logs from consoleText", true},
+	{"sample", "a directory where the built-in sample corpus is generated when missing, then stored", true},
+	{"dir", "a directory of build directories (a build.json and logs each), stored as they are", true},
+	{"pipelines", "Zuul: pipelines listed (all when absent)", false},
+	{"projects", "Zuul: projects listed (all when absent)", false},
+	{"branches", "Zuul: branches listed (all when absent)", false},
+	{"jobs", "job names listed, as globs (tempest-*); all when absent", false},
+	{"voting", "Zuul: true lists only voting jobs, false only non-voting ones (both when absent)", false},
+	{"since", "how far back a listing reaches (default fetch.since)", false},
+	{"log_results", "results whose logs are fetched (default: every failing result, all but SUCCESS and SKIPPED)", false},
+	{"success_logs_percent", "share of SUCCESS builds whose logs are fetched too, chosen by uuid so every run picks the same (default 10)", false},
+	{"user_env", "the environment variable holding the user for basic auth (a Jenkins user), with password_env", false},
+	{"password_env", "the environment variable holding the password or API token for basic auth, with user_env", false},
+	{"token_env", "the environment variable holding a bearer token (Zuul's JWT), instead of user_env and password_env", false},
 }
-
-// remoteKeys are the keys that apply to zuul and jenkins sources only.
-var remoteKeys = []string{"pipelines", "projects", "branches", "jobs", "voting", "since", "log_results", "success_logs_percent",
-	"user_env", "password_env", "token_env"}
 
 // envName is what an environment variable's name may be.
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
