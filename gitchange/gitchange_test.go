@@ -3,51 +3,32 @@ package gitchange
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/recheckgen/recheckgen/internal/gittest"
 )
 
 // TestFiles: the query files a branch adds or changes since its merge base
 // with the base, untracked ones too; a base git would read as an option
 // is refused before git runs.
 func TestFiles(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	dir := t.TempDir()
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	write := func(name, text string) {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run("init", "-q", "-b", "main")
-	write("queries/old.yaml", "query: a\n")
-	write("queries/same.yaml", "query: b\n")
-	run("add", ".")
-	run("commit", "-q", "-m", "base")
-	run("checkout", "-q", "-b", "topic")
-	write("queries/old.yaml", "query: changed\n")
-	write("queries/new.yaml", "query: new\n")
-	write("content/page.md", "# not a query\n")
-	run("add", "queries/old.yaml", "content/page.md")
-	run("commit", "-q", "-m", "topic")
-	write("queries/untracked.yaml", "query: u\n")
+	r := gittest.New(t)
+	r.Write("queries/old.yaml", "query: a\n")
+	r.Write("queries/same.yaml", "query: b\n")
+	r.Git("add", ".")
+	r.Git("commit", "-q", "-m", "base")
+	r.Git("checkout", "-q", "-b", "topic")
+	r.Write("queries/old.yaml", "query: changed\n")
+	r.Write("queries/new.yaml", "query: new\n")
+	r.Write("content/page.md", "# not a query\n")
+	r.Git("add", "queries/old.yaml", "content/page.md")
+	r.Git("commit", "-q", "-m", "topic")
+	r.Write("queries/untracked.yaml", "query: u\n")
 
-	t.Chdir(dir)
+	t.Chdir(r.Dir)
 	got, err := Files(context.Background(), "main", "queries")
 	if err != nil {
 		t.Fatal(err)

@@ -3,11 +3,12 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/recheckgen/recheckgen/internal/gittest"
 )
 
 // TestDryRunOnAPullRequest: a branch adds a too-broad query (it matches a
@@ -15,25 +16,9 @@ import (
 // against the base branch flags both, with the numbers `recheckgen query`
 // gives for the same text, and leaves the unchanged query out.
 func TestDryRunOnAPullRequest(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
-	}
+	r := gittest.New(t)
 	corpus := smallCorpus(t)
-	repoDir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main"}, args...)...)
-		cmd.Dir = repoDir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	write := func(rel, text string) {
-		p := filepath.Join(repoDir, rel)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(text), 0o644)
-	}
-	git("init", "-q")
+	repoDir, git, write := r.Dir, r.Git, r.Write
 	write("queries/boom.yaml", "title: Boom\nquery: message:boom\n")
 	write("recheckgen.yaml", "window:\n  end: 2026-11-21T00:00:00Z\nbackend:\n  sqlite:\n    path: "+filepath.Join(t.TempDir(), "logs.db")+
 		"\n    ingest: ["+corpus+"]\n")
