@@ -20,22 +20,7 @@ import (
 // bounded time and memory, and leaves nothing behind (the build is
 // fetched into a temporary directory, removed at the end).
 func TestTriageURLHostileServers(t *testing.T) {
-	bs, err := replay.Load(corpus(t, 20))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var victim *replay.Build
-	for _, b := range bs {
-		if b.Result != "SUCCESS" {
-			if _, ok := b.Files["job-output.txt"]; ok {
-				victim = b
-				break
-			}
-		}
-	}
-	if victim == nil {
-		t.Fatal("no failed build with a job-output.txt in the corpus")
-	}
+	bs, victim := triageVictim(t)
 	console := "/logs/" + victim.UUID + "/job-output.txt"
 	record := "/api/tenant/sample/build/" + victim.UUID
 	var bomb bytes.Buffer
@@ -107,20 +92,7 @@ func TestTriageURLHostileServers(t *testing.T) {
 // waits on a log server stops it at once, says so, and leaves nothing in
 // the temporary directory: the build it was fetching is removed.
 func TestTriageInterrupted(t *testing.T) {
-	bs, err := replay.Load(corpus(t, 20))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var victim *replay.Build
-	for _, b := range bs {
-		if _, ok := b.Files["job-output.txt"]; ok && b.Result != "SUCCESS" {
-			victim = b
-			break
-		}
-	}
-	if victim == nil {
-		t.Fatal("no failed build with a job-output.txt in the corpus")
-	}
+	bs, victim := triageVictim(t)
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			z := replay.NewZuul(t, bs, replay.ZuulOptions{})
@@ -168,4 +140,21 @@ func TestTriageInterrupted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// triageVictim is a corpus of 20 builds to serve and a failed build of it
+// with a job-output.txt, the one triage is asked about.
+func triageVictim(t *testing.T) ([]*replay.Build, *replay.Build) {
+	t.Helper()
+	bs, err := replay.Load(corpus(t, 20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bs {
+		if _, ok := b.Files["job-output.txt"]; ok && b.Result != "SUCCESS" {
+			return bs, b
+		}
+	}
+	t.Fatal("no failed build with a job-output.txt in the corpus")
+	return nil, nil
 }
