@@ -1,39 +1,20 @@
 package lucene
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/recheckgen/recheckgen/analysis"
 	"github.com/recheckgen/recheckgen/internal/fixtures"
-	"go.yaml.in/yaml/v3"
 )
 
-// realQueries reads every query string of elastic-recheck's real query
-// files and unit-test sets.
+// realQueries is every query string of elastic-recheck's real query files
+// and unit-test sets (fixtures.RealQueries), by file.
 func realQueries(t testing.TB) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, pattern := range []string{"queries/*.yaml", "unit-queries/*/*.yaml"} {
-		files, err := filepath.Glob(filepath.Join(fixtures.Dir(t), pattern))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var doc struct{ Query string }
-			if err := yaml.Unmarshal(data, &doc); err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
-			out[f] = doc.Query
-		}
-	}
-	if len(out) < 61 {
-		t.Fatalf("found %d real queries, want at least the 61 of queries/", len(out))
+	for _, q := range fixtures.RealQueries(t) {
+		out[q.File] = q.Text
 	}
 	return out
 }
