@@ -161,12 +161,7 @@ func BenchmarkQueriesVsNative(b *testing.B) {
 			cpu, _, _ = native(b, qs, true, false)
 			withMap += cpu
 		}
-		n := float64(b.N)
-		b.ReportMetric(ours.Seconds()*1000/n, "ours-cpu-ms")
-		b.ReportMetric(plain.Seconds()*1000/n, "native-cpu-ms")
-		b.ReportMetric(withMap.Seconds()*1000/n, "native-mmap-cpu-ms")
-		b.ReportMetric(ours.Seconds()/plain.Seconds(), "cpu-ratio")
-		b.ReportMetric(ours.Seconds()/withMap.Seconds(), "cpu-ratio-mmap")
+		reportVsNative(b, ours, plain, withMap)
 		b.ReportMetric(ours.Seconds()/plainStmts.Seconds(), "stmt-ratio")
 		b.ReportMetric(oursWall.Seconds()/plainWall.Seconds(), "wall-ratio")
 	})
@@ -182,29 +177,38 @@ func BenchmarkQueriesVsNative(b *testing.B) {
 				// as the shell does: whichever runs first after the
 				// shell's process pays for cold processor caches (0.6 to
 				// 1 ms at 16x, the same for the store as for Search).
-				search(b, q)
-				cpu0 := cpuTime()
-				search(b, q)
-				ours += cpuTime() - cpu0
-				statement(b, st, w, q, win)
-				cpu0 = cpuTime()
-				statement(b, st, w, q, win)
-				engine += cpuTime() - cpu0
+				ours += warmThenTimed(func() { search(b, q) })
+				engine += warmThenTimed(func() { statement(b, st, w, q, win) })
 				_, stmts, _ := native(b, []recheckgen.Query{q}, false, true)
 				plain += stmts
 				_, stmts, _ = native(b, []recheckgen.Query{q}, true, true)
 				withMap += stmts
 			}
-			n := float64(b.N)
-			b.ReportMetric(ours.Seconds()*1000/n, "ours-cpu-ms")
-			b.ReportMetric(plain.Seconds()*1000/n, "native-cpu-ms")
-			b.ReportMetric(withMap.Seconds()*1000/n, "native-mmap-cpu-ms")
-			b.ReportMetric(ours.Seconds()/plain.Seconds(), "cpu-ratio")
-			b.ReportMetric(ours.Seconds()/withMap.Seconds(), "cpu-ratio-mmap")
-			b.ReportMetric(engine.Seconds()*1000/n, "engine-cpu-ms")
+			reportVsNative(b, ours, plain, withMap)
+			b.ReportMetric(engine.Seconds()*1000/float64(b.N), "engine-cpu-ms")
 			b.ReportMetric(engine.Seconds()/plain.Seconds(), "engine-ratio")
 		})
 	}
+}
+
+// warmThenTimed runs f once untimed, then once more, and returns the CPU
+// time of the second run.
+func warmThenTimed(f func()) time.Duration {
+	f()
+	cpu0 := cpuTime()
+	f()
+	return cpuTime() - cpu0
+}
+
+// reportVsNative reports recheckgen's CPU per run beside the shell's, with
+// and without the memory map, and their ratios.
+func reportVsNative(b *testing.B, ours, plain, withMap time.Duration) {
+	n := float64(b.N)
+	b.ReportMetric(ours.Seconds()*1000/n, "ours-cpu-ms")
+	b.ReportMetric(plain.Seconds()*1000/n, "native-cpu-ms")
+	b.ReportMetric(withMap.Seconds()*1000/n, "native-mmap-cpu-ms")
+	b.ReportMetric(ours.Seconds()/plain.Seconds(), "cpu-ratio")
+	b.ReportMetric(ours.Seconds()/withMap.Seconds(), "cpu-ratio-mmap")
 }
 
 // statement runs a query's match statement alone on the store's search
