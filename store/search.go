@@ -126,17 +126,14 @@ func (s *Store) Search(ctx context.Context, q recheckgen.Query, win recheckgen.W
 
 // aggregate folds matching lines into a Match.
 type aggregate struct {
-	win      recheckgen.Window
-	builds   map[int64]buildRow
-	matched  []matchedBuild    // one per build, in the order first met
-	byBuild  map[int64]int     // build row id → its index in matched
-	seen     map[[2]int64]bool // (build, bucket) pairs counted
-	buckets  map[string][]int
-	recent   []lineRef // newest first, at most n
-	n        int
-	first    int64
-	last     int64
-	anyLines bool
+	win     recheckgen.Window
+	builds  map[int64]buildRow
+	matched []matchedBuild    // one per build, in the order first met
+	byBuild map[int64]int     // build row id → its index in matched
+	seen    map[[2]int64]bool // (build, bucket) pairs counted
+	buckets map[string][]int
+	recent  []lineRef // newest first, at most n
+	n       int
 }
 
 type lineRef struct{ id, ts int64 }
@@ -175,13 +172,6 @@ func (a *aggregate) add(id, buildID, ts int64) {
 		}
 		counts[k]++
 	}
-	if !a.anyLines || ts < a.first {
-		a.first = ts
-	}
-	if !a.anyLines || ts > a.last {
-		a.last = ts
-	}
-	a.anyLines = true
 	a.keepRecent(lineRef{id, ts})
 }
 
@@ -212,11 +202,15 @@ func (a *aggregate) result() *recheckgen.Match {
 	for i, mb := range a.matched {
 		m.Builds[i] = recheckgen.MatchedBuild{Build: a.builds[mb.id].b, First: time.UnixMilli(mb.first).UTC(),
 			Last: time.UnixMilli(mb.last).UTC(), Lines: mb.lines}
+		// The match's first and last lines are its builds' extremes.
+		if i == 0 || m.Builds[i].First.Before(m.First) {
+			m.First = m.Builds[i].First
+		}
+		if i == 0 || m.Builds[i].Last.After(m.Last) {
+			m.Last = m.Builds[i].Last
+		}
 	}
 	recheckgen.SortMatched(m.Builds)
-	if a.anyLines {
-		m.First, m.Last = time.UnixMilli(a.first).UTC(), time.UnixMilli(a.last).UTC()
-	}
 	return m
 }
 
