@@ -317,6 +317,9 @@ func TestSourceURLSecretsNotEchoed(t *testing.T) {
 		"https://bot:s3cret-t0ken@z.example.org:port/api/x",   // does not parse
 		"https://bot:s3cret-t0ken@z.example.org/no/tenant",    // not a tenant's API
 		"https://bot:s3cret-t0ken@z.example.org/api/tenant/t", // credentials
+		"https://bot:s3cret/t0ken@z.example.org/api/tenant/t", // a "/" in the password: does not parse
+		"https://bot:s3cret#t0ken@z.example.org/api/tenant/t", // a "#" in the password
+		"bot:s3cret-t0ken@z.example.org/api/tenant/t",         // no scheme
 	} {
 		dl := Decode(Default(), "recheckgen.yaml", []byte("sources:\n  - zuul: "+u+"\n"))
 		if len(dl) == 0 || strings.Contains(fmt.Sprint(dl), "s3cret") {

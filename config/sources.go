@@ -270,18 +270,16 @@ func (s Source) check() string {
 
 // withoutUser is a URL as a message may quote it: its user information
 // (a password, or a token given as the user) masked, even in a URL that
-// does not parse.
+// does not parse — a password holding "/", "?" or "#", or no scheme — so
+// everything up to the last "@" is masked (an "@" in a path masks too
+// much of a message, never too little).
 func withoutUser(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		return raw
+	prefix, rest := "", raw
+	if scheme, after, ok := strings.Cut(raw, "://"); ok {
+		prefix, rest = scheme+"://", after
 	}
-	host, path := rest, ""
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		host, path = rest[:i], rest[i:]
-	}
-	if i := strings.LastIndex(host, "@"); i >= 0 {
-		return scheme + "://xxxxx" + host[i:] + path
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		return prefix + "xxxxx" + rest[i:]
 	}
 	return raw
 }
