@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"github.com/recheckgen/recheckgen/diag"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recheckgen/recheckgen/diag"
 	"github.com/recheckgen/recheckgen/lucene"
 	"github.com/spf13/pflag"
 )
