@@ -3,7 +3,6 @@ package fetch
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/recheckgen/recheckgen"
 	"github.com/recheckgen/recheckgen/internal/replay"
+	"github.com/recheckgen/recheckgen/store"
 )
 
 // fewBuilds is a handful of the corpus's builds, failures first (their
@@ -64,6 +64,37 @@ func readCached(t *testing.T, p string) []byte {
 	}
 	data, _ := io.ReadAll(zr)
 	return data
+}
+
+// faultedRun fetches spec once into st, timed.
+func faultedRun(t *testing.T, spec Spec, st *store.Store, opts Options) (SourceSummary, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	sum := fetchOnce(t, []Spec{spec}, st, opts)
+	return sum.Sources[0], time.Since(start)
+}
+
+// checkFaulted holds a run with a fault injected to what every such run
+// is held to: the source's error (errWant, "" for none), a warning
+// holding warning (when not ""), at least retries retries, a time of at
+// least took and not much more, and nothing written beside the cache.
+func checkFaulted(t *testing.T, s SourceSummary, elapsed time.Duration, cache, errWant, warning string, retries int64, took time.Duration) {
+	t.Helper()
+	if (s.Err == "") != (errWant == "") || !strings.Contains(s.Err, errWant) {
+		t.Errorf("error %q, want %q", s.Err, errWant)
+	}
+	if warning != "" && !strings.Contains(strings.Join(s.Warnings, "\n"), warning) {
+		t.Errorf("no warning %q in:\n%s", warning, strings.Join(s.Warnings, "\n"))
+	}
+	if s.Retries < retries {
+		t.Errorf("%d retries, want at least %d", s.Retries, retries)
+	}
+	if elapsed < took || elapsed > took+20*time.Second {
+		t.Errorf("took %v, want %v and not much more", elapsed, took)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(cache)); len(entries) != 1 {
+		t.Errorf("the cache's parent holds %v", entries)
+	}
 }
 
 // TestFaults: each fault of a log or CI server, injected alone, ends as
@@ -203,17 +234,8 @@ func TestFaults(t *testing.T) {
 			st := openStore(t)
 			opts := testOptions(t)
 			tc.setup(z, bs, &opts)
-			start := time.Now()
-			sum, err := Run(context.Background(), []Spec{zuulSpec(z)}, dest(st), opts)
-			elapsed := time.Since(start)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := sum.Sources[0]
+			s, elapsed := faultedRun(t, zuulSpec(z), st, opts)
 			w := tc.want
-			if (s.Err == "") != (w.err == "") || !strings.Contains(s.Err, w.err) {
-				t.Errorf("error %q, want %q", s.Err, w.err)
-			}
 			got, _ := stored(t, st)
 			missing, none := 0, 0
 			for _, b := range got {
@@ -234,26 +256,14 @@ func TestFaults(t *testing.T) {
 			case missing != w.missing || none != w.none || len(s.LogsMissing) != w.missing:
 				t.Errorf("%d logs missing (%d in the summary), %d failed without logs; want %d, %d: %s", missing, len(s.LogsMissing), none, w.missing, w.none, s)
 			}
-			if w.warning != "" && !strings.Contains(strings.Join(s.Warnings, "\n"), w.warning) {
-				t.Errorf("no warning %q in:\n%s", w.warning, strings.Join(s.Warnings, "\n"))
-			}
+			checkFaulted(t, s, elapsed, opts.Cache, w.err, w.warning, w.retries, w.elapsed)
 			if w.quiet && len(s.Warnings) != 0 {
 				t.Errorf("warnings: %q", s.Warnings)
-			}
-			if s.Retries < w.retries {
-				t.Errorf("%d retries, want at least %d", s.Retries, w.retries)
-			}
-			if elapsed < w.elapsed || elapsed > w.elapsed+20*time.Second {
-				t.Errorf("took %v, want %v and not much more", elapsed, w.elapsed)
 			}
 			if w.cached != nil {
 				w.cached(t, opts.Cache)
 			}
-			// Nothing beside the cache in its parent; nothing in the cache
-			// but build directories of regular files.
-			if entries, _ := os.ReadDir(filepath.Dir(opts.Cache)); len(entries) != 1 {
-				t.Errorf("the cache's parent holds %v", entries)
-			}
+			// Nothing in the cache but build directories of regular files.
 			for _, f := range cacheFiles(t, opts.Cache) {
 				if strings.Contains(f, "escape") || strings.Contains(f, "passwd") || strings.Contains(f, "x.log") || strings.ContainsAny(f, "\x1b") {
 					t.Errorf("hostile name written: %q", f)
