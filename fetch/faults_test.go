@@ -42,14 +42,6 @@ func jobOutput(b *replay.Build) string {
 	panic("no console log in " + b.UUID)
 }
 
-func gzipBytes(data []byte) []byte {
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	zw.Write(data)
-	zw.Close()
-	return b.Bytes()
-}
-
 // readCached decompresses a file of the cache.
 func readCached(t *testing.T, p string) []byte {
 	t.Helper()
@@ -117,7 +109,7 @@ func TestFaults(t *testing.T) {
 		quiet   bool // no warning
 	}
 	bigLog := bytes.Repeat([]byte("2026-11-20 10:00:00.000000 | a line of a big log\n"), 70000) // 3.4 MB
-	bomb := gzipBytes(make([]byte, 200<<20))
+	bomb := replay.Gzip(make([]byte, 200<<20))
 	hostile := func(console string) []byte {
 		return []byte(`{"tree": [{"name": "..", "mimetype": "application/directory", "children": [{"name": "escape.txt", "size": 5}]},` +
 			`{"name": "/etc/passwd", "size": 5}, {"name": "job-output.txt\u001b[2J", "size": 5}, {"name": "` + console + `", "size": 5},` +
@@ -147,12 +139,12 @@ func TestFaults(t *testing.T) {
 			z.Inject(replay.Path(jobOutput(b[0])), replay.Fault{Reset: true, Times: 3})
 		}, check{held: true}},
 		{"gzip cut short in transit", func(z *replay.Zuul, b []*replay.Build, _ *Options) {
-			body := gzipBytes(bigLog)
+			body := replay.Gzip(bigLog)
 			z.Inject(replay.Suffix("/job-output.txt"), replay.Fault{Body: body, CutAfter: len(body) / 2, Times: 2,
 				Header: http.Header{"Content-Encoding": {"gzip"}}})
 		}, check{held: true, retries: 2}},
 		{"gzip cut short for good", func(z *replay.Zuul, b []*replay.Build, _ *Options) {
-			body := gzipBytes(bigLog)
+			body := replay.Gzip(bigLog)
 			z.Inject(replay.Path(jobOutput(b[1])), replay.Fault{Body: body, CutAfter: len(body) / 2,
 				Header: http.Header{"Content-Encoding": {"gzip"}}})
 		}, check{missing: 1, warning: ": logs missing: unexpected EOF (after 4 tries)"}},

@@ -33,7 +33,7 @@ func TestJenkinsFaults(t *testing.T) {
 		nothing bool  // nothing stored
 	}
 	bigLog := bytes.Repeat([]byte("2026-11-20 10:00:00.000000 | a line of a big console\n"), 70000) // 3.7 MB
-	bomb := gzipBytes(make([]byte, 200<<20))
+	bomb := replay.Gzip(make([]byte, 200<<20))
 	for _, tc := range []struct {
 		name  string
 		setup func(j *replay.Jenkins, o *Options)
@@ -53,12 +53,12 @@ func TestJenkinsFaults(t *testing.T) {
 			j.Inject(replay.Suffix(console), replay.Fault{Reset: true, Times: 3})
 		}, check{held: true}},
 		{"gzip cut short in transit", func(j *replay.Jenkins, _ *Options) {
-			body := gzipBytes(bigLog)
+			body := replay.Gzip(bigLog)
 			j.Inject(replay.Suffix(console), replay.Fault{Body: body, CutAfter: len(body) / 2, Times: 2,
 				Header: http.Header{"Content-Encoding": {"gzip"}}})
 		}, check{held: true, retries: 2}},
 		{"gzip cut short for good", func(j *replay.Jenkins, _ *Options) {
-			body := gzipBytes(bigLog)
+			body := replay.Gzip(bigLog)
 			j.Inject(replay.Suffix(console), replay.Fault{Body: body, CutAfter: len(body) / 2,
 				Header: http.Header{"Content-Encoding": {"gzip"}}})
 		}, check{missing: 4, warning: ": logs missing: unexpected EOF (after 4 tries)"}},
