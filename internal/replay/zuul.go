@@ -309,15 +309,11 @@ var (
 // route map does; every other API path is 404.
 func (z *Zuul) api(w http.ResponseWriter, r *http.Request) {
 	parts := segments(r)
-	if len(parts) < 4 || parts[0] != "" || parts[1] != "api" {
+	if len(parts) < 5 || parts[0] != "" || parts[1] != "api" || parts[2] != "tenant" {
 		http.NotFound(w, r)
 		return
 	}
 	parts = parts[2:]
-	if len(parts) < 3 || parts[0] != "tenant" {
-		http.NotFound(w, r)
-		return
-	}
 	if parts[1] != z.opts.Tenant {
 		cherryError(w, http.StatusNotFound, fmt.Sprintf("Tenant %s does not exist.", parts[1]))
 		return
