@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path"
 	"path/filepath"
 	"strings"
@@ -40,7 +39,7 @@ Examples:
 			if dl.Errors() > 0 {
 				return printDiags(e, dl)
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			ctx, stop := interruptible()
 			defer stop()
 			ln, err := net.Listen("tcp", *addr)
 			if err != nil {
