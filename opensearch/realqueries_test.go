@@ -201,7 +201,7 @@ func writeQueryLines(t *testing.T, root string, qs []fixtures.RealQuery) {
 		start := base.Add(time.Duration(i) * 20 * time.Minute)
 		rec := fmt.Sprintf(`{"uuid": "%032x", "job_name": %q, "result": %q, "pipeline": %q, "project": %q,
 			"branch": "master", "voting": true, "start_time": %q}`, 0xa000+i, job, result, pipeline, project, start.Format("2006-01-02T15:04:05"))
-		mustWrite(t, filepath.Join(dir, "build.json"), []byte(rec))
+		fixtures.WriteFile(t, filepath.Join(dir, "build.json"), []byte(rec))
 		var lines []string
 		if len(msgs) > 0 {
 			lines = append(lines, strings.Join(msgs, " ; "))
@@ -231,18 +231,8 @@ func writeQueryLines(t *testing.T, root string, qs []fixtures.RealQuery) {
 					fmt.Fprintf(&b, "%s | %s\n", ts.Format("2006-01-02 15:04:05.000000"), l)
 				}
 			}
-			mustWrite(t, filepath.Join(dir, filepath.FromSlash(name)), []byte(b.String()))
+			fixtures.WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), []byte(b.String()))
 		}
-	}
-}
-
-func mustWrite(t *testing.T, p string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 
