@@ -203,6 +203,13 @@ func (s *Server) run(target string, body []byte) (obj, *searchError) {
 	if b.From != nil {
 		from = *b.From
 	}
+	// SearchSourceBuilder refuses either below 0 as it parses the body.
+	if size < 0 {
+		return nil, badRequest("illegal_argument_exception", "[size] parameter cannot be negative, found [%d]", size)
+	}
+	if from < 0 {
+		return nil, badRequest("illegal_argument_exception", "[from] parameter cannot be negative, found [%d]", from)
+	}
 	if from+size > maxResultWindow {
 		reason := fmt.Sprintf("Result window is too large, from + size must be less than or equal to: [%d] but was [%d]. "+
 			"See the scroll api for a more efficient way to request large data sets. "+

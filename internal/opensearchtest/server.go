@@ -21,10 +21,11 @@
 //     top_hits, date_histogram (fixed_interval and offset), composite and
 //     filter; an aggregation or sort on a text field, a sort on a field
 //     an index does not map (without unmapped_type), a term that is no
-//     number on a number field, from + size over index.max_result_window
-//     (10,000) and an answer of more buckets than search.max_buckets
-//     (MaxBuckets, 65,535 unless set) are refused with the real error
-//     body; _source comes back as stored, filtered by the request's list;
+//     number on a number field, a negative from or size, from + size over
+//     index.max_result_window (10,000) and an answer of more buckets than
+//     search.max_buckets (MaxBuckets, 65,535 unless set) are refused with
+//     the real error body; _source comes back as stored, filtered by the
+//     request's list;
 //   - _field_caps reports each field's type and whether it aggregates,
 //     and refuses a request naming no fields;
 //   - _refresh (POST or GET) resolves its indices and does nothing else:

@@ -285,6 +285,8 @@ func TestSearchRefusals(t *testing.T) {
 		{"from and size past the window", obj{"from": 9999, "size": 2}, 400, "illegal_argument_exception", "index.max_result_window"},
 		{"from and size at the window", obj{"from": 9990, "size": 10}, 200, "", `"hits":[]`},
 		{"size at the window", obj{"size": 10000}, 200, "", `"_id":"4"`},
+		{"negative size", obj{"size": -1}, 400, "illegal_argument_exception", "[size] parameter cannot be negative, found [-1]"},
+		{"negative from", obj{"from": -1}, 400, "illegal_argument_exception", "[from] parameter cannot be negative, found [-1]"},
 		{"from", obj{"from": 3, "size": 10, "sort": []any{obj{"@timestamp": obj{"order": "asc"}}}}, 200, "", `"_id":"4"`},
 	} {
 		status, out := do(t, srv, "POST", "/logs-*/_search", c.body)
