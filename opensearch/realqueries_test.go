@@ -102,8 +102,9 @@ func TestContractRealQueries(t *testing.T) {
 		t.Logf("%s: %d of %d real queries match some build", w.name, matched, len(qs))
 		// The comparison must have something to compare: the recorded
 		// hits are what elastic-recheck's 13 unit queries found; the
-		// written lines are meant for every query.
-		if len(qs) < 80 || wi == 0 && matched < 13 || wi == 1 && matched < len(qs)*9/10 {
+		// written lines are meant for every query, and all but one find
+		// them.
+		if len(qs) < 80 || wi == 0 && matched < 13 || wi == 1 && matched < len(qs)-1 {
 			t.Errorf("%s: too little to compare: %d queries, %d matching some build", w.name, len(qs), matched)
 		}
 	}
