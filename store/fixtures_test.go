@@ -16,15 +16,8 @@ import (
 	"github.com/recheckgen/recheckgen/queryfile"
 )
 
-func mustWrite(t testing.TB, p string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+// mustWrite writes a test's file, making its directories.
+var mustWrite = fixtures.WriteFile
 
 // TestRealDocuments loads the recorded Elasticsearch documents of
 // elastic-recheck's tests as builds, runs each bug's real query over the
