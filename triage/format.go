@@ -24,7 +24,7 @@ type Links struct {
 
 // line links a line of a build's log file, as the site links it.
 func (l Links) line(b recheckgen.Build, file string, n int) string {
-	if u := report.SafeURL((report.Links{LineURL: l.LineURL}).LogLine(b, file, n)); u != "" {
+	if u := (report.Links{LineURL: l.LineURL}).LogLine(b, file, n); u != "" { // LogLine gives only http(s) links
 		return u
 	}
 	return fileURL(b.LogURL, file)
