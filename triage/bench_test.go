@@ -299,7 +299,13 @@ func BenchmarkGroup(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("%dx", k), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				for _, g := range Group(es) {
+				var ms []member
+				for _, e := range es {
+					if m, ok := assign(e); ok {
+						ms = append(ms, m)
+					}
+				}
+				for _, g := range groups(ms) {
 					Candidates(g)
 				}
 			}

@@ -118,20 +118,6 @@ func GroupID(signature string) string {
 	return "g" + hex.EncodeToString(h[:])[:11]
 }
 
-// Group gathers the failed builds no known bug explains by their
-// signature, and records each build's group in its explanation. Groups
-// come most builds first, then most recent, then by id; each group's
-// builds newest first. It depends only on what it is given, in any order.
-func Group(es []*recheckgen.Explanation) []recheckgen.FailureGroup {
-	var ms []member
-	for _, e := range es {
-		if m, ok := assign(e); ok {
-			ms = append(ms, m)
-		}
-	}
-	return groups(ms)
-}
-
 // member is what grouping keeps of a build it groups: its group's id and
 // signature, the build and its top line without the lines around it.
 type member struct {
@@ -152,7 +138,10 @@ func assign(e *recheckgen.Explanation) (m member, ok bool) {
 	return member{id: e.Group, signature: e.Signature, build: recheckgen.GroupBuild{Build: e.Build, Line: top}}, true
 }
 
-// groups gathers the members by group, ordered as Group says.
+// groups gathers the failed builds no known bug explains (their members,
+// from assign) by their signature. Groups come most builds first, then
+// most recent, then by id; each group's builds newest first. It depends
+// only on what it is given, in any order.
 func groups(ms []member) []recheckgen.FailureGroup {
 	by := map[string]*recheckgen.FailureGroup{}
 	for _, m := range ms {

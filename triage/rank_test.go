@@ -248,7 +248,7 @@ func groupOf(msgs ...string) recheckgen.FailureGroup {
 		g.Builds = append(g.Builds, recheckgen.GroupBuild{Build: b,
 			Line: recheckgen.ContextLine{File: "logs/job-output.txt", Message: "2026-11-16 13:20:01.838019 | controller | " + msg}})
 	}
-	// As Group makes them: most builds first, ties by name (a map's order
+	// As groups makes them: most builds first, ties by name (a map's order
 	// made TestCandidates fail now and then).
 	g.Jobs = m.Shares(func(b recheckgen.Build) string { return b.Job })
 	return g
