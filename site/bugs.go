@@ -91,7 +91,7 @@ func (s *site) bugView(b recheckgen.BugReport, rel string) bugView {
 	if q, ok := s.queries[b.ID]; ok && q.Expr != nil {
 		v.Canonical = lucene.String(q.Expr)
 	}
-	if repo := SafeURL(s.in.Config.Site.RepoURL); repo != "" {
+	if repo := report.SafeURL(s.in.Config.Site.RepoURL); repo != "" {
 		v.EditURL = strings.TrimSuffix(repo, "/") + "/edit/" + url.PathEscape(s.in.Config.Site.Branch) + "/" +
 			path.Join(filepath.ToSlash(s.in.Config.Dirs.Queries), b.ID+".yaml")
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/recheckgen/recheckgen/report"
 )
 
 type atomFeed struct {
@@ -39,7 +41,7 @@ type atomEntry struct {
 // when its bug has new matches.
 func (s *site) feed() error {
 	r := s.in.Report
-	base := strings.TrimSuffix(SafeURL(s.in.Config.Site.BaseURL), "/") + "/"
+	base := strings.TrimSuffix(report.SafeURL(s.in.Config.Site.BaseURL), "/") + "/"
 	if base == "/" {
 		base = "" // relative links only
 	}

@@ -107,7 +107,7 @@ func (s *site) page(title, rel string) page {
 	if s.in.EChartsJS == nil {
 		p.EChartsSrc = ""
 	}
-	if u := SafeURL(s.in.EChartsURL); u != "" && strings.HasPrefix(u, "https://") {
+	if u := report.SafeURL(s.in.EChartsURL); u != "" && strings.HasPrefix(u, "https://") {
 		p.EChartsSrc = u
 		if parsed, err := url.Parse(u); err == nil {
 			p.ScriptSrc += " https://" + parsed.Host
@@ -142,7 +142,7 @@ func span(d time.Duration) string {
 }
 
 var funcs = template.FuncMap{
-	"safeURL": SafeURL,
+	"safeURL": report.SafeURL,
 	"percent": percent,
 	"anchor":  anchor,
 	// statusKey names a build result's colour class (chart.StatusKey).

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/report"
 	"github.com/recheckgen/recheckgen/runbook"
 )
 
@@ -39,7 +40,7 @@ func (s *site) runbooks() error {
 				v.Linked = append(v.Linked, b)
 			}
 		}
-		if repo := SafeURL(s.in.Config.Site.RepoURL); repo != "" {
+		if repo := report.SafeURL(s.in.Config.Site.RepoURL); repo != "" {
 			v.EditURL = strings.TrimSuffix(repo, "/") + "/edit/" + s.in.Config.Site.Branch + "/" +
 				path.Join(filepath.ToSlash(s.in.Config.Dirs.Content), p.Path)
 		}

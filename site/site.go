@@ -175,9 +175,6 @@ func userFile(dir, rel string) ([]byte, error) {
 	return data, nil
 }
 
-// SafeURL is report.SafeURL: only absolute http(s) links are written.
-var SafeURL = report.SafeURL
-
 func anchor(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {

@@ -205,15 +205,6 @@ func TestThemeOverride(t *testing.T) {
 	}
 }
 
-func TestSafeURL(t *testing.T) {
-	for in, want := range map[string]string{"https://a.org/x": "https://a.org/x", "http://a.org": "http://a.org",
-		"javascript:alert(1)": "", "JAVASCRIPT:alert(1)": "", "data:text/html,x": "", "//evil.org": "", "/local": "", "": ""} {
-		if got := SafeURL(in); got != want {
-			t.Errorf("SafeURL(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestECharts: ECharts loads only on pages with charts, through charts.js,
 // from the site or from the CDN the config names (its host then in the
 // CSP); without it no page asks for it, and every chart is still drawn.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/recheckgen/recheckgen"
+	"github.com/recheckgen/recheckgen/report"
 )
 
 // uncategorizedShown is how many unexplained builds the uncategorized page
@@ -59,7 +60,7 @@ func (s *site) notFound() error {
 // sitePath is the path of the published site's URL ("/project/"), "/"
 // when it is not configured.
 func sitePath(base string) string {
-	u, err := url.Parse(SafeURL(base))
+	u, err := url.Parse(report.SafeURL(base))
 	if err != nil || u.Host == "" {
 		return "/"
 	}
