@@ -297,3 +297,41 @@ func nativeStatement(b *testing.B, q recheckgen.Query, win recheckgen.Window) st
 	}
 	return stmt
 }
+
+// BenchmarkSearchAdds runs each repository query's Search and its match
+// statement alone, in turns, b.N times each (no shell between them, so
+// both run warm), and reports what Search adds to the statement: counting
+// per build, status and hour, the newest lines' statement, sorting the
+// builds. RECHECKGEN_BENCH_SCALE picks the store as for
+// BenchmarkQueriesVsNative.
+func BenchmarkSearchAdds(b *testing.B) {
+	st, _ := benchStore(b)
+	for _, q := range repoQueries(b) {
+		b.Run(q.ID, func(b *testing.B) {
+			w, err := translate(q.Expr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			opts := recheckgen.SearchOptions{Recent: 10, IncludeNonvoting: q.AllowNonvoting}
+			search := func() {
+				if _, err := st.Search(context.Background(), q, sampleWindow, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			search() // the first search fills the builds' cache
+			var ours, stmt time.Duration
+			for range b.N {
+				cpu0 := cpuTime()
+				search()
+				ours += cpuTime() - cpu0
+				cpu0 = cpuTime()
+				statement(b, st, w, q, sampleWindow)
+				stmt += cpuTime() - cpu0
+			}
+			n := float64(b.N)
+			b.ReportMetric(ours.Seconds()*1000/n, "search-cpu-ms")
+			b.ReportMetric(stmt.Seconds()*1000/n, "statement-cpu-ms")
+			b.ReportMetric((ours-stmt).Seconds()*1000/n, "added-cpu-ms")
+		})
+	}
+}
